@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both create .venv and install.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+BENCH_SIZE ?= large
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench load clean translations
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	@if [ -d web/translations ]; then $(BIN)/pybabel compile -q -d web/translations; fi
+
+run: $(STAMP) translations
+	$(BIN)/tracker init
+	$(BIN)/tracker demo
+	$(BIN)/tracker serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP) translations
+	$(BIN)/pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check tracker projections web tests bench
+	$(BIN)/mypy tracker projections web
+
+bench: $(STAMP)
+	$(BIN)/python -m bench --size $(BENCH_SIZE)
+
+clean:
+	rm -rf $(VENV) instance test-output .pytest_cache

@@ -1,0 +1,219 @@
+"""The tracker application: one method per command, each taking the actor and an optional
+expected_version; queries on aggregates for the commands' own needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from tracker.commands import COMMANDS, parse_args
+from tracker.domain import Person, Plan, Unit, WorkItem, item_id, person_id, plan_id, unit_id
+from tracker.errors import N_, ConflictError, NotFoundError, UnknownReferenceError
+from tracker.permissions import Actor, authorize
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class DateAsISO(Transcoding):
+    """Dates in events as ISO strings."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a command returns: the aggregate, its new version and the last notification id."""
+
+    id: UUID
+    version: int
+    notification_id: int | None
+
+
+class TrackerApplication(Application[UUID]):
+    """Commands and aggregate queries of the tracker."""
+
+    name = "tracker"
+
+    def __init__(self, env: dict[str, str] | None = None, timezone: ZoneInfo | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__(env)
+        self.timezone = timezone or ZoneInfo("UTC")
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def today(self) -> date:
+        """Today in the tracker's time zone: due dates and lateness are judged by it."""
+        return self.clock().astimezone(self.timezone).date()
+
+    # -- loading and saving -------------------------------------------------------------------
+
+    def _load(self, cls: type[A], aggregate_id: UUID, what: str, key: str) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(N_("There is no %(what)s %(key)s."), what=what, key=key) from None
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(N_("There is no %(what)s %(key)s."), what=what, key=key)
+        return aggregate
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        return bool(self.recorder.select_events(aggregate_id, desc=True, limit=1))
+
+    def _commit(self, *aggregates: Aggregate) -> Result:
+        """Save atomically; a lost race becomes a ConflictError carrying the current version."""
+        try:
+            recordings = self.save(*aggregates)
+        except IntegrityError:
+            # The event store refused a version that someone else wrote first.
+            stored = self.recorder.select_events(aggregates[0].id, desc=True, limit=1)
+            raise ConflictError(stored[0].originator_version if stored else None) from None
+        last = recordings[-1].notification.id if recordings else None
+        main = aggregates[0]
+        return Result(main.id, main.version, last)
+
+    @staticmethod
+    def _check_expected(aggregate: Aggregate, expected_version: int | None) -> None:
+        if expected_version is not None and expected_version != aggregate.version:
+            raise ConflictError(aggregate.version)
+
+    # -- reference data -----------------------------------------------------------------------
+
+    def get_plan(self, key: str) -> Plan:
+        """The plan with this key."""
+        return self._load(Plan, plan_id(key), "plan", key)
+
+    def get_person(self, key: str) -> Person:
+        """The person with this key."""
+        return self._load(Person, person_id(key), "person", key)
+
+    def get_unit(self, key: str) -> Unit:
+        """The unit with this key."""
+        return self._load(Unit, unit_id(key), "unit", key)
+
+    def get_item(self, item: UUID | str, plan_key: str | None = None) -> WorkItem:
+        """The item with this id (or this key inside plan_key)."""
+        if isinstance(item, str) and plan_key is not None:
+            return self._load(WorkItem, item_id(plan_key, item), "item", item)
+        try:
+            uid = item if isinstance(item, UUID) else UUID(str(item))
+        except ValueError:
+            raise NotFoundError(N_("There is no %(what)s %(key)s."), what="item", key=item) from None
+        return self._load(WorkItem, uid, "item", str(item))
+
+    def check_person(self, key: str) -> Person:
+        """An active person, or an UnknownReferenceError naming the key."""
+        try:
+            person = self.get_person(key)
+        except NotFoundError:
+            raise UnknownReferenceError(N_("There is no person %(key)s."), key=key) from None
+        if not person.active:
+            raise UnknownReferenceError(N_("%(key)s is inactive."), key=key)
+        return person
+
+    def check_units(self, *keys: str) -> None:
+        """Refuse unknown unit keys."""
+        for key in keys:
+            if not self._exists(unit_id(key)):
+                raise UnknownReferenceError(N_("There is no unit %(key)s."), key=key)
+
+    def create_plan(self, actor: Actor, **fields: Any) -> Result:
+        """Create a plan (admin)."""
+        authorize(actor, "plan")
+        plan = Plan.create(actor=actor.name, **fields)
+        return self._commit(plan)
+
+    def add_unit(self, actor: Actor, key: str, name: str, liaisons: list[str] = ()) -> Result:  # type: ignore[assignment]
+        """Create a unit (admin)."""
+        authorize(actor, "unit")
+        for leader in liaisons:
+            self.check_person(leader)
+        return self._commit(Unit.create(actor=actor.name, key=key, name=name,
+                                        liaisons=list(liaisons)))
+
+    def add_person(self, actor: Actor, key: str, name: str, role: str = "member") -> Result:
+        """Create a person (admin)."""
+        authorize(actor, "person")
+        return self._commit(Person.create(actor=actor.name, key=key, name=name, role=role))
+
+    # -- work items ---------------------------------------------------------------------------
+
+    def create_item(self, actor: Actor, plan_key: str, *, title: str, owner: str, lead_unit: str,
+                    due: date, key: str | None = None, units: list[str] | None = None,
+                    phase: str | None = None, goal: str | None = None, deliverable: str = "",
+                    description: str = "", parent: str | None = None,
+                    report_every_days: int | None = None) -> Result:
+        """Create a work item; a retried create with the same key changes nothing."""
+        authorize(actor, "create")
+        plan = self.get_plan(plan_key)
+        key = key or f"{plan_key}:{title.strip() if isinstance(title, str) else title}"
+        uid = item_id(plan_key, key)
+        if self._exists(uid):
+            existing = self.get_item(uid)
+            return Result(uid, existing.version, None)
+        self.check_person(owner)
+        self.check_units(lead_unit, *(units or []))
+        plan.check_phase(phase)
+        plan.check_goal(goal)
+        if parent is not None and not self._exists(item_id(plan_key, parent)):
+            raise UnknownReferenceError(N_("There is no item %(key)s."), key=parent)
+        item = WorkItem.create(
+            actor=actor.name, plan_key=plan_key, period=(plan.starts, plan.ends), key=key,
+            title=title, owner=owner, lead_unit=lead_unit, due=due, units=units, phase=phase,
+            goal=goal, deliverable=deliverable, description=description, parent=parent,
+            report_every_days=report_every_days,
+        )
+        return self._commit(item)
+
+    def execute(self, item: UUID | str, command: str, actor: Actor,
+                expected_version: int | None = None, **values: Any) -> Result:
+        """Run one item command (see tracker.commands) as the actor."""
+        try:
+            spec = COMMANDS[command]
+        except KeyError:
+            raise NotFoundError(N_("There is no command %(key)s."), what="command",
+                                key=command) from None
+        args = parse_args(spec, values)
+        aggregate = self.get_item(item)
+        authorize(actor, command, aggregate.owner)
+        self._check_expected(aggregate, expected_version)
+        if "owner" in args:
+            self.check_person(args["owner"])
+        if "lead_unit" in args:
+            self.check_units(args["lead_unit"], *args.get("units", []))
+        if spec.needs_period:
+            plan = self.get_plan(aggregate.plan_key)
+            args["period"] = (plan.starts, plan.ends)
+        getattr(aggregate, spec.method)(actor=actor.name, **args)
+        if not aggregate.pending_events:
+            return Result(aggregate.id, aggregate.version, None)
+        return self._commit(aggregate)
+
+    def list_item_ids(self) -> list[UUID]:
+        """Every work item id in the store (for tools that walk all items)."""
+        ids: list[UUID] = []
+        topic_suffix = "WorkItem.Created"
+        start = 1
+        while True:
+            batch = self.recorder.select_notifications(start, 500)
+            if not batch:
+                return ids
+            ids.extend(n.originator_id for n in batch if n.topic.endswith(topic_suffix))  # type: ignore[misc]
+            start = batch[-1].id + 1

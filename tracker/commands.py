@@ -1,0 +1,113 @@
+"""The item commands as data: their names, fields and types — one source for the
+application, the web forms, the JSON API and its OpenAPI document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tracker.errors import N_, ValidationError
+
+
+@dataclass(frozen=True)
+class Field:
+    """One argument of a command."""
+
+    name: str
+    type: str  # text | date | int | bool | list | person | unit
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Command:
+    """An item command: the aggregate method it runs and the fields it takes."""
+
+    name: str
+    method: str
+    fields: tuple[Field, ...] = ()
+    needs_period: bool = False
+
+
+def _c(name: str, method: str, *fields: Field, period: bool = False) -> Command:
+    return Command(name, method, fields, period)
+
+
+COMMANDS: dict[str, Command] = {c.name: c for c in (
+    _c("start", "start"),
+    _c("report", "report_progress", Field("note", "text", True), Field("percent", "int"),
+       Field("on", "date")),
+    _c("comment", "comment", Field("text", "text", True)),
+    _c("chase", "chase", Field("note", "text", True)),
+    _c("request-extension", "request_extension", Field("new_due", "date", True),
+       Field("reason", "text", True), period=True),
+    _c("decide-extension", "decide_extension", Field("grant", "bool", True), Field("note", "text")),
+    _c("reassign", "reassign", Field("owner", "person", True), Field("reason", "text", True)),
+    _c("units", "change_units", Field("lead_unit", "unit", True), Field("units", "list")),
+    _c("reschedule", "reschedule", Field("due", "date", True), Field("reason", "text", True),
+       period=True),
+    _c("submit", "submit_completion", Field("outcome", "text", True), Field("evidence", "list"),
+       Field("on", "date")),
+    _c("accept", "accept", Field("note", "text")),
+    _c("return", "return_completion", Field("reason", "text", True)),
+    _c("cancel", "cancel", Field("reason", "text", True)),
+    _c("reopen", "reopen", Field("reason", "text", True)),
+    _c("edit", "edit", Field("title", "text"), Field("deliverable", "text"),
+       Field("description", "text")),
+)}
+
+
+def parse_value(field: Field, value: Any) -> Any:
+    """Turn a JSON or form value into the type the domain takes, or raise ValidationError."""
+    if field.type in ("text", "person", "unit"):
+        if not isinstance(value, str):
+            raise ValidationError(N_("%(field)s must be text."), field=field.name)
+        return value
+    if field.type == "date":
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            return value
+        try:
+            return date.fromisoformat(value) if isinstance(value, str) else _bad(field)
+        except ValueError:
+            raise ValidationError(N_("%(field)s must be a date like 2012-06-30."),
+                                  field=field.name) from None
+    if field.type == "int":
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) < 10:
+            return int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise ValidationError(N_("%(field)s must be a whole number."), field=field.name)
+    if field.type == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "yes", "no", "1", "0"):
+            return value.lower() in ("true", "yes", "1")
+        raise ValidationError(N_("%(field)s must be true or false."), field=field.name)
+    if field.type == "list":
+        if isinstance(value, str):
+            value = [v.strip() for v in value.replace(",", "\n").splitlines() if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValidationError(N_("%(field)s must be a list of texts."), field=field.name)
+        return value
+    raise AssertionError(field.type)
+
+
+def _bad(field: Field) -> Any:
+    raise ValidationError(N_("%(field)s must be a date like 2012-06-30."), field=field.name)
+
+
+def parse_args(command: Command, values: dict[str, Any]) -> dict[str, Any]:
+    """Check a command's arguments: unknown fields, missing required ones, wrong types."""
+    known = {f.name for f in command.fields}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ValidationError(N_("Unknown field %(field)s."), field=unknown[0])
+    args: dict[str, Any] = {}
+    for field in command.fields:
+        value = values.get(field.name)
+        if value is None or (value == "" and field.type not in ("text",)):
+            if field.required:
+                raise ValidationError(N_("%(field)s is required."), field=field.name)
+            continue
+        args[field.name] = parse_value(field, value)
+    return args

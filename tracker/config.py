@@ -1,0 +1,85 @@
+"""Settings from the environment, or from the instance folder's ``tracker.toml``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+KEYS = (
+    "TRACKER_DATABASE_URL", "TRACKER_SECRET_KEY", "TRACKER_SMTP_URL", "TRACKER_YELLOW_DAYS",
+    "TRACKER_TIMEZONE", "TRACKER_MAIL_FROM", "TRACKER_EVIDENCE_MAX_BYTES",
+)
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot work."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the tracker reads from its surroundings."""
+
+    instance: Path
+    database_url: str
+    secret_key: str
+    smtp_url: str | None
+    yellow_days: int
+    timezone: ZoneInfo
+    mail_from: str
+
+    @classmethod
+    def load(cls, instance: str | Path | None = None, database_url: str | None = None,
+             environ: dict[str, str] | None = None) -> Settings:
+        """Read the environment, then the instance config file for what it does not set."""
+        env = dict(os.environ if environ is None else environ)
+        folder = Path(instance or env.get("TRACKER_INSTANCE") or "instance").resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        cfg_file = folder / "tracker.toml"
+        if cfg_file.exists():
+            try:
+                file_values = tomllib.loads(cfg_file.read_text("utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+                raise ConfigError(f"{cfg_file}: {e}") from e
+            for key in KEYS:
+                if key in file_values and key not in env:
+                    env[key] = str(file_values[key])
+        url = database_url or env.get("TRACKER_DATABASE_URL") or f"sqlite:///{folder/'tracker.db'}"
+        try:
+            yellow = int(env.get("TRACKER_YELLOW_DAYS", "3"))
+        except ValueError as e:
+            raise ConfigError("TRACKER_YELLOW_DAYS must be a whole number of days") from e
+        try:
+            tz = ZoneInfo(env["TRACKER_TIMEZONE"]) if env.get("TRACKER_TIMEZONE") else local_zone()
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ConfigError(f"Unknown TRACKER_TIMEZONE {env.get('TRACKER_TIMEZONE')!r}") from e
+        return cls(
+            instance=folder, database_url=url, secret_key=env.get("TRACKER_SECRET_KEY")
+            or secret_from(folder), smtp_url=env.get("TRACKER_SMTP_URL") or None,
+            yellow_days=yellow, timezone=tz,
+            mail_from=env.get("TRACKER_MAIL_FROM", "tracker@localhost"),
+        )
+
+
+def secret_from(folder: Path) -> str:
+    """The secret key kept in the instance folder, generated on first start."""
+    path = folder / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def local_zone() -> ZoneInfo:
+    """The machine's time zone (UTC when it cannot be told)."""
+    link = Path("/etc/localtime")
+    if link.is_symlink():
+        name = str(link.resolve()).split("zoneinfo/")[-1]
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return ZoneInfo(os.environ.get("TZ") or "UTC") if os.environ.get("TZ") else ZoneInfo("UTC")

@@ -1,0 +1,125 @@
+"""Units (branches, departments) and people (who own, review and act)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from tracker.domain.base import clean_title, person_id, unit_id
+from tracker.errors import N_, IllegalStateError, ValidationError
+
+ROLES = ("group_leader", "deputy", "member")
+
+
+class Unit(Aggregate):
+    """An organisational unit 单位/支部 with its liaison leaders."""
+
+    @staticmethod
+    def create_id(key: str, **_: Any) -> UUID:
+        return unit_id(key)
+
+    @classmethod
+    def create(cls, *, actor: str, key: str, name: str, liaisons: list[str] | None = None) -> Unit:
+        """Decide to create a unit."""
+        return cls(actor=actor, key=key, name=clean_title(name, "name"),
+                   liaisons=sorted(set(liaisons or [])))
+
+    @event("Created")
+    def __init__(self, *, actor: str, key: str, name: str, liaisons: list[str]) -> None:
+        self.key = key
+        self.name = name
+        self.liaisons = list(liaisons)
+
+    def rename(self, *, actor: str, name: str) -> None:
+        """Change the unit's name."""
+        name = clean_title(name, "name")
+        if name != self.name:
+            self._renamed(actor=actor, old=self.name, name=name)
+
+    @event("Renamed")
+    def _renamed(self, *, actor: str, old: str, name: str) -> None:
+        self.name = name
+
+    def set_liaisons(self, *, actor: str, liaisons: list[str]) -> None:
+        """Name the leaders who liaise with this unit."""
+        new = sorted(set(liaisons))
+        if new != self.liaisons:
+            self._liaisons_set(actor=actor, old=self.liaisons, liaisons=new)
+
+    @event("LiaisonsSet")
+    def _liaisons_set(self, *, actor: str, old: list[str], liaisons: list[str]) -> None:
+        self.liaisons = list(liaisons)
+
+
+class Person(Aggregate):
+    """Someone who can own, review or act, with a role in the leadership group."""
+
+    @staticmethod
+    def create_id(key: str, **_: Any) -> UUID:
+        return person_id(key)
+
+    @classmethod
+    def create(cls, *, actor: str, key: str, name: str, role: str = "member") -> Person:
+        """Decide to create a person."""
+        check_role(role)
+        return cls(actor=actor, key=key, name=clean_title(name, "name"), role=role)
+
+    @event("Created")
+    def __init__(self, *, actor: str, key: str, name: str, role: str) -> None:
+        self.key = key
+        self.name = name
+        self.role = role
+        self.active = True
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role in ("group_leader", "deputy")
+
+    def change_role(self, *, actor: str, role: str) -> None:
+        """Move the person to another role in the leadership group."""
+        check_role(role)
+        if role != self.role:
+            self._role_changed(actor=actor, old=self.role, role=role)
+
+    @event("RoleChanged")
+    def _role_changed(self, *, actor: str, old: str, role: str) -> None:
+        self.role = role
+
+    def rename(self, *, actor: str, name: str) -> None:
+        """Change the person's name."""
+        name = clean_title(name, "name")
+        if name != self.name:
+            self._renamed(actor=actor, old=self.name, name=name)
+
+    @event("Renamed")
+    def _renamed(self, *, actor: str, old: str, name: str) -> None:
+        self.name = name
+
+    def deactivate(self, *, actor: str, reason: str = "") -> None:
+        """Mark the person inactive: they can no longer be given work."""
+        if not self.active:
+            raise IllegalStateError(N_("%(key)s is already inactive."), key=self.key)
+        self._deactivated(actor=actor, reason=reason)
+
+    @event("Deactivated")
+    def _deactivated(self, *, actor: str, reason: str) -> None:
+        self.active = False
+
+    def reactivate(self, *, actor: str, reason: str = "") -> None:
+        """Mark the person active again."""
+        if self.active:
+            raise IllegalStateError(N_("%(key)s is already active."), key=self.key)
+        self._reactivated(actor=actor, reason=reason)
+
+    @event("Reactivated")
+    def _reactivated(self, *, actor: str, reason: str) -> None:
+        self.active = True
+
+
+def check_role(role: str) -> None:
+    """Refuse a role outside the leadership group's three."""
+    if role not in ROLES:
+        raise ValidationError(N_("Unknown role %(role)s (use group_leader, deputy or member)."),
+                              role=role)

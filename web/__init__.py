@@ -1,0 +1,1 @@
+"""Flask + htmx web application."""
