@@ -1,0 +1,243 @@
+"""Tamper-evident audit export: hash-chained JSON Lines, their verifier, formula-safe CSV/XLSX.
+
+Each record line is the canonical JSON of the record plus ``prev_hash`` (the previous
+record's hash) and ``hash`` (SHA-256 over the canonical JSON of the record without
+``hash``).  The file ends with ``{"chain_head": <last hash>, "count": <records>}``.
+The first record's ``prev_hash`` is taken as the starting point (``GENESIS`` for a full
+export), so the chain head must be kept elsewhere to detect a rewritten tail or head.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any, TextIO, TypeGuard
+
+import xlsxwriter
+
+GENESIS = "0" * 64
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_CHARS = 32767  # UTF-16 code units per cell
+_TRUNCATED = "…[truncated]"
+_HASH_RE = re.compile(r"[0-9a-f]{64}")
+_HASH_FIELDS = ("hash", "prev_hash")
+
+
+def canonical_json(obj: object) -> bytes:
+    """Serialise obj as canonical JSON: sorted keys, no spaces, UTF-8, no NaN."""
+    return json.dumps(
+        obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8")
+
+
+def record_hash(record: Mapping[str, Any], prev_hash: str) -> str:
+    """Return the SHA-256 hex of the record (without hash fields) chained to prev_hash."""
+    body = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
+    body["prev_hash"] = prev_hash
+    return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+def _is_hash(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and _HASH_RE.fullmatch(value) is not None
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class ChainWriter:
+    """Streams audit records to a text file as hash-chained canonical JSON Lines."""
+
+    def __init__(self, fp: TextIO, prev_hash: str = GENESIS) -> None:
+        if not _is_hash(prev_hash):
+            raise ValueError("prev_hash must be 64 lowercase hex digits")
+        self._fp = fp
+        self.head: str = prev_hash
+        self.count: int = 0
+        self._last_seq: int | None = None
+        self._closed = False
+
+    def write(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Chain one record to the previous one, write it as a line and return it."""
+        if self._closed:
+            raise ValueError("the chain is already closed")
+        if "chain_head" in record:
+            raise ValueError("a record may not have a 'chain_head' field")
+        seq = record.get("seq")
+        if not _is_int(seq) or (self._last_seq is not None and seq <= self._last_seq):
+            raise ValueError(f"seq must be an integer greater than {self._last_seq}: {seq!r}")
+        out = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
+        out["prev_hash"] = self.head
+        out["hash"] = record_hash(out, self.head)
+        self._fp.write(canonical_json(out).decode("utf-8") + "\n")
+        self.head, self.count, self._last_seq = out["hash"], self.count + 1, seq
+        return out
+
+    def close(self) -> dict[str, Any]:
+        """Write and return the final chain-head line; the file object stays open."""
+        if self._closed:
+            raise ValueError("the chain is already closed")
+        self._closed = True
+        end = {"chain_head": self.head, "count": self.count}
+        self._fp.write(canonical_json(end).decode("utf-8") + "\n")
+        return end
+
+
+@dataclass
+class VerifyResult:
+    """Outcome of verifying an audit chain; bad_line is 1-based, None when ok."""
+
+    ok: bool
+    count: int
+    head: str | None
+    bad_line: int | None
+    bad_seq: int | None
+    message: str
+
+
+def _bad(count: int, line: int, seq: int | None, problem: str) -> VerifyResult:
+    where = f"record {seq} (line {line})" if seq is not None else f"line {line}"
+    return VerifyResult(False, count, None, line, seq, f"{where}: {problem}")
+
+
+def verify_chain(lines: Iterable[str | bytes]) -> VerifyResult:
+    """Recompute the chain over lines (bytes or str) and name the first one that fails."""
+    it = iter(lines)
+    head: str | None = None  # None until the first record sets the starting point
+    count, last_seq, line = 0, None, 0
+    for line, raw in enumerate(it, 1):
+        try:
+            text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError:
+            return _bad(count, line, None, "is not valid UTF-8")
+        text = text[:-1] if text.endswith("\n") else text
+        try:
+            obj = json.loads(text)
+        except (ValueError, RecursionError):
+            return _bad(count, line, None, "is not valid JSON")
+        if not isinstance(obj, dict):
+            return _bad(count, line, None, "is not a JSON object")
+        seq = obj["seq"] if _is_int(obj.get("seq")) else None
+        try:
+            canonical = canonical_json(obj).decode("utf-8") == text
+        except (ValueError, TypeError, RecursionError):
+            canonical = False
+        if "chain_head" in obj:
+            return _verify_end(obj, canonical, line, head, count, it)
+        if not canonical:
+            return _bad(count, line, seq, "is not in canonical form (bytes were altered)")
+        prev, own = obj.get("prev_hash"), obj.get("hash")
+        if not _is_hash(prev):
+            return _bad(count, line, seq, "prev_hash is missing or malformed")
+        if head is not None and prev != head:
+            return _bad(
+                count,
+                line,
+                seq,
+                "prev_hash does not match the previous record's hash "
+                "(a record was deleted, inserted or moved)",
+            )
+        if own != record_hash(obj, prev):
+            return _bad(count, line, seq, "hash does not match its contents")
+        if seq is None:
+            return _bad(count, line, None, "seq is missing or not an integer")
+        if last_seq is not None and seq <= last_seq:
+            return _bad(count, line, seq, f"seq {seq} does not follow seq {last_seq}")
+        head, count, last_seq = own, count + 1, seq
+    if line == 0:
+        return _bad(0, 1, None, "the file is empty: the chain head line is missing")
+    return _bad(count, line + 1, None, f"the chain head line is missing after line {line}")
+
+
+def _verify_end(
+    obj: dict[str, Any],
+    canonical: bool,
+    line: int,
+    head: str | None,
+    count: int,
+    rest: Iterable[str | bytes],
+) -> VerifyResult:
+    if not canonical or set(obj) != {"chain_head", "count"} or not _is_hash(obj["chain_head"]):
+        return _bad(count, line, None, "the chain head line is malformed")
+    if head is not None and obj["chain_head"] != head:
+        return _bad(count, line, None, "the chain head does not match the last record's hash")
+    if not _is_int(obj["count"]) or obj["count"] != count:
+        return _bad(
+            count, line, None, f"the chain head says {obj['count']!r} records, the file has {count}"
+        )
+    if next(iter(rest), None) is not None:
+        return _bad(count, line + 1, None, "content follows the chain head line")
+    head = obj["chain_head"]
+    return VerifyResult(True, count, head, None, None, f"OK: {count} records, chain head {head}")
+
+
+def verify_file(path: str | os.PathLike[str]) -> VerifyResult:
+    """Verify an audit export file, reading it line by line in binary."""
+    with open(path, "rb") as fp:
+        return verify_chain(fp)
+
+
+def neutralise(value: object) -> object:
+    """Prefix a string that a spreadsheet would run as a formula with "'"; else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list | tuple):
+        text = canonical_json(value).decode("utf-8")
+    else:
+        text = str(value)
+    return str(neutralise(text))
+
+
+def write_csv(fp: TextIO, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
+    """Write a header and rows as CSV text with every cell neutralised; return the row count."""
+    writer = csv.writer(fp)  # open fp with newline="" so the csv module controls line ends
+    writer.writerow([_cell_text(c) for c in columns])
+    n = 0
+    for row in rows:
+        writer.writerow([_cell_text(row.get(c)) for c in columns])
+        n += 1
+    return n
+
+
+def _xlsx_text(value: object) -> str:
+    text = _cell_text(value)
+    if len(text) > XLSX_MAX_CHARS // 2 and len(text.encode("utf-16-le")) // 2 > XLSX_MAX_CHARS:
+        keep = 2 * (XLSX_MAX_CHARS - len(_TRUNCATED))
+        text = text.encode("utf-16-le")[:keep].decode("utf-16-le", "ignore") + _TRUNCATED
+    return text
+
+
+def write_xlsx(
+    path_or_fp: str | os.PathLike[str] | IO[bytes],
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    sheet_name: str = "audit",
+) -> int:
+    """Write a header and rows to one XLSX sheet as neutralised text cells; return row count."""
+    target = os.fspath(path_or_fp) if isinstance(path_or_fp, os.PathLike) else path_or_fp
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True})
+    try:
+        sheet = workbook.add_worksheet(sheet_name)
+        for col, name in enumerate(columns):
+            sheet.write_string(0, col, _xlsx_text(name))
+        n = 0
+        for n, row in enumerate(rows, 1):
+            for col, name in enumerate(columns):
+                if sheet.write_string(n, col, _xlsx_text(row.get(name))) == -1:
+                    raise ValueError(f"row {n} does not fit in one XLSX sheet")
+    finally:
+        workbook.close()
+    return n
