@@ -1,0 +1,98 @@
+"""The ``tracker`` command line: the composition root that wires tracker, projections and web."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from eventsourcing.persistence import PersistenceError
+
+from tracker.application import TrackerApplication
+from tracker.config import ConfigError, Settings
+from tracker.errors import TrackerError
+from tracker.planfile import PlanFileError
+from tracker.runtime import build_application
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    """Settings and the lazily built application for one CLI invocation."""
+
+    def __init__(self, instance: str | None, db: str | None) -> None:
+        self.instance = instance
+        self.db = db
+        self._settings: Settings | None = None
+        self._app: TrackerApplication | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = Settings.load(self.instance, self.db)
+        return self._settings
+
+    @property
+    def app(self) -> TrackerApplication:
+        if self._app is None:
+            self._app = build_application(self.settings)
+        return self._app
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+
+
+def fail(message: str) -> None:
+    """Print to stderr and exit with status 2."""
+    click.echo(message, err=True)
+    sys.exit(2)
+
+
+def handles_errors(func: F) -> F:
+    """Turn the errors a user can cause into a message on stderr and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PlanFileError as e:
+            fail("The plan file was refused; nothing was written:\n" + "\n".join(
+                f"  line {p.line}: {p.message}" for p in e.problems))
+        except TrackerError as e:
+            fail(f"Error: {e}")
+        except ConfigError as e:
+            fail(f"Configuration error: {e}")
+        except PersistenceError as e:
+            fail(f"The database cannot be used: {e}")
+
+    return wrapper  # type: ignore[return-value]
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group()
+@click.option("--db", metavar="URL", help="Database URL for this command (overrides TRACKER_DATABASE_URL).")
+@click.option("--instance", type=click.Path(file_okay=False), help="Instance folder (default ./instance).")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, instance: str | None) -> None:
+    """The accountability tracker: plans, responsible people, deadlines and an audit trail."""
+    obj = Context(instance, db)
+    ctx.obj = obj
+    ctx.call_on_close(obj.close)
+
+
+from tracker.cli import core  # noqa: E402,F401  (registers its commands on main)
+
+for _module in ("users", "web", "projections", "audit", "reports"):
+    try:
+        __import__(f"tracker.cli.{_module}")
+    except ModuleNotFoundError as _e:  # an area whose commands are not written yet
+        if _e.name != f"tracker.cli.{_module}":
+            raise
+
+__all__ = ["Context", "Path", "fail", "handles_errors", "main", "pass_ctx"]
