@@ -187,7 +187,7 @@ class WorkItem(Aggregate):
 
     def decide_extension(self, *, actor: str, grant: bool, note: str = "") -> None:
         """Grant or refuse the pending extension request; a grant moves the due date in force."""
-        if self.pending_extension is None:
+        if self.pending_extension is None or not self.is_open:
             raise IllegalStateError(N_("There is no extension request to decide."))
         if actor == self.pending_extension["by"] or actor == self.owner:
             raise PermissionDeniedError(N_("You cannot decide your own extension request."))
@@ -299,6 +299,7 @@ class WorkItem(Aggregate):
     @event("Cancelled")
     def _cancelled(self, *, actor: str, old_status: str, reason: str) -> None:
         self.status = "cancelled"
+        self.pending_extension = None  # a cancelled item's open request lapses with it
 
     def reopen(self, *, actor: str, reason: str) -> None:
         """Reopen a done or cancelled item; it goes back to in progress."""
