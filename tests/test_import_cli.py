@@ -114,3 +114,23 @@ def test_cli_unusable_database_url_exits_2(tmp_path: Path) -> None:
     plan.write_text(demo_plan_text(), encoding="utf-8")
     code, _, err = run("import", str(plan), tmp_path=tmp_path, db="mysql://nowhere/db")
     assert code == 2 and "Unsupported database" in err
+
+
+def test_demo_then_items_list_shows_items_with_owners_units_due_dates_and_statuses(
+        tmp_path: Path, database_url: str) -> None:
+    code, out, _ = run("demo", tmp_path=tmp_path, db=database_url)
+    assert code == 0 and "Demo plan" in out
+    code, out, _ = run("items", "list", tmp_path=tmp_path, db=database_url)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["due", "status", "light", "owner", "lead", "unit", "title"]
+    assert lines[-1] == "41 items"
+    statuses = {line.split()[1] for line in lines[1:-1]}
+    assert {"todo", "doing", "done"} <= statuses
+    assert any("总支书记" in line and "教师党支部" in line for line in lines)
+    code, out, _ = run("demo", tmp_path=tmp_path, db=database_url)
+    assert code == 0 and "already loaded" in out
+    code, out, _ = run("items", "list", "--status", "done", "--owner", "secretary",
+                       tmp_path=tmp_path, db=database_url)
+    rows = out.splitlines()[1:-1]
+    assert rows and all(" done " in r and "总支书记" in r for r in rows)

@@ -42,6 +42,9 @@ class Context:
         return self._app
 
     def close(self) -> None:
+        read_models = getattr(self, "_read_models", None)
+        if read_models is not None:
+            read_models.engine.dispose()
         if self._app is not None:
             self._app.close()
 
