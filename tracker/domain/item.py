@@ -51,7 +51,44 @@ class WorkItem(Aggregate):
             parent=parent, report_every_days=report_every_days,
         )
 
-    @event("Created")
+    class Created(Aggregate.Created):
+        """v2 added parent and report_every_days (decomposition and report cadence)."""
+
+        class_version = 2
+        actor: str
+        plan_key: str
+        key: str
+        title: str
+        deliverable: str
+        description: str
+        owner: str
+        lead_unit: str
+        units: list[str]
+        due: date
+        phase: str | None
+        goal: str | None
+        parent: str | None
+        report_every_days: int | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("parent", None)
+            state.setdefault("report_every_days", None)
+
+    class ProgressReported(Aggregate.Event):
+        """v2 added the date the progress happened (``on``)."""
+
+        class_version = 2
+        actor: str
+        note: str
+        percent: int | None
+        on: date | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("on", None)
+
+    @event(Created)
     def __init__(self, *, actor: str, plan_key: str, key: str, title: str, deliverable: str,
                  description: str, owner: str, lead_unit: str, units: list[str], due: date,
                  phase: str | None, goal: str | None, parent: str | None,
@@ -147,7 +184,7 @@ class WorkItem(Aggregate):
         self._progress_reported(actor=actor, note=clean_text(note, "note", required=True),
                                 percent=percent, on=on)
 
-    @event("ProgressReported")
+    @event(ProgressReported)
     def _progress_reported(self, *, actor: str, note: str, percent: int | None,
                            on: date | None) -> None:
         if percent is not None:
