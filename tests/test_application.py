@@ -166,3 +166,45 @@ def test_unknown_item_and_unknown_command_are_not_found(seeded: TrackerApplicati
 def test_today_is_judged_in_the_configured_time_zone(app: TrackerApplication) -> None:
     # the fixture's clock is 2012-06-01 02:00 UTC, which is 10:00 in Shanghai
     assert app.today() == date(2012, 6, 1)
+
+
+def test_a_save_of_several_aggregates_is_all_or_nothing_when_one_conflicts(
+        seeded: TrackerApplication) -> None:
+    first = create(seeded, key="a")
+    second = create(seeded, key="b")
+    stale_b = seeded.get_item(second.id)
+    seeded.execute(second.id, "start", OWNER)  # b moves on; the copy above is now stale
+    fresh_a = seeded.get_item(first.id)
+    fresh_a.comment(actor="owner", text="would be saved")
+    stale_b.comment(actor="owner", text="conflicts")
+    before = head(seeded)
+    with pytest.raises(ConflictError):
+        seeded._commit(fresh_a, stale_b)
+    assert head(seeded) == before
+    assert seeded.get_item(first.id).version == 1
+
+
+def test_many_rounds_of_racing_threads_each_have_exactly_one_winner(
+        seeded: TrackerApplication) -> None:
+    r = create(seeded)
+    for round_number in range(5):
+        version = seeded.get_item(r.id).version
+        wins: list[int] = []
+        conflicts: list[int] = []
+        barrier = threading.Barrier(4)
+
+        def send(n: int, version: int = version) -> None:
+            barrier.wait()
+            try:
+                seeded.execute(r.id, "comment", OWNER, expected_version=version, text=f"{n}")
+                wins.append(n)
+            except ConflictError as e:
+                conflicts.append(e.current_version or 0)
+
+        threads = [threading.Thread(target=send, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(wins) == 1, f"round {round_number}: {wins}"
+        assert conflicts == [version + 1] * 3
