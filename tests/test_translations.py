@@ -15,7 +15,7 @@ LOCALES = ("zh_Hans_CN", "en")
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
-    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"),
+    CommandLineInterface().run(["pybabel", "extract", "-F", str(ROOT / "babel.cfg"),
                                 "-k", "N_", "-k", "_l", "-o", str(pot), str(ROOT)])
     with pot.open("rb") as fp:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fp) if m.id}

@@ -16,6 +16,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcodin
 
 from tracker.commands import COMMANDS, parse_args
 from tracker.domain import Person, Plan, Unit, WorkItem, item_id, person_id, plan_id, unit_id
+from tracker.domain.item import NEUTRAL, RESTORED
 from tracker.errors import N_, ConflictError, NotFoundError, UnknownReferenceError
 from tracker.permissions import Actor, authorize
 
@@ -201,10 +202,51 @@ class TrackerApplication(Application[UUID]):
         if spec.needs_period:
             plan = self.get_plan(aggregate.plan_key)
             args["period"] = (plan.starts, plan.ends)
+        if command == "undo":
+            args.update(self._undo_facts(aggregate))
         getattr(aggregate, spec.method)(actor=actor.name, **args)
         if not aggregate.pending_events:
             return Result(aggregate.id, aggregate.version, None)
         return self._commit(aggregate)
+
+    # -- grading and reminders ----------------------------------------------------------------
+
+    def assess_unit(self, actor: Actor, unit_key: str, plan_key: str, *, label: str,
+                    self_scores: dict[str, Any], superior_scores: dict[str, Any],
+                    weights: dict[str, int] | None = None, on: date | None = None) -> Result:
+        """Record an assessment 分类定级 of a unit within a plan (admin)."""
+        authorize(actor, "assess")
+        self.get_plan(plan_key)
+        unit = self.get_unit(unit_key)
+        unit.assess(actor=actor.name, plan_key=plan_key, label=label, on=on or self.today(),
+                    self_scores=self_scores, superior_scores=superior_scores, weights=weights)
+        return self._commit(unit)
+
+    def record_reminder(self, actor: Actor, item: UUID | str, *, cause: str,
+                        due: date) -> Result | None:
+        """Record a reminder to the item's owner; None when this cause was already reminded."""
+        authorize(actor, "remind")
+        aggregate = self.get_item(item)
+        if aggregate.was_reminded(cause):
+            return None
+        aggregate.remind(actor=actor.name, cause=cause, due=due)
+        return self._commit(aggregate)
+
+    def _undo_facts(self, item: WorkItem) -> dict[str, Any]:
+        """The item's latest change (version, event type), skipping notes, and its prior state."""
+        before = item.version
+        while before > 1:
+            stored = self.recorder.select_events(item.id, lte=before, desc=True, limit=50)
+            for s in stored:
+                kind = s.topic.rpartition(".")[2]
+                if kind not in NEUTRAL:
+                    if kind == "Created":
+                        return {"latest": None, "previous": {}}
+                    prior: WorkItem = self.repository.get(item.id, version=s.originator_version - 1)
+                    return {"latest": (s.originator_version, kind),
+                            "previous": {f: getattr(prior, f) for f in RESTORED}}
+            before = stored[-1].originator_version - 1 if stored else 0
+        return {"latest": None, "previous": {}}
 
     def list_item_ids(self) -> list[UUID]:
         """Every work item id in the store (for tools that walk all items)."""

@@ -54,6 +54,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     _c("reopen", "reopen", Field("reason", "text", True)),
     _c("edit", "edit", Field("title", "text"), Field("deliverable", "text"),
        Field("description", "text")),
+    _c("undo", "undo", Field("version", "int", True), Field("reason", "text")),
 )}
 
 

@@ -1,1 +1,42 @@
-"""Flask + htmx web application."""
+"""Flask + htmx web application: the app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from tracker.config import Settings
+from web.extensions import init_extensions
+from web.services import Services
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app on the settings (test_config may set INSTANCE, DATABASE_URL, …)."""
+    config = dict(test_config or {})
+    app = Flask(__name__, instance_relative_config=False)
+    settings = config.pop("SETTINGS", None) or Settings.load(
+        config.pop("INSTANCE", None), config.pop("DATABASE_URL", None))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="zh_Hans_CN",
+        BABEL_TRANSLATION_DIRECTORIES="translations",
+        LANGUAGES={"zh_Hans_CN": "中文", "en": "English"},
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_HEADERS=["X-CSRFToken"],
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        READ_YOUR_WRITES_TIMEOUT=5.0,
+    )
+    app.config.update(config)
+    app.extensions["tracker"] = Services(settings, app.config)
+    init_extensions(app)
+    from web.blueprints import register_blueprints
+
+    register_blueprints(app)
+    return app

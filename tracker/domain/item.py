@@ -347,3 +347,57 @@ class WorkItem(Aggregate):
     def _reopened(self, *, actor: str, old_status: str, reason: str) -> None:
         self.status = "doing"
         self.completion = None
+
+    # -- reminders ----------------------------------------------------------------------------
+
+    def was_reminded(self, cause: str) -> bool:
+        """Whether a Reminded event for this cause (e.g. "red:2012-06-30") is in the history."""
+        return cause in getattr(self, "reminded", ())
+
+    def remind(self, *, actor: str, cause: str, due: date) -> None:
+        """Record a reminder to the owner for a cause; never twice for the same cause."""
+        self._require("todo", "doing")
+        cause = clean_text(cause, "cause", required=True)
+        if self.was_reminded(cause):
+            raise IllegalStateError(N_("The owner was already reminded (%(cause)s)."), cause=cause)
+        self._reminded(actor=actor, cause=cause, due=check_date(due, "due date"),
+                       owner=self.owner)
+
+    @event("Reminded")
+    def _reminded(self, *, actor: str, cause: str, due: date, owner: str) -> None:
+        self.reminded = [*getattr(self, "reminded", []), cause]
+
+    # -- undo ---------------------------------------------------------------------------------
+
+    def undo(self, *, actor: str, version: int, latest: tuple[int, str] | None,
+             previous: dict[str, Any], reason: str = "") -> None:
+        """Compensate the latest change (a move, cancel, reassignment or new due date)."""
+        if latest is None:
+            raise IllegalStateError(N_("There is no change to undo."))
+        latest_version, latest_type = latest
+        if latest_type == "Undone":
+            raise IllegalStateError(N_("The latest change was already undone."))
+        if version != latest_version:
+            raise IllegalStateError(N_("Only the latest change can be undone."))
+        if latest_type not in UNDOABLE:
+            raise IllegalStateError(
+                N_("Only a move, a cancellation, a reassignment or a new due date can be undone."))
+        changes = {f: [getattr(self, f), previous[f]] for f in RESTORED
+                   if f in previous and previous[f] != getattr(self, f)}
+        self._undone(actor=actor, undoes=version, undone_type=latest_type, changes=changes,
+                     reason=clean_text(reason, "reason"))
+
+    @event("Undone")
+    def _undone(self, *, actor: str, undoes: int, undone_type: str,
+                changes: dict[str, list[Any]], reason: str) -> None:
+        for field, (_now, restored) in changes.items():
+            setattr(self, field, restored)
+
+
+# Changes that can be undone, the item's fields an undo restores, and events that neither
+# change those fields nor block an undo of the change before them.
+UNDOABLE = ("Started", "CompletionSubmitted", "Accepted", "Returned", "Cancelled", "Reopened",
+            "Reassigned", "Rescheduled", "ExtensionGranted", "UnitsChanged")
+RESTORED = ("status", "owner", "due", "lead_unit", "units", "percent", "completion",
+            "pending_extension", "returns")
+NEUTRAL = ("Commented", "Chased", "Edited")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from tracker.domain.base import clean_title, person_id, unit_id
+from tracker.domain.base import check_date, clean_title, person_id, unit_id
 from tracker.errors import N_, IllegalStateError, ValidationError
+from tracker.grading import check_scores, check_weights, combined_score, grade_of
 
 ROLES = ("group_leader", "deputy", "member")
 
@@ -31,6 +33,7 @@ class Unit(Aggregate):
         self.key = key
         self.name = name
         self.liaisons = list(liaisons)
+        self.assessments: list[tuple[str, str]] = []
 
     def rename(self, *, actor: str, name: str) -> None:
         """Change the unit's name."""
@@ -51,6 +54,30 @@ class Unit(Aggregate):
     @event("LiaisonsSet")
     def _liaisons_set(self, *, actor: str, old: list[str], liaisons: list[str]) -> None:
         self.liaisons = list(liaisons)
+
+    def assess(self, *, actor: str, plan_key: str, label: str, on: date,
+               self_scores: dict[str, Any], superior_scores: dict[str, Any],
+               weights: dict[str, int] | None = None) -> None:
+        """Record an assessment 分类定级: self and superior scores, weights, score and grade."""
+        label = clean_title(label, "assessment label")
+        if (plan_key, label) in self.assessments:
+            raise IllegalStateError(N_("%(key)s was already assessed as %(label)s."),
+                                    key=self.key, label=label)
+        own = check_scores(self_scores, "self-assessment")
+        superior = check_scores(superior_scores, "superior assessment")
+        used = check_weights(weights)
+        score = combined_score(own, superior, used)
+        self._assessed(actor=actor, unit=self.key, plan_key=plan_key, label=label,
+                       on=check_date(on, "assessment date"), self_scores=own,
+                       superior_scores=superior, weights=used, score=score,
+                       grade=grade_of(score))
+
+    @event("Assessed")
+    def _assessed(self, *, actor: str, unit: str, plan_key: str, label: str, on: date,
+                  self_scores: dict[str, float], superior_scores: dict[str, float],
+                  weights: dict[str, int], score: float, grade: str) -> None:
+        self.assessments = [*getattr(self, "assessments", []), (plan_key, label)]
+        self.grade = grade
 
 
 class Person(Aggregate):

@@ -1,0 +1,1 @@
+"""`make bench`: the tracker measured against the layers underneath (see bench/__main__.py)."""

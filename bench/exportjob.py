@@ -1,0 +1,68 @@
+"""One audit export (or its read+decode baseline) in a fresh process, for peak memory.
+
+``python -m bench.exportjob URL MODE UNTIL_SEQ OUTPUT`` prints one JSON line:
+events, seconds, rss_start_mb, rss_peak_mb (ru_maxrss: the process's high-water mark).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from typing import Any
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def export(url: str, until_seq: int, output: str) -> int:
+    from bench.readside import make_queries
+    from projections.engine import ReadModels
+    from tracker.application import TrackerApplication
+    from tracker.auditchain import ChainWriter
+    from tracker.storage import parse_database_url
+
+    store = parse_database_url(url, create_table=False)
+    app = TrackerApplication(env=store.es_env)
+    queries = make_queries(ReadModels(app, store))
+    with open(output, "w", encoding="utf-8", newline="\n") as fp:
+        writer = ChainWriter(fp)
+        for row in queries.iter_audit():
+            if row["seq"] > until_seq:
+                break
+            writer.write({"seq": row["seq"],
+                          "timestamp": row["at"].isoformat().replace("+00:00", "Z"),
+                          "actor": row["actor"], "aggregate_type": row["aggregate_type"],
+                          "aggregate_id": str(row["aggregate_id"]),
+                          "event_type": row["event_type"], "version": row["version"],
+                          "data": row["data"]})
+        return int(writer.close()["count"])
+
+
+def decode(url: str, until_seq: int) -> int:
+    from bench.baselines import read_decode
+    from tracker.application import TrackerApplication
+    from tracker.storage import parse_database_url
+
+    store = parse_database_url(url, create_table=False)
+    return read_decode(TrackerApplication(env=store.es_env), 0, until_seq)
+
+
+def main(argv: list[str]) -> None:
+    url, mode, until, output = argv[0], argv[1], int(argv[2]), argv[3]
+    import sqlalchemy  # noqa: F401  (imports before the start mark, as the app would have)
+
+    import tracker.application  # noqa: F401
+
+    start = rss_mb()
+    began = time.perf_counter()
+    count = export(url, until, output) if mode == "export" else decode(url, until)
+    out: dict[str, Any] = {"events": count, "seconds": time.perf_counter() - began,
+                           "rss_start_mb": start, "rss_peak_mb": rss_mb()}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

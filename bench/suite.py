@@ -1,0 +1,132 @@
+"""One store end to end: generate, build the read models, then measure on it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from bench import audit, readside
+from bench.baselines import ConventionalCommand, bare_command, copy_rows
+from bench.commandpath import CommandPath
+from bench.generator import generate
+from bench.measure import Results, Run, add_runs, loop, timed
+from projections.engine import ReadModels
+from tracker.application import TrackerApplication
+from tracker.storage import parse_database_url
+
+log = logging.getLogger("bench")
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big a run is and how often each measurement repeats."""
+
+    plans: tuple[int, ...]  # items per plan (the board is measured on each)
+    pg_plans: tuple[int, ...]
+    reps: int
+    commands: int  # per repetition (a time budget stops earlier)
+    command_budget: float  # seconds per repetition and design
+    catch_up: int  # new events per catch-up repetition
+    rebuild_reps: int  # the initial build counts as the first
+    asof_reps: int
+    export_reps: int
+
+
+SIZES = {
+    "tiny": Size((20, 60, 150), (20, 60), 2, 20, 1.5, 100, 1, 1, 1),
+    "small": Size((50, 500, 5000), (50, 500, 1500), 3, 200, 10.0, 1000, 1, 1, 2),
+    "large": Size((1000, 10000, 100000), (1000, 10000), 3, 300, 20.0, 5000, 1, 1, 2),
+}
+
+
+def step(results: Results, what: str, func: object, *args: object) -> None:
+    """Run one measurement; a failure is noted in the results and the run goes on."""
+    log.info("%s …", what)
+    try:
+        func(*args)  # type: ignore[operator]
+    except Exception as e:  # noqa: BLE001 — a bench reports and goes on
+        log.exception("%s failed", what)
+        results.notes.append(f"{what} failed: {type(e).__name__}: {str(e)[:300]}")
+
+
+def run_store(results: Results, url: str, plans: tuple[int, ...], size: Size,
+              workdir: Path, full: bool) -> None:
+    """Generate a store at url and measure on it (full: the SQLite-only measurements too)."""
+    store = parse_database_url(url)
+    kind = store.kind
+    app = TrackerApplication(env=store.es_env, timezone=ZoneInfo("UTC"))
+    log.info("[%s] generating %s items …", kind, sum(plans))
+    gen = generate(app, list(plans))
+    results.meta[kind] = {"items": sum(plans), "plans": list(plans), "events": gen.events,
+                          "generate_seconds": round(gen.seconds, 1),
+                          "generate_events_per_s": round(gen.events / gen.seconds)}
+    rm = ReadModels(app, store)
+    rm.create_tables()
+    log.info("[%s] building the read models over %s events …", kind, gen.events)
+    first = timed(rm.rebuild)
+    keys = sorted(gen.plans, key=lambda k: len(gen.plans[k]))
+    biggest, middle = keys[-1], keys[len(keys) // 2]
+    step(results, f"[{kind}] rebuild", readside.rebuild, results, rm, size.rebuild_reps, first)
+    step(results, f"[{kind}] catch-up", readside.catch_up, results, rm, gen.doing[biggest],
+         size.catch_up, size.reps)
+    if full:
+        queries = readside.make_queries(rm)
+        sizes = {k: len(v) for k, v in gen.plans.items()}
+        step(results, "board", readside.board, results, queries, sizes, size.reps)
+        step(results, "board as of", readside.board_as_of, results, queries, keys[0],
+             size.asof_reps)
+        step(results, "audit export", audit.audit_export, results, url, rm.head(), workdir,
+             size.export_reps)
+    step(results, f"[{kind}] commands", commands, results, app, rm, url, gen.doing[middle],
+         size, workdir, len(gen.plans[middle]))
+    rm.close()
+    app.close()
+
+
+def commands(results: Results, app: TrackerApplication, rm: ReadModels, url: str,
+             doing: list[UUID], size: Size, workdir: Path, plan_items: int) -> None:
+    """Tracker web path vs bare library vs conventional design, on disjoint in-progress items."""
+    kind = rm.store.kind
+    third = max(1, len(doing) // 3)
+    bare_ids, web_ids, conv_ids = doing[:third], doing[third:2 * third], doing[2 * third:]
+    rm.catch_up()
+    conv_rows = copy_rows(rm.engine)
+    web = CommandPath(url, workdir / f"instance-{kind}", web_ids)
+    bare, conv = bare_command(app, bare_ids), ConventionalCommand(rm.engine, conv_ids)
+    runs: dict[str, list[Run]] = {"bare": [], "web": [], "conv": []}
+    # One warm-up each; the conventional fragment is then padded to the tracker's size.
+    web_bytes, conv_bytes = web.call(0), conv(0)
+    conv.pad = max(0, web_bytes - conv_bytes)
+    offset = 1
+    try:
+        for _ in range(size.reps):
+            runs["bare"].append(loop(lambda i, o=offset: bare(o + i), size.commands,  # type: ignore[misc]
+                                     size.command_budget))
+            rm.catch_up()  # so the web path does not pay for the bare library's events
+            runs["web"].append(loop(lambda i, o=offset: web.call(o + i), size.commands,  # type: ignore[misc]
+                                    size.command_budget))
+            runs["conv"].append(loop(lambda i, o=offset: conv(o + i), size.commands,  # type: ignore[misc]
+                                     size.command_budget))
+            offset += size.commands
+        sizes = {"tracker_fragment_bytes": web.call(offset), "conventional_fragment_bytes":
+                 conv(offset), "conventional_padding": conv.pad,
+                 "path": web.path, "plan_items": plan_items,
+                 "conventional_audit_rows": conv_rows}
+        results.meta[f"{kind}_command"] = sizes
+    finally:
+        web.close()
+    group = f"commands ({kind})"
+    add_runs(results, group, f"[{kind}] bare library load+decide+save", runs["bare"])
+    add_runs(results, group, f"[{kind}] conventional UPDATE+audit+render", runs["conv"])
+    add_runs(results, group, f"[{kind}] tracker web command", runs["web"],
+             baseline=f"[{kind}] conventional UPDATE+audit+render",
+             note=web.path + (f" — {web.note}" if web.note else ""))
+    results.add(group, f"[{kind}] tracker vs bare library throughput", "cmd/s",
+                [r.throughput for r in runs["web"]],
+                baseline=f"[{kind}] bare library load+decide+save throughput",
+                higher_is_better=True)
+    if web.note:
+        results.notes.append(f"{kind} command path: {web.note}")

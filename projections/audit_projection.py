@@ -1,0 +1,43 @@
+"""The audit trail: one row per event, in notification order."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from projections import tables as t
+from projections.base import Projection
+from projections.events import Envelope
+from projections.rows import insert_row, memo
+
+
+def plan_key_of(conn: sa.Connection, env: Envelope) -> str | None:
+    """The plan an event belongs to: its own key, its item's plan, or none (people, units)."""
+    if env.aggregate_type == "Plan" and "key" in env.fields:
+        return str(env.fields["key"])
+    if env.event_type == "Created" and "plan_key" in env.fields:
+        return str(env.fields["plan_key"])
+    if env.aggregate_type not in ("Plan", "WorkItem"):
+        return None
+    known = memo(conn)
+    if env.aggregate_id not in known:
+        known[env.aggregate_id] = conn.execute(FIRST, {"id": env.aggregate_id}).scalar()
+    return known[env.aggregate_id]
+
+
+FIRST = sa.select(t.audit.c.plan_key).where(
+    t.audit.c.aggregate_id == sa.bindparam("id"), t.audit.c.version == 1)
+
+
+def handle(conn: sa.Connection, env: Envelope) -> None:
+    """Append the event to the audit trail."""
+    plan_key = plan_key_of(conn, env)
+    if plan_key is not None:
+        memo(conn)[env.aggregate_id] = plan_key
+    insert_row(conn, t.audit, {
+        "seq": env.seq, "at": env.at, "actor": env.actor, "aggregate_id": env.aggregate_id,
+        "aggregate_type": env.aggregate_type, "plan_key": plan_key,
+        "event_type": env.event_type, "version": env.version, "data": env.data,
+    })
+
+
+PROJECTION = Projection("audit", (t.audit,), handle)

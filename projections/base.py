@@ -1,0 +1,38 @@
+"""What a projection is: a name, the tables it owns and a handler for one event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from projections.events import Envelope
+
+
+class ProjectionError(RuntimeError):
+    """The event stream does not fit the read model (an aggregate's events are missing)."""
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Event handlers that write a set of tables; the engine tracks its position."""
+
+    name: str
+    tables: tuple[sa.Table, ...]
+    handle: Callable[[sa.Connection, Envelope], None]
+
+
+def check_version(current: int | None, env: Envelope) -> bool:
+    """True to apply the event; False when the row already has it; raise when events are missing."""
+    if current is None:
+        if env.event_type == "Created":
+            return True
+        raise ProjectionError(f"{env.aggregate_id} has no Created event before seq {env.seq}")
+    if env.version <= current:
+        return False
+    if env.version != current + 1:
+        raise ProjectionError(
+            f"{env.aggregate_id}: version {env.version} follows {current} at seq {env.seq}"
+        )
+    return True

@@ -1,0 +1,126 @@
+"""Board rows turned into card dicts: names, children and the light of the day."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from projections import tables as t
+from projections.events import as_utc, to_date
+from projections.lights import light, worst
+
+Row = dict[str, Any]
+SQL_FILTERS = ("owner", "phase", "goal")
+
+
+def row_light(row: Row, today: date, yellow_days: int) -> str | None:
+    """The light of one board row."""
+    return light(row["status"], row["due"], today, yellow_days, row["report_every_days"],
+                 row["last_report_on"], row["created_on"])
+
+
+def names(conn: sa.Connection) -> tuple[dict[str, str], dict[str, str]]:
+    """People's and units' display names by key."""
+    people = dict(conn.execute(sa.select(t.people.c.key, t.people.c.name)).tuples().all())
+    units = dict(conn.execute(sa.select(t.units.c.key, t.units.c.name)).tuples().all())
+    return people, units
+
+
+def children(conn: sa.Connection, plans: set[str], today: date, yellow_days: int,
+             parent: str | None = None) -> dict[tuple[str, str], Row]:
+    """Per (plan, parent key): how many children, how many done, the worst open light."""
+    query = sa.select(t.board).where(t.board.c.parent.is_not(None),
+                                     t.board.c.status != "cancelled",
+                                     t.board.c.plan_key.in_(sorted(plans)))
+    if parent is not None:
+        query = query.where(t.board.c.parent == parent)
+    out: dict[tuple[str, str], Row] = {}
+    for row in conn.execute(query).mappings():
+        entry = out.setdefault((row["plan_key"], row["parent"]),
+                               {"total": 0, "done": 0, "lights": []})
+        entry["total"] += 1
+        entry["done"] += row["status"] == "done"
+        entry["lights"].append(row_light(dict(row), today, yellow_days))
+    return out
+
+
+def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
+            units: dict[str, str], kids: dict[tuple[str, str], Row]) -> Row:
+    """The card dict the web and the API render."""
+    stats = kids.get((row["plan_key"], row["key"]), {"total": 0, "done": 0, "lights": []})
+    completion = row["completion"]
+    return {
+        "id": row["id"], "key": row["key"], "plan_key": row["plan_key"], "title": row["title"],
+        "deliverable": row["deliverable"], "description": row["description"],
+        "owner": row["owner"], "owner_name": people.get(row["owner"], row["owner"]),
+        "lead_unit": row["lead_unit"],
+        "lead_unit_name": units.get(row["lead_unit"], row["lead_unit"]),
+        "units": list(row["units"]), "due": row["due"], "original_due": row["original_due"],
+        "status": row["status"], "phase": row["phase"], "goal": row["goal"],
+        "percent": row["percent"], "last_report_on": row["last_report_on"],
+        "extension_pending": bool(row["extension_pending"]), "pending_due": row["pending_due"],
+        "returns": row["returns"], "chases": row["chases"],
+        "last_activity": as_utc(row["last_activity"]),
+        "report_every_days": row["report_every_days"], "parent": row["parent"],
+        "children_total": stats["total"], "children_done": stats["done"],
+        "children_worst_light": worst(stats["lights"]), "version": row["version"],
+        "created_on": row["created_on"],
+        "completion": None if completion is None else {
+            "outcome": completion["outcome"], "evidence": list(completion["evidence"]),
+            "on": to_date(completion["on"])},
+        "light": row_light(row, today, yellow_days),
+    }
+
+
+def _as_list(value: str | Sequence[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | None = None,
+          *, unit: str | None = None, status: str | Sequence[str] | None = None,
+          light_is: str | None = None, q: str | None = None, include_cancelled: bool = False,
+          offset: int = 0, limit: int | None = None, **equal: str | None) -> list[Row]:
+    """Cards matching the filters, by due date then title."""
+    b = t.board.c
+    query = sa.select(t.board).order_by(b.due, b.title, b.id)
+    if plan_key is not None:
+        query = query.where(b.plan_key == plan_key)
+    for field in SQL_FILTERS:
+        if equal.get(field) is not None:
+            query = query.where(b[field] == equal[field])
+    if status:
+        query = query.where(b.status.in_(_as_list(status)))
+    elif not include_cancelled:
+        query = query.where(b.status != "cancelled")
+    if light_is:
+        query = query.where(b.status.in_(("todo", "doing", "submitted")))
+    if q:
+        text = q.lower()
+        query = query.where(sa.or_(*(sa.func.lower(c).contains(text, autoescape=True)
+                                     for c in (b.title, b.key, b.deliverable, b.description))))
+    python_filters = bool(unit or light_is)
+    if not python_filters:
+        query = query.offset(offset or None).limit(limit)
+    rows = [dict(r) for r in conn.execute(query).mappings()]
+    if unit:
+        rows = [r for r in rows if r["lead_unit"] == unit or unit in r["units"]]
+    if light_is:
+        rows = [r for r in rows if row_light(r, today, yellow_days) == light_is]
+    if python_filters:
+        rows = rows[offset:] if limit is None else rows[offset:offset + limit]
+    people, units = names(conn)
+    kids = children(conn, {r["plan_key"] for r in rows}, today, yellow_days)
+    return [to_card(r, today, yellow_days, people, units, kids) for r in rows]
+
+
+def card(conn: sa.Connection, item_id: str, today: date, yellow_days: int) -> Row | None:
+    """One card by id, or None."""
+    row = conn.execute(sa.select(t.board).where(t.board.c.id == item_id)).mappings().first()
+    if row is None:
+        return None
+    people, units = names(conn)
+    kids = children(conn, {row["plan_key"]}, today, yellow_days, parent=row["key"])
+    return to_card(dict(row), today, yellow_days, people, units, kids)

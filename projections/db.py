@@ -1,0 +1,70 @@
+"""Database plumbing for the read models: engines, per-projection locks and row helpers."""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from projections.rows import get_row, insert_row, update_row, upsert_row
+from tracker.storage import Store
+
+IMMEDIATE = "tracker_immediate"
+_process_locks: dict[str, threading.Lock] = {}
+_process_locks_guard = threading.Lock()
+
+
+def make_engine(store: Store) -> sa.Engine:
+    """An engine on the event store's database; SQLite writers take the lock at BEGIN."""
+    if store.kind == "postgres":
+        args = {"options": f"-csearch_path={store.schema}"} if store.schema else {}
+        return sa.create_engine(store.sqlalchemy_url, connect_args=args, pool_pre_ping=True)
+    engine = sa.create_engine(store.sqlalchemy_url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event emit BEGIN itself
+        dbapi_conn.execute("PRAGMA busy_timeout = 30000")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        immediate = conn.get_execution_options().get(IMMEDIATE)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def lock_key(name: str, schema: str | None) -> int:
+    """A stable signed 64-bit advisory lock key for a projection in a schema."""
+    high = zlib.crc32(f"tracker-rm:{schema or ''}".encode())
+    low = zlib.crc32(name.encode())
+    value = (high << 32) | low
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _process_lock(key: str) -> threading.Lock:
+    with _process_locks_guard:
+        return _process_locks.setdefault(key, threading.Lock())
+
+
+@contextmanager
+def locked_transaction(engine: sa.Engine, name: str, schema: str | None) -> Iterator[sa.Connection]:
+    """A transaction that holds the projection's lock (advisory on PostgreSQL, write on SQLite)."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(name, schema)})
+            yield conn
+        return
+    with _process_lock(f"{engine.url}:{name}"), engine.connect() as raw:
+        conn = raw.execution_options(**{IMMEDIATE: True})
+        with conn.begin():
+            yield conn
+
+
+# The row helpers live in projections.rows; re-exported for projections written against db.
+__all__ = ["get_row", "insert_row", "locked_transaction", "make_engine", "update_row", "upsert_row"]

@@ -1,0 +1,151 @@
+"""The projection engine: catch up, track, rebuild and report on the read models."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from projections import tables as t
+from projections.base import Projection
+from projections.db import locked_transaction, make_engine
+from projections.events import Envelope, decode
+from projections.registry import BY_NAME, PROJECTIONS
+from projections.rows import buffered, flush
+from tracker.application import TrackerApplication
+from tracker.storage import Store
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+class ReadModels:
+    """The read models of one store and the engine that keeps them up to date."""
+
+    def __init__(self, app: TrackerApplication, store: Store, yellow_days: int = 3) -> None:
+        self.app = app
+        self.store = store
+        self.yellow_days = yellow_days
+        self.engine: sa.Engine = make_engine(store)
+        self.batch_size = BATCH
+
+    @property
+    def names(self) -> list[str]:
+        """The names of every projection."""
+        return [p.name for p in PROJECTIONS]
+
+    def close(self) -> None:
+        """Release the read models' connections."""
+        self.engine.dispose()
+
+    def _select(self, names: Sequence[str] | None) -> list[Projection]:
+        if names is None:
+            return list(PROJECTIONS)
+        unknown = [n for n in names if n not in BY_NAME]
+        if unknown:
+            raise ValueError(f"Unknown projection {unknown[0]!r} (known: {', '.join(BY_NAME)})")
+        return [p for p in PROJECTIONS if p.name in names]
+
+    def create_tables(self) -> None:
+        """Create the tables and tracking rows once; safe to call from several processes."""
+        with locked_transaction(self.engine, "__schema__", self.store.schema) as conn:
+            t.metadata.create_all(conn)
+            known = set(conn.execute(sa.select(t.tracking.c.name)).scalars())
+            for name in self.names:
+                if name not in known:
+                    conn.execute(t.tracking.insert().values(name=name, position=0))
+
+    def positions(self, names: Sequence[str] | None = None) -> dict[str, int]:
+        """Each projection's tracking position."""
+        wanted = [p.name for p in self._select(names)]
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.tracking).where(t.tracking.c.name.in_(wanted)))
+            found = {r.name: int(r.position) for r in rows}
+        return {name: found.get(name, 0) for name in wanted}
+
+    def position(self, name: str) -> int:
+        """The last notification id the projection has applied."""
+        return self.positions([name])[name]
+
+    def head(self) -> int:
+        """The store's largest notification id (0 when empty)."""
+        return int(self.app.recorder.max_notification_id() or 0)
+
+    def catch_up(self, names: Sequence[str] | None = None) -> int:
+        """Apply every new event to the projections in batches; the position they all reached."""
+        selected = self._select(names)
+        while True:
+            start = min(self.positions([p.name for p in selected]).values())
+            batch = self.app.recorder.select_notifications(
+                start, self.batch_size, inclusive_of_start=False)
+            if not batch:
+                return start
+            envelopes = [decode(self.app, n, self.app.timezone) for n in batch]
+            for projection in selected:
+                self.apply(projection, envelopes)
+
+    def apply(self, projection: Projection, envelopes: Sequence[Envelope]) -> int:
+        """Apply the events past the projection's position in one transaction; how many."""
+        try:
+            with locked_transaction(self.engine, projection.name, self.store.schema) as conn:
+                pos = conn.execute(sa.select(t.tracking.c.position).where(
+                    t.tracking.c.name == projection.name)).scalar()
+                if pos is None:  # a projection added since the tables were created
+                    conn.execute(t.tracking.insert().values(name=projection.name, position=0))
+                    pos = 0
+                todo = [e for e in envelopes if e.seq > pos]  # a re-delivered event is skipped
+                with buffered(conn) as buffer:
+                    for env in todo:
+                        projection.handle(conn, env)
+                    flush(conn, buffer)
+                if todo:
+                    conn.execute(t.tracking.update().where(
+                        t.tracking.c.name == projection.name).values(position=todo[-1].seq))
+                return len(todo)
+        except IntegrityError:
+            # A duplicate row means someone else applied these events first (not a conflict
+            # in our own data): re-read the position; anything else is a real error.
+            if envelopes and self.position(projection.name) >= envelopes[-1].seq:
+                log.warning("%s: batch already applied elsewhere; skipped", projection.name)
+                return 0
+            raise
+
+    def wait_until(self, notification_id: int | None, timeout: float = 5.0) -> bool:
+        """Poll the tracking positions until every projection reached the id, or time out."""
+        if not notification_id:
+            return True
+        deadline = time.monotonic() + timeout
+        pause = 0.002
+        while min(self.positions().values()) < notification_id:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.02)
+        return True
+
+    def rebuild(self, names: Sequence[str] | None = None) -> None:
+        """Drop the projections' rows and positions, then replay every event from zero."""
+        selected = self._select(names)
+        for projection in selected:
+            with locked_transaction(self.engine, projection.name, self.store.schema) as conn:
+                for table in reversed(projection.tables):
+                    conn.execute(table.delete())
+                conn.execute(t.tracking.update().where(
+                    t.tracking.c.name == projection.name).values(position=0))
+        self.catch_up([p.name for p in selected])
+
+    def status(self) -> list[dict[str, object]]:
+        """Each projection's position, the store's head and how far behind it is."""
+        head = self.head()
+        return [{"name": name, "position": pos, "head": head, "lag": max(head - pos, 0)}
+                for name, pos in self.positions().items()]
+
+    def run_forever(self, stop: threading.Event | None = None) -> None:
+        """Keep the projections caught up until stopped; errors are logged and retried."""
+        from projections.runner import run_forever
+
+        run_forever(self, stop)

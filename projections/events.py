@@ -1,0 +1,88 @@
+"""Decoded events as the projections see them: plain values, no aggregates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
+
+HIDDEN = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor")
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One event: where it sits in the log, who did it, when, and its own fields."""
+
+    seq: int
+    at: datetime  # naive UTC
+    day: date  # the event's date in the tracker's time zone
+    actor: str
+    aggregate_id: str
+    aggregate_type: str
+    event_type: str
+    version: int
+    fields: dict[str, Any]
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The event's own fields as JSON values."""
+        return jsonable(self.fields)
+
+
+def jsonable(value: Any) -> Any:
+    """Dates as ISO text, UUIDs as text, containers recursively."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def split_topic(topic: str) -> tuple[str, str]:
+    """'tracker.domain.item:WorkItem.Created' → ('WorkItem', 'Created')."""
+    qualname = topic.rpartition(":")[2]
+    aggregate_type, _, event_type = qualname.rpartition(".")
+    return aggregate_type or qualname, event_type or qualname
+
+
+def decode(app: Application[Any], notification: Notification, tz: ZoneInfo) -> Envelope:
+    """Turn a stored notification into an Envelope."""
+    event = app.mapper.to_domain_event(notification)
+    values = vars(event)
+    stamp: datetime = values["timestamp"]
+    aware = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    aggregate_type, event_type = split_topic(notification.topic)
+    return Envelope(
+        seq=notification.id,
+        at=aware.astimezone(UTC).replace(tzinfo=None),
+        day=aware.astimezone(tz).date(),
+        actor=str(values.get("actor") or ""),
+        aggregate_id=str(notification.originator_id),
+        aggregate_type=aggregate_type,
+        event_type=event_type,
+        version=int(notification.originator_version),
+        fields={k: v for k, v in values.items() if k not in HIDDEN},
+    )
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A stored naive UTC datetime as an aware one."""
+    return value.replace(tzinfo=UTC) if value is not None else None
+
+
+def to_date(value: Any) -> date | None:
+    """A date from a date or ISO text (JSON columns keep text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))

@@ -1,0 +1,89 @@
+"""The leader ledger: per person, the figures of responsibility, each with its items."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from projections import tables as t
+
+Row = dict[str, Any]
+EVENT_FIGURES = ("reassigned_to", "reassigned_away", "extensions_requested",
+                 "extensions_granted", "extensions_refused", "returned", "chased")
+FIGURES = ("owned", "open", "done", "done_on_time", "done_late", "done_on_time_original",
+           "done_late_original", "overdue", *EVENT_FIGURES, "reports_missed")
+
+
+def missed(anchor: date, cadence: int, lo: date, end: date) -> int:
+    """Report deadlines anchor + k·cadence (k ≥ 1) that fell in [lo, end) and passed unmet."""
+    first = max(1, -(-(lo - anchor).days // cadence))
+    last = ((end - anchor).days - 1) // cadence
+    return max(0, last - first + 1)
+
+
+def _select(conn: sa.Connection, table: sa.Table, plan_key: str | None,
+            person_column: str, person: str | None) -> list[Row]:
+    query = sa.select(table).order_by(*table.primary_key.columns)
+    if plan_key is not None:
+        query = query.where(table.c.plan_key == plan_key)
+    if person is not None:
+        query = query.where(table.c[person_column] == person)
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def _blank(key: str, name: str) -> Row:
+    return {"person": key, "name": name, **dict.fromkeys(FIGURES, 0), "overdue_days": 0,
+            "items": {f: [] for f in FIGURES}}
+
+
+def _count(entry: Row, figure: str, item: Row, **extra: Any) -> None:
+    entry[figure] += extra.get("count", 1)
+    entry["items"][figure].append({"id": item["id"], "key": item["key"],
+                                   "title": item["title"], "plan_key": item["plan_key"], **extra})
+
+
+def _item_figures(entry: Row, item: Row, today: date) -> None:
+    if item["status"] == "cancelled":
+        return
+    _count(entry, "owned", item)
+    if item["status"] == "done":
+        _count(entry, "done", item)
+        done_on = item["completed_on"]
+        _count(entry, "done_late" if done_on > item["due"] else "done_on_time", item,
+               on=done_on, due=item["due"])
+        late = done_on > item["original_due"]
+        _count(entry, "done_late_original" if late else "done_on_time_original", item,
+               on=done_on, due=item["original_due"])
+        return
+    _count(entry, "open", item)
+    if today > item["due"]:
+        days = (today - item["due"]).days
+        _count(entry, "overdue", item, days=days)
+        entry["overdue_days"] += days
+
+
+def ledger(conn: sa.Connection, today: date, plan_key: str | None = None,
+           person: str | None = None) -> list[Row]:
+    """One dict per person with every figure and, under "items", the items behind each."""
+    people = dict(conn.execute(sa.select(t.people.c.key, t.people.c.name)).tuples().all())
+    items = _select(conn, t.ledger_items, plan_key, "owner", None)
+    by_id = {i["id"]: i for i in items}
+    out: dict[str, Row] = {k: _blank(k, n) for k, n in sorted(people.items())
+                           if person is None or k == person}
+
+    def entry(key: str) -> Row:
+        return out.setdefault(key, _blank(key, people.get(key, key)))
+
+    for item in items:
+        if person is None or item["owner"] == person:
+            _item_figures(entry(item["owner"]), item, today)
+    for ev in _select(conn, t.ledger_events, plan_key, "person", person):
+        _count(entry(ev["person"]), ev["kind"], by_id[ev["item_id"]], on=ev["on"], seq=ev["seq"])
+    for seg in _select(conn, t.ledger_cadence, plan_key, "owner", person):
+        n = missed(seg["anchor"], seg["cadence"], seg["lo"], seg["hi"] or today)
+        if n:
+            _count(entry(seg["owner"]), "reports_missed", by_id[seg["item_id"]], count=n,
+                   since=seg["lo"])
+    return [out[k] for k in sorted(out)]

@@ -1,0 +1,169 @@
+"""What the web and the CLI read: plans, board, cards, history, audit, ledger, units, people."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from projections import tables as t
+from projections.asof import snapshot, utc_naive
+from projections.cards import board as board_cards
+from projections.cards import card as one_card
+from projections.cards import row_light
+from projections.engine import ReadModels
+from projections.events import as_utc
+from projections.ledger import ledger as ledger_rows
+from projections.plans import plan_dict, progress
+
+Row = dict[str, Any]
+AUDIT_BATCH = 1000
+
+
+def _item_key(item_id: UUID | str) -> str | None:
+    try:
+        return str(item_id if isinstance(item_id, UUID) else UUID(str(item_id)))
+    except ValueError:
+        return None
+
+
+class Queries:
+    """Read-side queries over the read models (and over replays for "as of")."""
+
+    def __init__(self, read_models: ReadModels, today: Callable[[], date],
+                 yellow_days: int = 3) -> None:
+        self.rm = read_models
+        self.today = today
+        self.yellow_days = yellow_days
+
+    def _day_of(self, as_of: datetime) -> date:
+        """The tracker's date at an instant (a naive instant is UTC)."""
+        aware = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
+        return aware.astimezone(self.rm.app.timezone).date()
+
+    def list_plans(self) -> list[Row]:
+        """Every plan with its goals and phases."""
+        with self.rm.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.plans).order_by(t.plans.c.starts, t.plans.c.key))
+            return [plan_dict(dict(r)) for r in rows.mappings()]
+
+    def get_plan(self, key: str) -> Row | None:
+        """One plan with its progress per plan, goal and phase."""
+        with self.rm.engine.connect() as conn:
+            row = conn.execute(sa.select(t.plans).where(t.plans.c.key == key)).mappings().first()
+            if row is None:
+                return None
+            plan = plan_dict(dict(row))
+            items = conn.execute(sa.select(t.board).where(t.board.c.plan_key == key)).mappings()
+            plan["progress"] = progress(plan, [dict(i) for i in items], self.today())
+        return plan
+
+    def board(self, plan_key: str | None = None, *, owner: str | None = None,
+              unit: str | None = None, status: Any = None, phase: str | None = None,
+              goal: str | None = None, light: str | None = None, q: str | None = None,
+              include_cancelled: bool = False, as_of: datetime | None = None, offset: int = 0,
+              limit: int | None = None) -> list[Row]:
+        """The cards matching the filters, by due date then title (as of an instant if given)."""
+        args = {"plan_key": plan_key, "owner": owner, "unit": unit, "status": status,
+                "phase": phase, "goal": goal, "light_is": light, "q": q,
+                "include_cancelled": include_cancelled, "offset": offset, "limit": limit}
+        if as_of is None:
+            with self.rm.engine.connect() as conn:
+                return board_cards(conn, self.today(), self.yellow_days, **args)
+        with snapshot(self.rm, as_of) as engine, engine.connect() as conn:
+            return board_cards(conn, self._day_of(as_of), self.yellow_days, **args)
+
+    def get_card(self, item_id: UUID | str) -> Row | None:
+        """One card, or None."""
+        key = _item_key(item_id)
+        if key is None:
+            return None
+        with self.rm.engine.connect() as conn:
+            return one_card(conn, key, self.today(), self.yellow_days)
+
+    def history(self, item_id: UUID | str) -> list[Row]:
+        """The item's timeline: who, when, what changed from what to what, and why."""
+        key = _item_key(item_id)
+        h = t.history.c
+        with self.rm.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.history).where(h.item_id == key).order_by(h.seq))
+            return [{"seq": r["seq"], "at": as_utc(r["at"]), "actor": r["actor"],
+                     "event_type": r["event_type"], "version": r["version"],
+                     "changes": r["changes"], "reason": r["reason"], "note": r["note"],
+                     "text": r["text"], "data": r["data"]} for r in rows.mappings()]
+
+    def audit(self, *, plan: str | None = None, item: UUID | str | None = None,
+              actor: str | None = None, event_type: str | None = None,
+              since: datetime | None = None, until: datetime | None = None, after_seq: int = 0,
+              limit: int = 100) -> list[Row]:
+        """Audit rows after a seq, in notification order (keyset paging)."""
+        a = t.audit.c
+        query = sa.select(t.audit).where(a.seq > after_seq).order_by(a.seq).limit(limit)
+        for column, value in (("plan_key", plan), ("actor", actor), ("event_type", event_type),
+                              ("aggregate_id", None if item is None else str(item))):
+            if value is not None:
+                query = query.where(a[column] == value)
+        if since is not None:
+            query = query.where(a.at >= utc_naive(since))
+        if until is not None:
+            query = query.where(a.at <= utc_naive(until))
+        with self.rm.engine.connect() as conn:
+            return [{**dict(r), "at": as_utc(r["at"])} for r in conn.execute(query).mappings()]
+
+    def iter_audit(self, **filters: Any) -> Iterator[Row]:
+        """Every matching audit row, fetched in batches."""
+        after = int(filters.pop("after_seq", 0))
+        filters.pop("limit", None)
+        while True:
+            rows = self.audit(after_seq=after, limit=AUDIT_BATCH, **filters)
+            yield from rows
+            if len(rows) < AUDIT_BATCH:
+                return
+            after = rows[-1]["seq"]
+
+    def ledger(self, plan_key: str | None = None, person: str | None = None,
+               as_of: datetime | None = None) -> list[Row]:
+        """One dict per person with the ledger's figures and the items behind each."""
+        if as_of is None:
+            with self.rm.engine.connect() as conn:
+                return ledger_rows(conn, self.today(), plan_key, person)
+        with snapshot(self.rm, as_of) as engine, engine.connect() as conn:
+            return ledger_rows(conn, self._day_of(as_of), plan_key, person)
+
+    def units(self, plan_key: str | None = None) -> list[Row]:
+        """Each unit with its liaisons, items led and supported, and their lights."""
+        today = self.today()
+        with self.rm.engine.connect() as conn:
+            units = [dict(r) for r in conn.execute(
+                sa.select(t.units).order_by(t.units.c.key)).mappings()]
+            query = sa.select(t.board).where(t.board.c.status != "cancelled")
+            if plan_key is not None:
+                query = query.where(t.board.c.plan_key == plan_key)
+            items = [dict(r) for r in conn.execute(query).mappings()]
+        out = []
+        for unit in units:
+            led = [i for i in items if i["lead_unit"] == unit["key"]]
+            supported = [i for i in items if unit["key"] in i["units"]]
+            lights = {"red": 0, "yellow": 0, "green": 0}
+            for item in led:
+                colour = row_light(item, today, self.yellow_days)
+                if colour:
+                    lights[colour] += 1
+            out.append({"key": unit["key"], "name": unit["name"],
+                        "liaisons": list(unit["liaisons"]), "items_led": len(led),
+                        "items_supported": len(supported), "lights": lights})
+        return out
+
+    def people(self) -> list[Row]:
+        """Everyone who can own, review or act."""
+        p = t.people.c
+        with self.rm.engine.connect() as conn:
+            rows = conn.execute(sa.select(p.key, p.name, p.role, p.active).order_by(p.key))
+            return [dict(r) for r in rows.mappings()]
+
+    def head(self) -> int:
+        """The store's largest notification id."""
+        return self.rm.head()

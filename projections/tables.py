@@ -1,0 +1,147 @@
+"""The read-model tables (SQLAlchemy Core, prefix ``rm_``)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+S = sa.String(200)
+Text = sa.Text
+UTC = sa.DateTime()  # naive UTC: the same on SQLite and PostgreSQL
+
+tracking = sa.Table(
+    "rm_tracking", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+)
+
+plans = sa.Table(
+    "rm_plans", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("key", S, nullable=False, unique=True),
+    sa.Column("title", Text, nullable=False),
+    sa.Column("starts", sa.Date, nullable=False),
+    sa.Column("ends", sa.Date, nullable=False),
+    sa.Column("description", Text, nullable=False),
+    sa.Column("goals", sa.JSON, nullable=False),
+    sa.Column("phases", sa.JSON, nullable=False),
+)
+
+people = sa.Table(
+    "rm_people", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("key", S, nullable=False, unique=True),
+    sa.Column("name", Text, nullable=False),
+    sa.Column("role", S, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+)
+
+units = sa.Table(
+    "rm_units", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("key", S, nullable=False, unique=True),
+    sa.Column("name", Text, nullable=False),
+    sa.Column("liaisons", sa.JSON, nullable=False),
+)
+
+board = sa.Table(
+    "rm_board", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("key", Text, nullable=False),
+    sa.Column("plan_key", S, nullable=False, index=True),
+    sa.Column("title", Text, nullable=False),
+    sa.Column("deliverable", Text, nullable=False),
+    sa.Column("description", Text, nullable=False),
+    sa.Column("owner", S, nullable=False, index=True),
+    sa.Column("lead_unit", S, nullable=False),
+    sa.Column("units", sa.JSON, nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("original_due", sa.Date, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("phase", S),
+    sa.Column("goal", S),
+    sa.Column("percent", sa.Integer),
+    sa.Column("last_report_on", sa.Date),
+    sa.Column("extension_pending", sa.Boolean, nullable=False),
+    sa.Column("pending_due", sa.Date),
+    sa.Column("returns", sa.Integer, nullable=False),
+    sa.Column("chases", sa.Integer, nullable=False),
+    sa.Column("created_on", sa.Date, nullable=False),
+    sa.Column("last_activity", UTC, nullable=False),
+    sa.Column("report_every_days", sa.Integer),
+    sa.Column("parent", Text),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("completion", sa.JSON),
+    sa.Index("ix_rm_board_plan_due", "plan_key", "due", "title"),
+)
+
+history = sa.Table(
+    "rm_history", metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("item_id", sa.String(36), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("at", UTC, nullable=False),
+    sa.Column("actor", Text, nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("changes", sa.JSON, nullable=False),
+    sa.Column("reason", Text),
+    sa.Column("note", Text),
+    sa.Column("text", Text),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Index("ix_rm_history_item", "item_id", "seq"),
+)
+
+audit = sa.Table(
+    "rm_audit", metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("at", UTC, nullable=False),
+    sa.Column("actor", Text, nullable=False),
+    sa.Column("aggregate_id", sa.String(36), nullable=False),
+    sa.Column("aggregate_type", sa.String(64), nullable=False),
+    sa.Column("plan_key", S),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Index("ix_rm_audit_aggregate", "aggregate_id", "version"),
+    sa.Index("ix_rm_audit_plan", "plan_key", "seq"),
+    sa.Index("ix_rm_audit_actor", "actor", "seq"),
+)
+
+ledger_items = sa.Table(
+    "rm_ledger_items", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("plan_key", S, nullable=False),
+    sa.Column("key", Text, nullable=False),
+    sa.Column("title", Text, nullable=False),
+    sa.Column("owner", S, nullable=False, index=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("original_due", sa.Date, nullable=False),
+    sa.Column("completed_on", sa.Date),
+    sa.Column("cadence", sa.Integer),
+    sa.Column("anchor", sa.Date, nullable=False),
+    sa.Column("segment", sa.Integer, nullable=False),
+    sa.Column("segment_open", sa.Boolean, nullable=False),
+)
+
+ledger_events = sa.Table(
+    "rm_ledger_events", metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("person", S, nullable=False, index=True),
+    sa.Column("item_id", sa.String(36), nullable=False),
+    sa.Column("plan_key", S, nullable=False),
+    sa.Column("on", sa.Date, nullable=False),
+)
+
+ledger_cadence = sa.Table(
+    "rm_ledger_cadence", metadata,
+    sa.Column("item_id", sa.String(36), primary_key=True),
+    sa.Column("segment", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("owner", S, nullable=False, index=True),
+    sa.Column("plan_key", S, nullable=False),
+    sa.Column("anchor", sa.Date, nullable=False),
+    sa.Column("cadence", sa.Integer, nullable=False),
+    sa.Column("lo", sa.Date, nullable=False),
+    sa.Column("hi", sa.Date),
+)

@@ -1,0 +1,75 @@
+"""Evidence files: refused over the limit or of a refused type with nothing stored; stored by
+SHA-256; the hash goes into the completion event; a file changed on disk is reported."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tracker.application import TrackerApplication
+from tracker.errors import ValidationError
+from tracker.evidence import EvidenceStore
+from tracker.permissions import SYSTEM, Actor
+
+PDF = b"%PDF-1.4\n minutes of the branch meeting \n%%EOF\n"
+OWNER = Actor("owner", "member")
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> EvidenceStore:
+    return EvidenceStore(tmp_path / "evidence", max_bytes=1024)
+
+
+def stored(store: EvidenceStore) -> list[Path]:
+    return [p for p in store.folder.rglob("*") if p.is_file()] if store.folder.exists() else []
+
+
+def test_a_file_is_stored_under_its_sha256(files: EvidenceStore) -> None:
+    ev = files.put("会议纪要.pdf", PDF)
+    assert ev.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert files.path(ev.sha256).read_bytes() == PDF
+    assert ev.reference == f"sha256:{ev.sha256} 会议纪要.pdf"
+    assert files.put("copy.pdf", PDF).sha256 == ev.sha256 and len(stored(files)) == 1
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("big.pdf", b"%PDF-" + b"x" * 2000, "larger than"),
+    ("script.exe", b"MZ...", "not accepted"),
+    ("page.html", b"<script>", "not accepted"),
+    ("fake.pdf", b"<html>not a pdf", "does not match"),
+    ("empty.txt", b"", "empty"),
+])
+def test_a_refused_file_is_refused_with_a_message_and_nothing_stored(
+        files: EvidenceStore, name: str, data: bytes, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        files.put(name, data)
+    assert stored(files) == []
+
+
+def test_verification_reports_a_file_changed_on_disk_after_upload(files: EvidenceStore) -> None:
+    good = files.put("a.pdf", PDF)
+    bad = files.put("b.txt", b"signed attendance list")
+    files.path(bad.sha256).write_bytes(b"signed attendance list, edited")
+    gone = files.put("c.txt", b"photo caption")
+    files.path(gone.sha256).unlink()
+    checks = {c.name: c for c in files.verify([good.reference, bad.reference, gone.reference])}
+    assert checks["a.pdf"].ok
+    assert (checks["b.txt"].ok, checks["b.txt"].problem) == (False, "changed on disk after upload")
+    assert (checks["c.txt"].ok, checks["c.txt"].problem) == (False, "missing")
+
+
+def test_the_hash_is_recorded_in_the_completion_event(
+        app: TrackerApplication, files: EvidenceStore) -> None:
+    app.create_plan(SYSTEM, key="p", title="Plan", starts=date(2012, 1, 1),
+                    ends=date(2012, 12, 31), goals=[], phases=[])
+    app.add_person(SYSTEM, "owner", "Owner", "member")
+    app.add_unit(SYSTEM, "u1", "Unit")
+    item = app.create_item(SYSTEM, "p", title="Item", owner="owner", lead_unit="u1",
+                           due=date(2012, 6, 30)).id
+    ev = files.put("minutes.pdf", PDF)
+    app.execute(item, "submit", OWNER, outcome="held", evidence=[ev.reference])
+    assert app.get_item(item).completion["evidence"] == [ev.reference]  # type: ignore[index]
+    assert all(c.ok for c in files.verify(app.get_item(item).completion["evidence"]))  # type: ignore[index]

@@ -1,0 +1,107 @@
+"""Audit rows shaped as export records, streamed as chained JSON Lines, CSV or XLSX.
+
+Shared by the CLI (``tracker export audit``), the web audit pages and the JSON API: every
+caller passes a ``Queries``-like object (anything with ``iter_audit(**filters)``), so this
+module stays free of the read side's imports.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Protocol
+
+from tracker.auditchain import GENESIS, ChainWriter, record_hash, write_csv, write_xlsx
+
+AUDIT_COLUMNS = ("seq", "timestamp", "actor", "aggregate_type", "aggregate_id", "event_type",
+                 "version", "data")
+FILTERS = ("plan", "item", "actor", "event_type", "since", "until")
+
+
+class AuditSource(Protocol):
+    """What the export needs from the read side."""
+
+    def iter_audit(self, **filters: Any) -> Iterator[dict[str, Any]]: ...
+
+
+def export_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One audit row (from the read models) as the record the export chains."""
+    return {"seq": row["seq"], "timestamp": row["at"].isoformat().replace("+00:00", "Z"),
+            "actor": row["actor"], "aggregate_type": row["aggregate_type"],
+            "aggregate_id": str(row["aggregate_id"]), "event_type": row["event_type"],
+            "version": row["version"], "data": row["data"]}
+
+
+def audit_records(queries: AuditSource, **filters: Any) -> Iterator[dict[str, Any]]:
+    """Every matching audit row in notification order, as export records (streamed)."""
+    wanted = {k: v for k, v in filters.items() if v is not None and v != ""}
+    for row in queries.iter_audit(**wanted):
+        yield export_record(row)
+
+
+class _Lines(io.StringIO):
+    """A text buffer that hands back what was written since the last call."""
+
+    def take(self) -> str:
+        text = self.getvalue()
+        self.seek(0)
+        self.truncate()
+        return text
+
+
+def stream_jsonl(records: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """Chained JSON Lines, one line per record, ending with the chain-head line."""
+    buf = _Lines()
+    writer = ChainWriter(buf)
+    for record in records:
+        writer.write(record)
+        yield buf.take()
+    writer.close()
+    yield buf.take()
+
+
+def stream_csv(records: Iterable[Mapping[str, Any]], batch: int = 500) -> Iterator[str]:
+    """Formula-neutralised CSV text, header first, then chunks of `batch` rows."""
+    buf = _Lines()
+    write_csv(buf, AUDIT_COLUMNS, [])
+    header = buf.take()
+    yield header
+    pending: list[Mapping[str, Any]] = []
+    for record in records:
+        pending.append(record)
+        if len(pending) >= batch:
+            write_csv(buf, AUDIT_COLUMNS, pending)
+            yield buf.take()[len(header):]
+            pending = []
+    if pending:
+        write_csv(buf, AUDIT_COLUMNS, pending)
+        yield buf.take()[len(header):]
+
+
+def stream_xlsx(records: Iterable[Mapping[str, Any]], chunk: int = 64 * 1024) -> Iterator[bytes]:
+    """An XLSX workbook written to a temporary file (constant memory), then streamed."""
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        write_xlsx(path, AUDIT_COLUMNS, records)
+        with open(path, "rb") as fp:
+            while block := fp.read(chunk):
+                yield block
+    finally:
+        os.unlink(path)
+
+
+def chain_head(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The head a full export would end with: chain head, last seq and count."""
+    head, count, last = GENESIS, 0, None
+    for record in records:
+        head = record_hash(record, head)
+        count, last = count + 1, record["seq"]
+    return {"chain_head": head, "seq": last, "count": count}
+
+
+def audit_head(queries: AuditSource, **filters: Any) -> dict[str, Any]:
+    """The current chain head of the whole trail (or of a filter of it) and its last seq."""
+    return chain_head(audit_records(queries, **filters))

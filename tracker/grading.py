@@ -1,0 +1,83 @@
+"""Unit grading 分类定级: criteria, weights, combined score and grade thresholds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from tracker.errors import N_, ValidationError
+
+# 领导班子好、党员队伍好、工作机制好、工作业绩好、群众反映好
+CRITERIA = ("leadership", "membership", "mechanisms", "results", "reputation")
+DEFAULT_WEIGHTS = {"self": 40, "superior": 60}
+# From the lowest to the highest: a move to a later grade is a move up 晋位升级.
+GRADES = ("lagging", "average", "good", "advanced")
+THRESHOLDS = ((90.0, "advanced"), (75.0, "good"), (60.0, "average"))
+
+
+class ScoreOutOfRangeError(ValidationError):
+    """A criterion's score is not a number from 0 to 100."""
+
+    code = "score_out_of_range"
+
+
+def check_scores(scores: object, field: str) -> dict[str, float]:
+    """Every criterion scored 0–100, no unknown criterion; refuse anything else with a message."""
+    if not isinstance(scores, Mapping):
+        raise ValidationError(N_("The %(field)s must give a score for each criterion."),
+                              field=field)
+    unknown = sorted(set(scores) - set(CRITERIA))
+    if unknown:
+        raise ValidationError(N_("Unknown criterion %(key)s (use %(known)s)."), key=unknown[0],
+                              known=", ".join(CRITERIA))
+    out: dict[str, float] = {}
+    for criterion in CRITERIA:
+        value = scores.get(criterion)
+        if value is None:
+            raise ValidationError(N_("The %(field)s has no score for %(key)s."), field=field,
+                                  key=criterion)
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                value = None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise ScoreOutOfRangeError(
+                N_("The %(field)s score for %(key)s must be from 0 to 100 (got %(value)s)."),
+                field=field, key=criterion, value=scores.get(criterion))
+        out[criterion] = float(value)
+    return out
+
+
+def check_weights(weights: object | None) -> dict[str, int]:
+    """Self and superior weights as whole percents adding up to 100 (default 40 / 60)."""
+    if weights is None:
+        return dict(DEFAULT_WEIGHTS)
+    if not isinstance(weights, Mapping) or set(weights) != set(DEFAULT_WEIGHTS):
+        raise ValidationError(N_("The weights must name self and superior."))
+    out = {}
+    for key in DEFAULT_WEIGHTS:
+        value = weights[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            raise ValidationError(N_("A weight must be a whole percent from 0 to 100."))
+        out[key] = value
+    if sum(out.values()) != 100:
+        raise ValidationError(N_("The self and superior weights must add up to 100."))
+    return out
+
+
+def combined_score(self_scores: Mapping[str, float], superior_scores: Mapping[str, float],
+                   weights: Mapping[str, int]) -> float:
+    """The weighted score of each criterion, averaged over the criteria (two decimals)."""
+    per = [(weights["self"] * self_scores[c] + weights["superior"] * superior_scores[c]) / 100
+           for c in CRITERIA]
+    return round(sum(per) / len(per), 2)
+
+
+def grade_of(score: float) -> str:
+    """≥ 90 advanced, 75–89 good, 60–74 average, below 60 lagging."""
+    return next((grade for floor, grade in THRESHOLDS if score >= floor), "lagging")
+
+
+def rank(grade: str) -> int:
+    """The grade's place from lagging (0) to advanced (3)."""
+    return GRADES.index(grade)

@@ -1,0 +1,196 @@
+"""The OpenAPI 3.1 document at /api/openapi.json, generated from the routes and COMMANDS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app
+
+from tracker.commands import COMMANDS
+from web.api import bp
+from web.api.common import json_response
+from web.api.items import CREATE_ITEM
+from web.api.schemas import SCHEMAS, Schema, command_body, ref
+
+ERRORS = {
+    400: "The body is not JSON, or not a JSON object.",
+    401: "No API token, or one that is unknown or belongs to a disabled account.",
+    403: "The rules do not allow this account to do this.",
+    404: "No such item, plan, unit or route.",
+    409: "Changed by someone else (current_version says to what), or not possible in the "
+         "item's current state.",
+    413: "The body is too large.",
+    422: "A value is missing, of the wrong type or not acceptable.",
+    503: "The change was saved but is not visible yet.",
+}
+READ_ERRORS = (401, 404, 422, 503)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 422, 503)
+
+
+def _param(name: str, schema: Schema, description: str, where: str = "query") -> Schema:
+    return {"name": name, "in": where, "required": where == "path", "schema": schema,
+            "description": description}
+
+
+TEXT = {"type": "string"}
+PLAN = _param("plan", TEXT, "Only this plan (key).")
+AS_OF = _param("as_of", TEXT, "As it stood then: a date (its end) or an ISO date-time.")
+INCLUDE_CANCELLED = _param("include_cancelled", {"type": "boolean"}, "Show cancelled items too.")
+ITEM_ID = _param("item_id", {"type": "string", "format": "uuid"}, "The item's id.", "path")
+ITEM_QUERY = [
+    PLAN, _param("owner", TEXT, "Only items owned by this person (key)."),
+    _param("unit", TEXT, "Only items led or supported by this unit (key)."),
+    _param("status", {"type": "string", "enum": list(SCHEMAS["Card"]["properties"]["status"]
+                                                     ["enum"])}, "Only this status."),
+    _param("phase", TEXT, "Only this phase (key)."), _param("goal", TEXT, "Only this goal (key)."),
+    _param("light", {"type": "string", "enum": ["red", "yellow", "green"]}, "Only this light."),
+    _param("q", TEXT, "Text to look for in title, key, deliverable and description."),
+    INCLUDE_CANCELLED,
+    _param("offset", {"type": "integer", "minimum": 0, "maximum": 10**9}, "Skip this many."),
+    _param("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "At most this many."),
+]
+AUDIT_QUERY = [
+    PLAN, _param("actor", TEXT, "Only events by this actor."),
+    _param("event_type", TEXT, "Only events of this type (e.g. Reassigned)."),
+    _param("item", TEXT, "Only events of this item (id)."),
+    _param("since", TEXT, "From this date (its start) or ISO date-time."),
+    _param("until", TEXT, "Up to this date (its end) or ISO date-time."),
+]
+
+
+def _json(schema: Schema, description: str) -> Schema:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _op(endpoint: str, ok: dict[int, Schema], errors: tuple[int, ...] = READ_ERRORS,
+        params: list[Schema] | None = None, body: Schema | None = None,
+        public: bool = False) -> Schema:
+    """One operation; its summary is the view's docstring."""
+    view = current_app.view_functions[endpoint]
+    operation: Schema = {
+        "operationId": endpoint.split(".", 1)[1],
+        "summary": (view.__doc__ or endpoint).strip().splitlines()[0],
+        "responses": {str(code): resp for code, resp in ok.items()},
+    }
+    for code in errors:
+        operation["responses"][str(code)] = _json(ref("Error"), ERRORS[code])
+    if params:
+        operation["parameters"] = params
+    if body is not None:
+        operation["requestBody"] = body
+    if public:
+        operation["security"] = []
+    return operation
+
+
+def _command_operation(name: str) -> Schema:
+    command = COMMANDS[name]
+    body = {"required": any(f.required for f in command.fields),
+            "content": {"application/json": {"schema": command_body(command)}}}
+    operation = _op("api.run_command", {200: _json(ref("Result"), "Done: the new version.")},
+                    WRITE_ERRORS, [ITEM_ID], body)
+    operation["operationId"] = "run_" + name.replace("-", "_")
+    operation["summary"] = f"Run the item command {name!r} (method {command.method})."
+    return operation
+
+
+def build_spec() -> Schema:
+    """The whole document."""
+    plan_body = {"required": True, "content": {
+        "application/json": {"schema": ref("PlanFile")},
+        "application/yaml": {"schema": {"type": "string"}},
+        "text/yaml": {"schema": {"type": "string"}}}}
+    item_body = {"required": True, "content": {"application/json": {
+        "schema": command_body(CREATE_ITEM, with_version=False)}}}
+    audit_params = [*AUDIT_QUERY, _param("format", {"type": "string", "enum": ["jsonl", "csv"]},
+                                         "jsonl (hash-chained, the default) or csv.")]
+    audit_ok = {"description": "The trail in notification order, streamed.", "content": {
+        "application/x-ndjson": {"schema": {"type": "string"}},
+        "text/csv": {"schema": {"type": "string"}}}}
+    paths: dict[str, Schema] = {
+        "/api/health": {"get": _op("api.health", {200: _json(ref("Health"), "Up.")}, (),
+                                   public=True)},
+        "/api/openapi.json": {"get": _op("api.openapi", {200: _json(
+            {"type": "object"}, "This document.")}, (), public=True)},
+        "/api/plans": {
+            "get": _op("api.list_plans", {200: _json(ref("PlanList"), "The plans.")}),
+            "post": _op("api.import_plan_file", {201: _json(ref("ImportResult"), "Imported.")},
+                        WRITE_ERRORS, body=plan_body)},
+        "/api/plans/{key}": {"get": _op("api.get_plan", {200: _json(ref("Plan"), "The plan.")},
+                                        params=[_param("key", TEXT, "The plan's key.", "path")])},
+        "/api/items": {
+            "get": _op("api.list_items", {200: _json(ref("ItemList"), "Matching cards.")},
+                       params=ITEM_QUERY),
+            "post": _op("api.create_item", {201: _json(ref("Result"), "Created."), 200: _json(
+                ref("Result"), "An item with this key exists already: nothing written.")},
+                WRITE_ERRORS, body=item_body)},
+        "/api/items/{item_id}": {"get": _op("api.get_item", {200: _json(ref("Card"), "The card.")},
+                                            params=[ITEM_ID])},
+        "/api/items/{item_id}/history": {"get": _op(
+            "api.item_history", {200: _json(ref("History"), "The timeline.")}, params=[ITEM_ID])},
+        "/api/board": {"get": _op("api.board", {200: _json(ref("Board"), "The columns.")},
+                                  params=[PLAN, AS_OF, INCLUDE_CANCELLED])},
+        "/api/reports/leaders": {"get": _op(
+            "api.leaders", {200: _json(ref("Ledger"), "The ledger.")},
+            params=[PLAN, _param("person", TEXT, "Only this person (key)."), AS_OF])},
+        "/api/units/{key}/grades": {"get": _op(
+            "api.unit_grades", {200: _json(ref("Grades"), "The grade history.")},
+            params=[_param("key", TEXT, "The unit's key.", "path")])},
+        "/api/audit": {"get": _op("api.audit", {200: audit_ok}, params=audit_params)},
+        "/api/audit/head": {"get": _op("api.audit_chain_head", {200: _json(
+            ref("AuditHead"), "The chain head.")}, params=AUDIT_QUERY)},
+    }
+    for name in COMMANDS:
+        paths[f"/api/items/{{item_id}}/{name}"] = {"post": _command_operation(name)}
+    paths.update(_webhook_paths())
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Accountability tracker API", "version": "1",
+                 "description": "Plans, work items and their commands, reports and the audit "
+                                "trail. Every route but health and this document needs "
+                                "`Authorization: Bearer <token>` (`tracker users token LOGIN`)."},
+        "paths": paths,
+        "components": {"schemas": SCHEMAS, "securitySchemes": {
+            "bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearerAuth": []}],
+    }
+
+
+def _webhook_paths() -> dict[str, Schema]:
+    hook_id = _param("hook_id", {"type": "integer", "minimum": 0}, "The webhook's id.", "path")
+    admin = (401, 403, 404, 422, 503)
+    body = {"required": True, "content": {"application/json": {"schema": ref("NewWebhook")}}}
+    return {
+        "/api/webhooks": {
+            "get": _op("api.list_webhooks", {200: _json(ref("WebhookList"), "The hooks.")},
+                       admin),
+            "post": _op("api.register_webhook", {201: _json(ref("Webhook"), "Registered.")},
+                        (400, *admin, 413), body=body)},
+        "/api/webhooks/{hook_id}": {"delete": _op(
+            "api.remove_webhook", {200: _json(ref("Webhook"), "Stopped.")}, admin, [hook_id])},
+        "/api/webhooks/{hook_id}/deliveries": {"get": _op(
+            "api.webhook_deliveries", {200: _json(ref("Deliveries"), "The delivery log.")},
+            admin, [hook_id, _param("limit", {"type": "integer", "minimum": 1, "maximum": 1000},
+                                    "At most this many.")])},
+    }
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """This API's OpenAPI 3.1 document (no token needed)."""
+    return json_response(build_spec())
+
+
+def spec_paths(spec: Schema) -> dict[str, set[str]]:
+    """Each path of a document with its methods (for tests that compare it to the routes)."""
+    return {path: {m.upper() for m in ops} for path, ops in spec["paths"].items()}
+
+
+def rule_path(rule: Any) -> str:
+    """A Flask rule as an OpenAPI path: <conv:name> becomes {name}."""
+    out, rest = "", str(rule.rule)
+    while "<" in rest:
+        head, _, tail = rest.partition("<")
+        name, _, rest = tail.partition(">")
+        out += head + "{" + name.split(":")[-1] + "}"
+    return out + rest

@@ -1,0 +1,63 @@
+"""Plans (import, list, read) and the board."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from flask_babel import gettext as _
+
+from tracker.errors import N_, NotFoundError
+from tracker.importer import import_plan
+from tracker.permissions import authorize
+from tracker.planfile import PlanFileError, parse_plan_file
+from web.api import bp
+from web.api.common import api_user, arg, bool_arg, instant_arg, json_response
+from web.api.items import STATUSES
+from web.extensions import error_response
+from web.services import services
+
+
+@bp.post("/plans")
+def import_plan_file() -> Response | tuple[Response | str, int]:
+    """Import a plan file (YAML or JSON) → 201; a bad file → 422 with every problem by line."""
+    actor = api_user().actor
+    authorize(actor, "import")  # refuse before reading the file: a viewer learns nothing
+    try:
+        plan_file = parse_plan_file(request.get_data(cache=True))
+    except PlanFileError as e:
+        problems = [{"line": p.line, "message": p.message} for p in e.problems]
+        return error_response(422, "invalid_plan", _("The plan file was refused; nothing was "
+                                                     "written."), problems=problems)
+    svc = services()
+    result = import_plan(svc.tracker, plan_file, actor)
+    svc.sync(result.notification_id)
+    return json_response({"plan": result.plan_key, "aggregates": result.aggregates,
+                          "events": result.events}, 201)
+
+
+@bp.get("/plans")
+def list_plans() -> Response:
+    """Every plan with its goals and phases."""
+    return json_response({"plans": services().queries.list_plans()})
+
+
+@bp.get("/plans/<key>")
+def get_plan(key: str) -> Response:
+    """One plan with its progress per plan, goal and phase."""
+    plan = services().queries.get_plan(key)
+    if plan is None:
+        raise NotFoundError(N_("There is no %(what)s %(key)s."), what="plan", key=key)
+    return json_response(plan)
+
+
+@bp.get("/board")
+def board() -> Response:
+    """The board's columns (cards by status), now or as of an instant."""
+    plan = arg("plan")
+    as_of = instant_arg("as_of", end_of_day=True)
+    if plan is not None and services().queries.get_plan(plan) is None:
+        raise NotFoundError(N_("There is no %(what)s %(key)s."), what="plan", key=plan)
+    include_cancelled = bool_arg("include_cancelled")
+    cards = services().queries.board(plan, include_cancelled=include_cancelled, as_of=as_of)
+    shown = STATUSES if include_cancelled else STATUSES[:-1]
+    columns = [{"status": s, "cards": [c for c in cards if c["status"] == s]} for s in shown]
+    return json_response({"plan": plan, "as_of": as_of, "columns": columns})

@@ -1,0 +1,148 @@
+"""JSON Schemas of the API's bodies and answers (OpenAPI 3.1 components)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projections.ledger import FIGURES
+from tracker.commands import Command, Field
+
+Schema = dict[str, Any]
+
+FIELD_TYPES: dict[str, Schema] = {
+    "text": {"type": "string"},
+    "person": {"type": "string", "description": "A person's key."},
+    "unit": {"type": "string", "description": "A unit's key."},
+    "date": {"type": "string", "format": "date"},
+    "int": {"type": "integer"},
+    "bool": {"type": "boolean"},
+    "list": {"type": "array", "items": {"type": "string"}},
+}
+
+
+def nullable(schema: Schema) -> Schema:
+    """The schema, or null."""
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return {**schema, "type": [kind, "null"]}
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def field_schema(field: Field) -> Schema:
+    """A command field's schema (an optional one may also be null: null means absent)."""
+    schema = dict(FIELD_TYPES[field.type])
+    return schema if field.required else nullable(schema)
+
+
+def command_body(command: Command, with_version: bool = True) -> Schema:
+    """The JSON object a command takes: its fields, and the optional expected_version."""
+    properties = {f.name: field_schema(f) for f in command.fields}
+    if with_version:
+        properties["expected_version"] = {
+            "type": ["integer", "null"], "minimum": 1,
+            "description": "Refuse (409) unless the item is still at this version."}
+    required = [f.name for f in command.fields if f.required]
+    schema: Schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def obj(required: list[str], properties: dict[str, Schema], extra: bool = True) -> Schema:
+    """An object schema (further properties allowed unless extra is false)."""
+    return {"type": "object", "required": required, "properties": properties,
+            "additionalProperties": extra}
+
+
+STRING, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+DATE, INSTANT = {"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}
+STATUS = {"type": "string", "enum": ["todo", "doing", "submitted", "done", "cancelled"]}
+LIGHT = {"type": ["string", "null"], "enum": ["red", "yellow", "green", None]}
+KEYED = obj(["key", "title"], {"key": STRING, "title": STRING})
+
+SCHEMAS: dict[str, Schema] = {
+    "Error": obj(["error", "message"], {
+        "error": STRING, "message": STRING, "current_version": nullable(INT),
+        "problems": {"type": "array", "items": obj(["line", "message"], {
+            "line": nullable(INT), "message": STRING})}}),
+    "Result": obj(["id", "version"], {"id": {"type": "string", "format": "uuid"},
+                                      "version": INT}),
+    "Card": obj(["id", "key", "plan_key", "title", "owner", "lead_unit", "due", "status",
+                 "version"], {
+        "id": {"type": "string", "format": "uuid"}, "key": STRING, "plan_key": STRING,
+        "title": STRING, "deliverable": STRING, "description": STRING, "owner": STRING,
+        "owner_name": STRING, "lead_unit": STRING, "lead_unit_name": STRING,
+        "units": {"type": "array", "items": STRING}, "due": DATE, "original_due": DATE,
+        "status": STATUS, "phase": nullable(STRING), "goal": nullable(STRING),
+        "percent": nullable(INT), "last_report_on": nullable(DATE),
+        "extension_pending": BOOL, "pending_due": nullable(DATE), "returns": INT,
+        "chases": INT, "last_activity": nullable(INSTANT), "report_every_days": nullable(INT),
+        "parent": nullable(STRING), "children_total": INT, "children_done": INT,
+        "children_worst_light": LIGHT, "created_on": DATE, "light": LIGHT,
+        "completion": nullable(obj(["outcome"], {
+            "outcome": STRING, "evidence": {"type": "array", "items": STRING},
+            "on": nullable(DATE)})),
+        "version": INT}),
+    "ItemList": obj(["items"], {"items": {"type": "array", "items": ref("Card")}}),
+    "History": obj(["id", "events"], {
+        "id": {"type": "string", "format": "uuid"},
+        "events": {"type": "array", "items": obj(["seq", "at", "actor", "event_type"], {
+            "seq": INT, "at": INSTANT, "actor": STRING, "event_type": STRING,
+            "version": INT, "changes": {}, "reason": nullable(STRING),
+            "note": nullable(STRING), "text": nullable(STRING), "data": {}})}}),
+    "Plan": obj(["key", "title", "starts", "ends"], {
+        "key": STRING, "title": STRING, "starts": DATE, "ends": DATE,
+        "description": STRING, "goals": {"type": "array", "items": KEYED},
+        "phases": {"type": "array", "items": obj(["key", "title", "starts", "ends"], {
+            "key": STRING, "title": STRING, "starts": DATE, "ends": DATE})},
+        "progress": {"type": "object", "description": "Counts per plan, goal and phase."}}),
+    "PlanList": obj(["plans"], {"plans": {"type": "array", "items": ref("Plan")}}),
+    "PlanFile": {"type": "object", "required": ["plan"], "description":
+                 "A plan file (DESIGN §4) as JSON: plan, units, people, items.",
+                 "properties": {"plan": {"type": "object"},
+                                "units": {"type": "array", "items": {"type": "object"}},
+                                "people": {"type": "array", "items": {"type": "object"}},
+                                "items": {"type": "array", "items": {"type": "object"}}}},
+    "ImportResult": obj(["plan", "aggregates", "events"], {
+        "plan": STRING, "aggregates": INT, "events": INT}),
+    "Board": obj(["plan", "as_of", "columns"], {
+        "plan": nullable(STRING), "as_of": nullable(INSTANT),
+        "columns": {"type": "array", "items": obj(["status", "cards"], {
+            "status": STATUS, "cards": {"type": "array", "items": ref("Card")}})}}),
+    "Ledger": obj(["plan", "leaders"], {
+        "plan": nullable(STRING), "as_of": nullable(INSTANT),
+        "leaders": {"type": "array", "items": obj(["person", "name", *FIGURES], {
+            "person": STRING, "name": STRING, "overdue_days": INT,
+            **{f: INT for f in FIGURES},
+            "items": {"type": "object", "description": "The items behind each figure.",
+                      "additionalProperties": {"type": "array", "items": {"type": "object"}}}})}}),
+    "Grades": obj(["unit", "grades"], {
+        "unit": STRING, "grades": {"type": "array", "items": {"type": "object"}}}),
+    "AuditHead": obj(["chain_head", "seq", "count"], {
+        "chain_head": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "seq": nullable(INT),
+        "count": INT}),
+    "Health": obj(["status"], {"status": STRING}),
+    "NewWebhook": {"type": "object", "required": ["url", "event_types"],
+                   "additionalProperties": False, "properties": {
+                       "url": {"type": "string", "format": "uri"},
+                       "event_types": {"type": "array", "minItems": 1, "items": {
+                           "type": "string", "description": "\"*\", \"Reassigned\" or "
+                                                            "\"WorkItem.Reassigned\"."}}}},
+    "Webhook": obj(["id", "url", "event_types", "active"], {
+        "id": INT, "url": STRING, "event_types": {"type": "array", "items": STRING},
+        "active": BOOL, "position": INT, "created_by": STRING, "created_at": INSTANT,
+        "secret": {"type": "string", "description": "The HMAC-SHA256 key; shown once."}}),
+    "WebhookList": obj(["webhooks"], {"webhooks": {"type": "array", "items": ref("Webhook")}}),
+    "Deliveries": obj(["webhook", "deliveries"], {
+        "webhook": INT, "deliveries": {"type": "array", "items": obj(
+            ["id", "seq", "event_type", "status", "attempts"], {
+                "id": INT, "webhook_id": INT, "seq": INT, "event_type": STRING,
+                "status": {"type": "string", "enum": ["pending", "delivered", "failed"]},
+                "attempts": INT, "last_status": nullable(INT), "last_error": nullable(STRING),
+                "next_attempt_at": INSTANT, "delivered_at": nullable(INSTANT),
+                "created_at": INSTANT})}}),
+}

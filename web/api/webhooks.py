@@ -1,0 +1,54 @@
+"""Webhooks (administrators only): register, list, remove, and the delivery log."""
+
+from __future__ import annotations
+
+from flask import Response, current_app
+
+from tracker.permissions import authorize
+from web.api import bp
+from web.api.common import api_user, int_arg, json_body, json_response
+from web.services import services
+
+
+def _admin() -> None:
+    authorize(api_user().actor, "webhook")  # the rules say who; only administrators pass
+
+
+@bp.get("/webhooks")
+def list_webhooks() -> Response:
+    """Every registered webhook."""
+    _admin()
+    return json_response({"webhooks": [h.public() for h in services().webhooks.hooks()]})
+
+
+@bp.post("/webhooks")
+def register_webhook() -> Response:
+    """Register a URL for some event types → 201 with the signing secret (shown once)."""
+    _admin()
+    body = json_body()
+    svc = services()
+    position = int(svc.tracker.recorder.max_notification_id() or 0)
+    hook = svc.webhooks.register(body.get("url"), body.get("event_types"),  # type: ignore[arg-type]
+                                 position, api_user().actor.name)
+    if current_app.config.get("WEBHOOKS_ENABLED", True):
+        svc.webhook_worker.start()
+    return json_response({**hook.public(), "secret": hook.secret}, 201)
+
+
+@bp.delete("/webhooks/<int:hook_id>")
+def remove_webhook(hook_id: int) -> Response:
+    """Stop a webhook (its log stays)."""
+    _admin()
+    svc = services()
+    svc.webhooks.deactivate(hook_id)
+    return json_response(svc.webhooks.get(hook_id).public())
+
+
+@bp.get("/webhooks/<int:hook_id>/deliveries")
+def webhook_deliveries(hook_id: int) -> Response:
+    """The hook's delivery log, newest first: status, attempts, last answer or error."""
+    _admin()
+    svc = services()
+    svc.webhooks.get(hook_id)
+    rows = svc.webhooks.deliveries(hook_id, limit=int_arg("limit", 100, 1, 1000))
+    return json_response({"webhook": hook_id, "deliveries": rows})

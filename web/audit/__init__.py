@@ -1,0 +1,11 @@
+"""The audit area: the trail with filters and paging, its exports, the chain head and undo."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("audit", __name__)
+
+from web.audit import routes, undo  # noqa: E402,F401  (registers the routes on bp)
+
+__all__ = ["bp"]

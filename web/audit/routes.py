@@ -1,0 +1,104 @@
+"""Audit pages: the trail with filters and keyset paging, streamed exports, the chain head."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Response, g, jsonify, render_template, request, stream_with_context, url_for
+from werkzeug.exceptions import BadRequest
+
+from projections import tables as t
+from tracker.auditexport import audit_head, audit_records, stream_csv, stream_jsonl, stream_xlsx
+from web.audit import bp
+from web.audit.describe import describe
+from web.auth import login_required
+from web.services import services
+
+PAGE = 50
+TEXT_FILTERS = ("plan", "item", "actor", "event_type")
+EXPORTS = {"jsonl": ("application/x-ndjson", stream_jsonl),
+           "csv": ("text/csv; charset=utf-8", stream_csv),
+           "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    stream_xlsx)}
+
+
+def _day(name: str, end: bool) -> datetime | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be a date like 2012-06-30") from None
+    local = datetime.combine(day, time.max if end else time.min,
+                             tzinfo=services().settings.timezone)
+    return local.astimezone(UTC)
+
+
+def audit_filters() -> dict[str, Any]:
+    """The filters in the query string (dates are whole days in the tracker's time zone)."""
+    filters: dict[str, Any] = {k: request.args.get(k, "").strip() or None for k in TEXT_FILTERS}
+    filters["since"], filters["until"] = _day("since", False), _day("until", True)
+    return filters
+
+
+def _names(rows: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:
+    """People's names and the titles of the items on this page."""
+    q = services().queries
+    people = {p["key"]: p["name"] for p in q.people()}
+    ids = sorted({str(r["aggregate_id"]) for r in rows if r["aggregate_type"] == "WorkItem"})
+    with services().read_models.engine.connect() as conn:
+        found = conn.execute(sa.select(t.board.c.id, t.board.c.title).where(t.board.c.id.in_(ids)))
+        titles = dict(found.tuples().all())
+    return people, titles
+
+
+@bp.get("/audit")
+@login_required
+def trail() -> str:
+    """The whole trail (or a filter of it), newest pages loaded as the user scrolls."""
+    g.no_store = True
+    filters = audit_filters()
+    try:
+        after = int(request.args.get("after", "0") or 0)
+    except ValueError:
+        raise BadRequest("after must be a number") from None
+    rows = services().queries.audit(after_seq=after, limit=PAGE,
+                                    **{k: v for k, v in filters.items() if v is not None})
+    people, titles = _names(rows)
+    entries = [{**r, "text": describe(r, people, titles)} for r in rows]
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "after" and v}
+    more = url_for("audit.trail", **args, after=rows[-1]["seq"]) if len(rows) == PAGE else None
+    context = {"entries": entries, "more": more, "args": args,
+               "plans": services().queries.list_plans(), "people": people,
+               "exports": {f: url_for("audit.export", fmt=f, **args) for f in EXPORTS}}
+    if request.headers.get("HX-Request") == "true" and after:
+        return render_template("audit/_rows.html", **context)
+    return render_template("audit/index.html", **context)
+
+
+@bp.get("/audit/export.<fmt>")
+@login_required
+def export(fmt: str) -> Response:
+    """The trail (or a filter of it) streamed as chained JSON Lines, CSV or XLSX."""
+    g.no_store = True
+    if fmt not in EXPORTS:
+        raise BadRequest("format must be jsonl, csv or xlsx")
+    mimetype, stream = EXPORTS[fmt]
+    records = audit_records(services().queries, **audit_filters())
+    body: Iterator[Any] = stream(records)  # type: ignore[operator]
+    response = Response(stream_with_context(body), mimetype=mimetype)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    response.headers["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{fmt}"'
+    return response
+
+
+@bp.get("/audit/head")
+@login_required
+def head() -> Response:
+    """The current chain head of the whole trail and its last sequence number."""
+    g.no_store = True
+    return jsonify(audit_head(services().queries))

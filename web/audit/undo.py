@@ -1,0 +1,60 @@
+"""Undo from the item page: offer the latest undoable change, run the compensating command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Response
+
+from tracker.domain.item import NEUTRAL, UNDOABLE
+from tracker.errors import TrackerError
+from tracker.permissions import allowed
+from web.audit import bp
+from web.audit.describe import UNDONE
+from web.auth import current_actor, login_required
+from web.extensions import translate_error
+from web.items.ui import wants_fragment
+from web.items.views import item_response
+from web.services import services
+
+
+def undo_offer(history: list[dict[str, Any]], card: dict[str, Any]) -> dict[str, Any] | None:
+    """The change the signed-in user may undo on this item (the latest one), or None."""
+    try:
+        if not allowed(current_actor(), "undo", card["owner"]):
+            return None
+    except Exception:  # noqa: BLE001 - nobody signed in: nothing to offer
+        return None
+    latest = next((e for e in reversed(history) if e["event_type"] not in NEUTRAL), None)
+    if latest is None or latest["event_type"] not in UNDOABLE:
+        return None
+    return {"version": latest["version"], "label": UNDONE[latest["event_type"]]}
+
+
+@bp.app_context_processor
+def undo_helpers() -> dict[str, Any]:
+    """Lets items/_item.html include audit/_undo.html."""
+    return {"undo_offer": undo_offer}
+
+
+@bp.post("/items/<item_id>/undo")
+@login_required
+def undo_item(item_id: str) -> Response | tuple[str, int]:
+    """Undo the item's latest change by a compensating event, then show the item."""
+    raw_expected = request.form.get("expected_version", "")
+    raw_version = request.form.get("version", "")
+    if not raw_expected.isdigit() or not raw_version.isdigit():
+        raise BadRequest("expected_version and version are required")
+    try:
+        services().run(item_id, "undo", current_actor(), int(raw_expected),
+                       version=int(raw_version), reason=request.form.get("reason", ""))
+    except TrackerError as error:
+        return item_response(item_id, error.status, error_message=translate_error(error),
+                             open_command="undo")
+    if not wants_fragment():
+        flash(_("The change was undone."), "success")
+        return redirect(url_for("items.item", item_id=item_id))
+    return item_response(item_id, notice=_("The change was undone."))

@@ -1,0 +1,71 @@
+"""Moving a card between columns: the move becomes one command, or a refusal with the reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import redirect, request, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Response
+
+from tracker.commands import COMMANDS
+from tracker.domain import STATUSES
+from tracker.errors import ConflictError, TrackerError, ValidationError
+from web.auth import login_required
+from web.board import bp
+from web.board.filters import BoardFilters
+from web.board.mapping import move_command
+from web.board.views import board_answer
+from web.extensions import translate_error
+from web.items.forms import command_values, error_field, expected_version, missing_input
+from web.items.ui import COMMAND, actor, current_url, wants_fragment
+from web.items.views import load_card
+from web.services import services
+
+
+@bp.post("/items/<item_id>/move")
+@login_required
+def move_item(item_id: str) -> Response | tuple[str, int]:
+    """Move a card to another column; answers with the board as it is now."""
+    card = load_card(item_id)
+    to = request.form.get("to", "")
+    if to not in STATUSES:
+        raise BadRequest("unknown column")
+    expected = expected_version(request.form)
+    filters = BoardFilters.from_url(current_url()).live()
+    plan_key = card["plan_key"]
+    command: str | None = None
+    try:
+        command = move_command(card["status"], to)
+        if command is None:
+            return board_answer(plan_key, filters)
+        spec = COMMANDS[command]
+        if missing_input(spec, request.form):
+            return board_answer(plan_key, filters, dialog=dialog(card, command, to, expected))
+        values = command_values(spec, request.form)
+        services().run(item_id, command, actor(), expected, **values)
+    except ConflictError as error:
+        return board_answer(plan_key, filters, error.status, message=translate_error(error))
+    except ValidationError as error:
+        if command is not None and COMMANDS[command].fields:
+            values = command_values(COMMANDS[command], request.form)
+            form = dialog(card, command, to, expected, values, error)
+            return board_answer(plan_key, filters, error.status, dialog=form)
+        return board_answer(plan_key, filters, error.status, message=translate_error(error))
+    except TrackerError as error:
+        return board_answer(plan_key, filters, error.status, message=translate_error(error))
+    if not wants_fragment():
+        return redirect(url_for("board.plan_board", plan_key=plan_key, **filters.args()))
+    return board_answer(plan_key, filters, notice=_("%(title)s: %(action)s.",
+                                                    title=card["title"], action=COMMAND[command]))
+
+
+def dialog(card: dict[str, Any], command: str, to: str, expected: int,
+           values: dict[str, Any] | None = None, error: TrackerError | None = None
+           ) -> dict[str, Any]:
+    """The small form a move needs first (an outcome, a reason), with any refusal by its field."""
+    return {"card": card, "command": command, "spec": COMMANDS[command], "to": to,
+            "expected": expected, "values": values or {},
+            "error_field": error_field(error) if error else None,
+            "error_message": translate_error(error) if error else None}

@@ -1,0 +1,129 @@
+"""Flask extensions, security headers, locale selection and error answers."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import psycopg
+from eventsourcing import persistence as es_persistence
+from flask import Flask, Response, g, jsonify, render_template, request, session
+from flask_babel import Babel, get_locale, gettext
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from htmx_flask import Htmx
+from sqlalchemy import exc as sa_exc
+from werkzeug.exceptions import HTTPException
+
+from tracker.errors import TrackerError
+
+# The store is down, locked beyond its timeout, out of connections or read-only: answer 503.
+STORE_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    es_persistence.OperationalError, es_persistence.InterfaceError, sa_exc.OperationalError,
+    sa_exc.InterfaceError, sa_exc.TimeoutError, sqlite3.OperationalError, psycopg.OperationalError,
+    psycopg.InterfaceError)
+RETRY_AFTER = "5"
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+babel = Babel()
+htmx = Htmx()
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
+       "object-src 'none'")
+
+
+def select_locale() -> str:
+    """The language chosen by the user (session), else the browser's best match."""
+    languages = request.environ.get("tracker.languages") or ["zh_Hans_CN", "en"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return str(chosen)
+    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"])
+    return "en" if best == "en" else "zh_Hans_CN"
+
+
+def wants_json() -> bool:
+    """API paths and clients that prefer JSON get JSON errors."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and not request.headers.get("HX-Request")
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> tuple[Response | str, int]:
+    """One error shape: JSON for the API, a friendly page or fragment for the browser."""
+    if wants_json():
+        return jsonify({"error": code, "message": message, **extra}), status
+    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
+    return render_template(template, status=status, code=code, message=message, extra=extra), status
+
+
+def translate_error(error: TrackerError) -> str:
+    """The domain error's message in the user's language."""
+    params = {k: v for k, v in error.params.items()}
+    return gettext(error.msgid, **params) if params else gettext(error.msgid)
+
+
+def init_extensions(app: Flask) -> None:
+    """Wire every extension and the cross-cutting handlers into the app."""
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    htmx.init_app(app)
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        if getattr(g, "no_store", False):
+            response.headers["Cache-Control"] = "no-store"
+        response.vary.add("HX-Request")
+        return response
+
+    @app.before_request
+    def secure_cookie() -> None:
+        app.config["SESSION_COOKIE_SECURE"] = request.is_secure
+
+    @app.errorhandler(TrackerError)
+    def tracker_error(error: TrackerError) -> Any:
+        extra = {}
+        if getattr(error, "current_version", None) is not None:
+            extra["current_version"] = error.current_version  # type: ignore[attr-defined]
+        return error_response(error.status, error.code, translate_error(error), **extra)
+
+    def store_unavailable(error: Exception) -> Any:
+        app.logger.warning("store unavailable: %s: %s", type(error).__name__, error)
+        body, status = error_response(503, "unavailable", gettext(
+            "The database is busy or unavailable; nothing was changed. Try again in a moment."))
+        response = app.make_response((body, status))
+        response.headers["Retry-After"] = RETRY_AFTER
+        return response
+
+    for unavailable in STORE_UNAVAILABLE:
+        app.register_error_handler(unavailable, store_unavailable)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        return error_response(400, "csrf", gettext(
+            "Your form has expired or is missing its security token. Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        code = (error.name or "error").lower().replace(" ", "_")
+        return error_response(error.code or 500, code, error.description or error.name)
+
+    @app.teardown_appcontext
+    def _noop(_exc: BaseException | None) -> None:
+        return None

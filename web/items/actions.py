@@ -1,0 +1,50 @@
+"""Running a command from the item page; a stale form gets the conflict view, never a merge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tracker.commands import COMMANDS
+from tracker.errors import ConflictError, TrackerError
+from web.auth import login_required
+from web.extensions import translate_error
+from web.items import bp
+from web.items.forms import command_values, error_field, expected_version
+from web.items.ui import COMMAND, actor, wants_fragment
+from web.items.views import item_response
+from web.services import services
+
+
+def changes_since(item_id: str, version: int) -> list[dict[str, Any]]:
+    """The timeline entries someone else added after the version a form was rendered from."""
+    return [e for e in services().queries.history(item_id) if e["version"] > version]
+
+
+@bp.post("/items/<item_id>/commands/<command>")
+@login_required
+def run_command(item_id: str, command: str) -> Response | tuple[str, int]:
+    """Run one command on the item, then show the item as it is now."""
+    spec = COMMANDS.get(command)
+    if spec is None:
+        abort(404)
+    expected = expected_version(request.form)
+    values = command_values(spec, request.form)
+    try:
+        services().run(item_id, command, actor(), expected, **values)
+    except ConflictError as error:
+        conflict = {"expected": expected, "current": error.current_version,
+                    "changes": changes_since(item_id, expected), "command": command,
+                    "submitted": values}
+        return item_response(item_id, error.status, conflict=conflict)
+    except TrackerError as error:
+        return item_response(item_id, error.status, error_message=translate_error(error),
+                             error_field=error_field(error), open_command=command,
+                             submitted=values)
+    if not wants_fragment():
+        flash(_("Done: %(action)s.", action=COMMAND[command]), "success")
+        return redirect(url_for("items.item", item_id=item_id))
+    return item_response(item_id, notice=_("Done: %(action)s.", action=COMMAND[command]))

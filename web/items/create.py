@@ -1,0 +1,63 @@
+"""Creating a work item in a plan (Post/Redirect/Get; errors shown next to their field)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tracker.commands import Command, Field, parse_args
+from tracker.errors import TrackerError
+from tracker.permissions import authorize
+from web.auth import login_required
+from web.extensions import translate_error
+from web.items import bp
+from web.items.forms import command_values, error_field
+from web.items.ui import actor, plan_info, render
+from web.services import services
+
+CREATE = Command("create", "create_item", (
+    Field("title", "text", True), Field("owner", "person", True), Field("lead_unit", "unit", True),
+    Field("units", "list"), Field("due", "date", True), Field("phase", "text"),
+    Field("goal", "text"), Field("deliverable", "text"), Field("description", "text"),
+    Field("report_every_days", "int"),
+))
+OPTIONAL_KEYS = ("phase", "goal")
+
+
+def form_context(plan: dict[str, Any], values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """What the create form needs: the plan, people, units and what was typed."""
+    queries = services().queries
+    return {"plan": plan, "spec": CREATE, "values": values,
+            "people_list": [p for p in queries.people() if p["active"]],
+            "units_list": queries.units(), "error_field": None, "error_message": None, **extra}
+
+
+@bp.route("/plans/<plan_key>/items/new", methods=["GET", "POST"])
+@login_required
+def new_item(plan_key: str) -> Response | tuple[str, int]:
+    """The form to create a work item; a created item opens its page."""
+    plan = plan_info(plan_key)
+    if plan is None:
+        abort(404)
+    authorize(actor(), "create")
+    if request.method == "GET":
+        return render("items/new.html", "items/_new_form.html", **form_context(plan, {}))
+    values = command_values(CREATE, request.form)
+    try:
+        args = parse_args(CREATE, values)
+        for key in OPTIONAL_KEYS:
+            if not args.get(key):
+                args.pop(key, None)
+        result = services().create_item(actor(), plan_key, **args)
+    except TrackerError as error:
+        context = form_context(plan, values, error_field=error_field(error),
+                               error_message=translate_error(error))
+        return render("items/new.html", "items/_new_form.html", error.status, **context)
+    if result.notification_id is None:
+        flash(_("An item with this title already exists in the plan; here it is."), "info")
+    else:
+        flash(_("The item was created."), "success")
+    return redirect(url_for("items.item", item_id=str(result.id)))

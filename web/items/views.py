@@ -1,0 +1,58 @@
+"""The item page: every field, the actions the state and the user allow, the timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+
+from tracker.commands import COMMANDS
+from tracker.permissions import allowed
+from web.auth import login_required
+from web.items import bp
+from web.items.forms import Card, available, may
+from web.items.ui import actor, plan_info, render
+from web.services import services
+
+
+def load_card(item_id: str) -> Card:
+    """The item's card from the read models, or 404."""
+    card = services().queries.get_card(item_id)
+    if card is None:
+        abort(404)
+    return card
+
+
+def item_context(card: Card, **extra: Any) -> dict[str, Any]:
+    """Everything the item templates need, from the read models."""
+    queries = services().queries
+    me = actor()
+    people_list, units_list = queries.people(), queries.units()
+    plan = plan_info(card["plan_key"]) or {"key": card["plan_key"], "title": "",
+                                                   "goals": [], "phases": []}
+    return {
+        "card": card, "plan": plan, "history": queries.history(card["id"]),
+        "people": {p["key"]: p["name"] for p in people_list},
+        "units": {u["key"]: u["name"] for u in units_list},
+        "phases": {p["key"]: p["title"] for p in plan["phases"]},
+        "goals": {g["key"]: g["title"] for g in plan["goals"]},
+        "actions": available(me, card), "can_edit": may(me, "edit", card),
+        "can_create": allowed(me, "create"),
+        "people_list": [p for p in people_list if p["active"]], "units_list": units_list,
+        "commands": COMMANDS, "error_field": None, "error_message": None, "open_command": None,
+        "submitted": {}, "conflict": None, "notice": None,
+        **extra,
+    }
+
+
+def item_response(item_id: str, status: int = 200, **extra: Any) -> tuple[str, int]:
+    """The item as the read models show it now, as a page or as the #item fragment."""
+    card = load_card(item_id)
+    return render("items/item.html", "items/_item.html", status, **item_context(card, **extra))
+
+
+@bp.get("/items/<item_id>")
+@login_required
+def item(item_id: str) -> tuple[str, int]:
+    """One item: every field, inline edits, its actions and its timeline."""
+    return item_response(item_id)

@@ -1,0 +1,148 @@
+"""The figures behind the report pages and exports: ledger, unit lights, review, source."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from projections.grades import all_grades, movement
+from projections.lights import light
+from projections.plans import plan_dict, progress
+from projections.queries import Queries
+from tracker.auditchain import GENESIS, ChainWriter
+from tracker.errors import N_, NotFoundError, ValidationError
+
+Row = dict[str, Any]
+FIGURES = ("owned", "done", "done_on_time", "done_late", "done_late_original", "open",
+           "overdue", "overdue_days", "reassigned_to", "reassigned_away",
+           "extensions_requested", "extensions_granted", "extensions_refused", "returned",
+           "chased", "reports_missed")
+COLUMNS = ("name", *FIGURES, "on_time_rate")
+
+
+class _Discard:
+    """A text sink: the chain head is wanted, not the lines."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def parse_as_of(text: str | None) -> date | None:
+    """An ISO date from a query string or option, or None; refuse anything else."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(N_("The date %(value)s is not a date (use YYYY-MM-DD)."),
+                              value=text) from None
+
+
+def end_of(day: date, tz: ZoneInfo) -> datetime:
+    """The last instant of the day in the tracker's time zone."""
+    return datetime.combine(day + timedelta(days=1), time.min, tz) - timedelta(microseconds=1)
+
+
+def source(q: Queries, cutoff: datetime | None) -> Row:
+    """The event sequence number and audit chain head the report is built from."""
+    writer = ChainWriter(_Discard())  # type: ignore[arg-type]
+    rows = q.iter_audit(until=cutoff) if cutoff is not None else q.iter_audit()
+    for row in rows:
+        writer.write({"seq": row["seq"],
+                      "timestamp": row["at"].isoformat().replace("+00:00", "Z"),
+                      "actor": row["actor"], "aggregate_type": row["aggregate_type"],
+                      "aggregate_id": str(row["aggregate_id"]), "event_type": row["event_type"],
+                      "version": row["version"], "data": row["data"]})
+    return {"seq": writer._last_seq or 0, "chain_head": writer.head if writer.count else GENESIS,
+            "count": writer.count}
+
+
+def with_rate(row: Row) -> Row:
+    """A ledger row with its on-time rate (percent of items done, None when none done)."""
+    done = row["done"]
+    return {**row, "on_time_rate": round(100 * row["done_on_time"] / done) if done else None}
+
+
+def context(q: Queries, plan_key: str | None, as_of: date | None) -> Row:
+    """What every report shares: the plan, the day judged, the cutoff and the source."""
+    tz = q.rm.app.timezone
+    cutoff = end_of(as_of, tz) if as_of else None
+    plan = None
+    if plan_key:
+        plan = next((p for p in q.list_plans() if p["key"] == plan_key), None)
+        if plan is None:
+            raise NotFoundError(N_("There is no %(what)s %(key)s."), what="plan", key=plan_key)
+    return {"plan": plan, "plan_key": plan_key, "as_of": as_of, "cutoff": cutoff,
+            "day": as_of or q.today(), "source": source(q, cutoff)}
+
+
+def leaders(q: Queries, plan_key: str | None = None, as_of: date | None = None,
+            sort: str = "name", desc: bool = False) -> Row:
+    """Every person's ledger row with the on-time rate, sorted by a column."""
+    ctx = context(q, plan_key, as_of)
+    rows = [with_rate(r) for r in q.ledger(plan_key, as_of=ctx["cutoff"])]
+    sort = sort if sort in COLUMNS else "name"
+    rows.sort(key=lambda r: (r[sort] is None, r[sort] if r[sort] is not None else 0,
+                             r["person"]), reverse=desc)
+    return {**ctx, "rows": rows, "sort": sort, "desc": desc}
+
+
+def unit_lights(q: Queries, plan_key: str | None, cutoff: datetime | None,
+                day: date) -> list[Row]:
+    """Each unit with its liaisons and the lights of the items it leads (as of the cutoff)."""
+    cards = q.board(plan_key, as_of=cutoff)
+    out = []
+    for unit in q.units(plan_key):
+        led = [c for c in cards if c["lead_unit"] == unit["key"]]
+        lights = {"red": 0, "yellow": 0, "green": 0}
+        for card in led:
+            colour = light(card["status"], card["due"], day, q.yellow_days,
+                           card["report_every_days"], card["last_report_on"], card["created_on"])
+            if colour:
+                lights[colour] += 1
+        out.append({**unit, "items_led": len(led), "lights": lights})
+    return out
+
+
+def person(q: Queries, key: str, plan_key: str | None = None,
+           as_of: date | None = None) -> Row:
+    """One person's ledger with the items behind each figure and the units they liaise with."""
+    ctx = context(q, plan_key, as_of)
+    rows = q.ledger(plan_key, person=key, as_of=ctx["cutoff"])
+    if not rows:
+        raise NotFoundError(N_("There is no %(what)s %(key)s."), what="person", key=key)
+    units = [u for u in unit_lights(q, plan_key, ctx["cutoff"], ctx["day"])
+             if key in u["liaisons"]]
+    return {**ctx, "row": with_rate(rows[0]), "units": units}
+
+
+def _reasons(q: Queries, entries: list[Row], event_type: str, upto: int) -> list[Row]:
+    out = []
+    for entry in entries:
+        for h in q.history(entry["id"]):
+            if h["event_type"] == event_type and h["seq"] <= upto:
+                out.append({**entry, "reason": h["reason"] or h["note"] or "", "seq": h["seq"]})
+    return sorted({(r["id"], r["seq"]): r for r in out}.values(), key=lambda r: r["seq"])
+
+
+def review(q: Queries, plan_key: str, as_of: date | None = None) -> Row:
+    """The final review 总结考评: progress, every ledger, grades and movement, exceptions."""
+    ctx = context(q, plan_key, as_of)
+    cutoff, upto = ctx["cutoff"], ctx["source"]["seq"]
+    cards = q.board(plan_key, include_cancelled=True, as_of=cutoff)
+    plan = ctx["plan"] or plan_dict({"key": plan_key, "title": plan_key, "starts": None,
+                                     "ends": None, "description": "", "goals": [], "phases": []})
+    rows = [with_rate(r) for r in q.ledger(plan_key, as_of=cutoff)]
+    late = [dict(i, person=r["person"]) for r in rows for i in r["items"]["done_late"]]
+    overdue = [dict(i, person=r["person"]) for r in rows for i in r["items"]["overdue"]]
+    returned = [i for r in rows for i in r["items"]["returned"]]
+    cancelled = [c for c in cards if c["status"] == "cancelled"]
+    engine = q.rm.engine
+    return {**ctx, "progress": progress(plan, cards, ctx["day"]), "rows": rows,
+            "grades": all_grades(engine, plan_key, cutoff),
+            "movement": movement(engine, plan_key, cutoff),
+            "units": unit_lights(q, plan_key, cutoff, ctx["day"]),
+            "late": late, "overdue": overdue,
+            "returned": _reasons(q, returned, "Returned", upto),
+            "cancelled": _reasons(q, cancelled, "Cancelled", upto)}

@@ -1,0 +1,88 @@
+"""The per-process objects a request needs: the application, the read models and queries."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+from uuid import UUID
+
+from flask import current_app
+
+from projections.engine import ReadModels
+from projections.queries import Queries
+from tracker.accounts import Accounts
+from tracker.application import Result, TrackerApplication
+from tracker.config import Settings
+from tracker.errors import N_, TrackerError
+from tracker.permissions import Actor
+from tracker.storage import parse_database_url
+from tracker.webhooks import Webhooks
+from web.webhooks import WebhookWorker
+
+
+class ProjectionLagError(TrackerError):
+    """The read models did not reach a command's event in time (503)."""
+
+    code = "unavailable"
+    status = 503
+
+
+class Services:
+    """One application object and one set of read models per process (no module singletons)."""
+
+    def __init__(self, settings: Settings, config: Any) -> None:
+        self.settings = settings
+        self.store = parse_database_url(settings.database_url)
+        self.tracker = TrackerApplication(env=self.store.es_env, timezone=settings.timezone)
+        self.read_models = ReadModels(self.tracker, self.store, yellow_days=settings.yellow_days)
+        self.read_models.create_tables()
+        self.queries = Queries(self.read_models, self.tracker.today, settings.yellow_days)
+        self.accounts = Accounts(self.read_models.engine)
+        self.accounts.create_tables()
+        self.webhooks = Webhooks(self.read_models.engine)
+        self.webhooks.create_tables()
+        self.webhook_worker = WebhookWorker(self.tracker, self.webhooks, config)
+        if config.get("WEBHOOKS_ENABLED", True):
+            self.webhook_worker.start_if_hooks()
+        # On SQLite the web process catches the projections up itself; on PostgreSQL a
+        # separate `tracker projections run` does, unless this process is told to.
+        self.sync_projections = bool(config.get("SYNC_PROJECTIONS", self.store.kind == "sqlite"))
+        self.timeout = float(config.get("READ_YOUR_WRITES_TIMEOUT", 5.0))
+        self._lock = threading.Lock()
+        if self.sync_projections:
+            self.read_models.catch_up()
+
+    def sync(self, notification_id: int | None) -> None:
+        """Read-your-writes: the next page rendered shows the command's effect."""
+        if notification_id is None:
+            return
+        self.webhook_worker.wake()
+        if self.sync_projections:
+            with self._lock:
+                self.read_models.catch_up()
+        elif not self.read_models.wait_until(notification_id, self.timeout):
+            raise ProjectionLagError(N_("The change was saved but is not visible yet; reload in a moment."))
+
+    def run(self, item: UUID | str, command: str, actor: Actor,
+            expected_version: int | None = None, **values: Any) -> Result:
+        """Run one item command and wait until the read models show it."""
+        result = self.tracker.execute(item, command, actor, expected_version, **values)
+        self.sync(result.notification_id)
+        return result
+
+    def create_item(self, actor: Actor, plan_key: str, **fields: Any) -> Result:
+        """Create an item and wait until the read models show it."""
+        result = self.tracker.create_item(actor, plan_key, **fields)
+        self.sync(result.notification_id)
+        return result
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.webhook_worker.stop()
+        self.read_models.engine.dispose()
+        self.tracker.close()
+
+
+def services() -> Services:
+    """The current app's services."""
+    return current_app.extensions["tracker"]  # type: ignore[no-any-return]
