@@ -8,7 +8,7 @@ PORT ?= 5000
 BENCH_SIZE ?= large
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench load clean translations
+.PHONY: run test lint bench load clean translations catalogues
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) instance test-output .pytest_cache
+
+# Re-extract the UI strings and update both catalogues (then translate the new Chinese ones).
+catalogues: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o web/translations/messages.pot .
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
+	$(BIN)/python -m web.i18ntool web/translations/en/LC_MESSAGES/messages.po
