@@ -9,7 +9,11 @@ import pytest
 
 from tracker.application import TrackerApplication
 from tracker.errors import (
-    ConflictError, NotFoundError, PermissionDeniedError, UnknownReferenceError, ValidationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnknownReferenceError,
+    ValidationError,
 )
 from tracker.permissions import SYSTEM, Actor
 
@@ -20,10 +24,17 @@ VIEWER = Actor("viewer", "viewer")
 
 @pytest.fixture
 def seeded(app: TrackerApplication) -> TrackerApplication:
-    app.create_plan(SYSTEM, key="p", title="Plan", starts=date(2012, 3, 20),
-                    ends=date(2012, 12, 31), goals=[{"key": "G1", "title": "goal"}],
-                    phases=[{"key": "P1", "title": "phase", "starts": date(2012, 3, 20),
-                             "ends": date(2012, 6, 30)}])
+    app.create_plan(
+        SYSTEM,
+        key="p",
+        title="Plan",
+        starts=date(2012, 3, 20),
+        ends=date(2012, 12, 31),
+        goals=[{"key": "G1", "title": "goal"}],
+        phases=[
+            {"key": "P1", "title": "phase", "starts": date(2012, 3, 20), "ends": date(2012, 6, 30)}
+        ],
+    )
     for key, role in (("owner", "member"), ("leader", "deputy"), ("other", "member")):
         app.add_person(SYSTEM, key, key.title(), role)
     app.add_unit(SYSTEM, "u1", "Unit 1", ["leader"])
@@ -32,8 +43,9 @@ def seeded(app: TrackerApplication) -> TrackerApplication:
 
 
 def create(app: TrackerApplication, **kw: object):  # type: ignore[no-untyped-def]
-    fields: dict[str, object] = dict(title="Item", owner="owner", lead_unit="u1",
-                                     due=date(2012, 6, 30), phase="P1", goal="G1")
+    fields: dict[str, object] = dict(
+        title="Item", owner="owner", lead_unit="u1", due=date(2012, 6, 30), phase="P1", goal="G1"
+    )
     fields.update(kw)
     return app.create_item(LEADER, "p", **fields)  # type: ignore[arg-type]
 
@@ -59,11 +71,20 @@ def test_retried_create_with_same_key_writes_nothing(seeded: TrackerApplication)
     assert (again.id, head(seeded)) == (first.id, before)
 
 
-@pytest.mark.parametrize("field,value", [("owner", "ghost"), ("lead_unit", "nowhere"),
-                                         ("phase", "P9"), ("goal", "G9"), ("units", ["zz"]),
-                                         ("parent", "nope")])
-def test_unknown_reference_is_refused_and_nothing_stored(seeded: TrackerApplication, field: str,
-                                                         value: object) -> None:
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("owner", "ghost"),
+        ("lead_unit", "nowhere"),
+        ("phase", "P9"),
+        ("goal", "G9"),
+        ("units", ["zz"]),
+        ("parent", "nope"),
+    ],
+)
+def test_unknown_reference_is_refused_and_nothing_stored(
+    seeded: TrackerApplication, field: str, value: object
+) -> None:
     before = head(seeded)
     with pytest.raises(UnknownReferenceError):
         create(seeded, **{field: value})
@@ -71,7 +92,8 @@ def test_unknown_reference_is_refused_and_nothing_stored(seeded: TrackerApplicat
 
 
 def test_stale_expected_version_raises_conflict_with_current_version(
-        seeded: TrackerApplication) -> None:
+    seeded: TrackerApplication,
+) -> None:
     r = create(seeded)
     seeded.execute(r.id, "start", OWNER, expected_version=1)
     before = head(seeded)
@@ -81,7 +103,8 @@ def test_stale_expected_version_raises_conflict_with_current_version(
 
 
 def test_concurrent_commands_with_same_expected_version_exactly_one_wins(
-        seeded: TrackerApplication) -> None:
+    seeded: TrackerApplication,
+) -> None:
     r = create(seeded)
     outcomes: list[str] = []
     barrier = threading.Barrier(6)
@@ -146,9 +169,16 @@ def test_extension_outside_plan_is_refused(seeded: TrackerApplication) -> None:
         seeded.execute(r.id, "request-extension", OWNER, new_due="2013-03-01", reason="r")
 
 
-@pytest.mark.parametrize("values", [{"note": "n", "percent": "abc"}, {"note": "n", "on": "2012-13-45"},
-                                    {"percent": 5}, {"note": "n", "colour": "red"},
-                                    {"note": ["x"]}])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"note": "n", "percent": "abc"},
+        {"note": "n", "on": "2012-13-45"},
+        {"percent": 5},
+        {"note": "n", "colour": "red"},
+        {"note": ["x"]},
+    ],
+)
 def test_malformed_arguments_are_refused(seeded: TrackerApplication, values: dict) -> None:
     r = create(seeded)
     with pytest.raises(ValidationError):
@@ -169,7 +199,8 @@ def test_today_is_judged_in_the_configured_time_zone(app: TrackerApplication) ->
 
 
 def test_a_save_of_several_aggregates_is_all_or_nothing_when_one_conflicts(
-        seeded: TrackerApplication) -> None:
+    seeded: TrackerApplication,
+) -> None:
     first = create(seeded, key="a")
     second = create(seeded, key="b")
     stale_b = seeded.get_item(second.id)
@@ -185,7 +216,8 @@ def test_a_save_of_several_aggregates_is_all_or_nothing_when_one_conflicts(
 
 
 def test_many_rounds_of_racing_threads_each_have_exactly_one_winner(
-        seeded: TrackerApplication) -> None:
+    seeded: TrackerApplication,
+) -> None:
     r = create(seeded)
     for round_number in range(5):
         version = seeded.get_item(r.id).version
@@ -193,7 +225,13 @@ def test_many_rounds_of_racing_threads_each_have_exactly_one_winner(
         conflicts: list[int] = []
         barrier = threading.Barrier(4)
 
-        def send(n: int, version: int = version) -> None:
+        def send(
+            n: int,
+            version: int = version,
+            barrier: threading.Barrier = barrier,
+            wins: list[int] = wins,
+            conflicts: list[int] = conflicts,
+        ) -> None:
             barrier.wait()
             try:
                 seeded.execute(r.id, "comment", OWNER, expected_version=version, text=f"{n}")

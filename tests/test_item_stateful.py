@@ -15,8 +15,17 @@ from tracker.permissions import SYSTEM, Actor
 
 PEOPLE = ("owner", "leader", "other")
 OWNER, LEADER = Actor("owner", "member"), Actor("leader", "leader")
-ACTORS = st.sampled_from([OWNER, LEADER, OWNER, LEADER, Actor("other", "member"),
-                          Actor("viewer", "viewer"), Actor(None, "admin", "root")])
+ACTORS = st.sampled_from(
+    [
+        OWNER,
+        LEADER,
+        OWNER,
+        LEADER,
+        Actor("other", "member"),
+        Actor("viewer", "viewer"),
+        Actor(None, "admin", "root"),
+    ]
+)
 TEXT = st.one_of(st.text(min_size=1, max_size=12).filter(str.strip), st.just(""))
 DAYS = st.integers(min_value=-150, max_value=150)
 START = date(2012, 3, 20)
@@ -27,16 +36,22 @@ def arguments(command: str) -> st.SearchStrategy[dict]:
     day = DAYS.map(lambda d: (START + timedelta(days=200 + d)).isoformat())
     table: dict[str, st.SearchStrategy[dict]] = {
         "start": st.just({}),
-        "report": st.fixed_dictionaries({"note": TEXT}, optional={
-            "percent": st.integers(-20, 150), "on": day}),
+        "report": st.fixed_dictionaries(
+            {"note": TEXT}, optional={"percent": st.integers(-20, 150), "on": day}
+        ),
         "comment": st.fixed_dictionaries({"text": TEXT}),
         "chase": st.fixed_dictionaries({"note": TEXT}),
         "request-extension": st.fixed_dictionaries({"new_due": day, "reason": TEXT}),
         "decide-extension": st.fixed_dictionaries({"grant": st.booleans(), "note": TEXT}),
-        "reassign": st.fixed_dictionaries({"owner": st.sampled_from(PEOPLE + ("ghost",)),
-                                           "reason": TEXT}),
-        "units": st.fixed_dictionaries({"lead_unit": st.sampled_from(["u1", "u2", "zz"]),
-                                        "units": st.lists(st.sampled_from(["u1", "u2"]), max_size=2)}),
+        "reassign": st.fixed_dictionaries(
+            {"owner": st.sampled_from(PEOPLE + ("ghost",)), "reason": TEXT}
+        ),
+        "units": st.fixed_dictionaries(
+            {
+                "lead_unit": st.sampled_from(["u1", "u2", "zz"]),
+                "units": st.lists(st.sampled_from(["u1", "u2"]), max_size=2),
+            }
+        ),
         "reschedule": st.fixed_dictionaries({"due": day, "reason": TEXT}),
         "submit": st.fixed_dictionaries({"outcome": TEXT}, optional={"on": day}),
         "accept": st.fixed_dictionaries({"note": TEXT}),
@@ -48,10 +63,25 @@ def arguments(command: str) -> st.SearchStrategy[dict]:
     return table[command]
 
 
-COMMAND = st.sampled_from(["start", "report", "comment", "chase", "request-extension",
-                           "decide-extension", "reassign", "units", "reschedule", "submit",
-                           "accept", "return", "cancel", "reopen", "edit"]).flatmap(
-    lambda c: st.tuples(st.just(c), arguments(c)))
+COMMAND = st.sampled_from(
+    [
+        "start",
+        "report",
+        "comment",
+        "chase",
+        "request-extension",
+        "decide-extension",
+        "reassign",
+        "units",
+        "reschedule",
+        "submit",
+        "accept",
+        "return",
+        "cancel",
+        "reopen",
+        "edit",
+    ]
+).flatmap(lambda c: st.tuples(st.just(c), arguments(c)))
 
 
 class ItemMachine(RuleBasedStateMachine):
@@ -59,15 +89,17 @@ class ItemMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.app = TrackerApplication(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                                           "SQLITE_DBNAME": ":memory:"})
+        self.app = TrackerApplication(
+            env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": ":memory:"}
+        )
         self.app.create_plan(SYSTEM, key="p", title="Plan", starts=START, ends=date(2012, 12, 31))
         for key in PEOPLE:
             self.app.add_person(SYSTEM, key, key, "deputy" if key == "leader" else "member")
         self.app.add_unit(SYSTEM, "u1", "U1")
         self.app.add_unit(SYSTEM, "u2", "U2")
-        self.item_id = self.app.create_item(SYSTEM, "p", title="t", owner="owner",
-                                            lead_unit="u1", due=date(2012, 6, 30)).id
+        self.item_id = self.app.create_item(
+            SYSTEM, "p", title="t", owner="owner", lead_unit="u1", due=date(2012, 6, 30)
+        ).id
         self.refused = 0
 
     @rule(command=COMMAND, actor=ACTORS, stale=st.integers(0, 7).map(lambda n: n == 0))
@@ -108,6 +140,10 @@ class ItemMachine(RuleBasedStateMachine):
         self.app.close()
 
 
-ItemMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=40, deadline=None,
-                                         suppress_health_check=[HealthCheck.too_slow])
+ItemMachine.TestCase.settings = settings(
+    max_examples=40,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 test_item_commands_keep_invariants = ItemMachine.TestCase

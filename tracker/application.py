@@ -50,8 +50,12 @@ class TrackerApplication(Application[UUID]):
 
     name = "tracker"
 
-    def __init__(self, env: dict[str, str] | None = None, timezone: ZoneInfo | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        timezone: ZoneInfo | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__(env)
         self.timezone = timezone or ZoneInfo("UTC")
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -116,7 +120,9 @@ class TrackerApplication(Application[UUID]):
         try:
             uid = item if isinstance(item, UUID) else UUID(str(item))
         except ValueError:
-            raise NotFoundError(N_("There is no %(what)s %(key)s."), what="item", key=item) from None
+            raise NotFoundError(
+                N_("There is no %(what)s %(key)s."), what="item", key=item
+            ) from None
         return self._load(WorkItem, uid, "item", str(item))
 
     def check_person(self, key: str) -> Person:
@@ -146,8 +152,9 @@ class TrackerApplication(Application[UUID]):
         authorize(actor, "unit")
         for leader in liaisons:
             self.check_person(leader)
-        return self._commit(Unit.create(actor=actor.name, key=key, name=name,
-                                        liaisons=list(liaisons)))
+        return self._commit(
+            Unit.create(actor=actor.name, key=key, name=name, liaisons=list(liaisons))
+        )
 
     def add_person(self, actor: Actor, key: str, name: str, role: str = "member") -> Result:
         """Create a person (admin)."""
@@ -156,11 +163,24 @@ class TrackerApplication(Application[UUID]):
 
     # -- work items ---------------------------------------------------------------------------
 
-    def create_item(self, actor: Actor, plan_key: str, *, title: str, owner: str, lead_unit: str,
-                    due: date, key: str | None = None, units: list[str] | None = None,
-                    phase: str | None = None, goal: str | None = None, deliverable: str = "",
-                    description: str = "", parent: str | None = None,
-                    report_every_days: int | None = None) -> Result:
+    def create_item(
+        self,
+        actor: Actor,
+        plan_key: str,
+        *,
+        title: str,
+        owner: str,
+        lead_unit: str,
+        due: date,
+        key: str | None = None,
+        units: list[str] | None = None,
+        phase: str | None = None,
+        goal: str | None = None,
+        deliverable: str = "",
+        description: str = "",
+        parent: str | None = None,
+        report_every_days: int | None = None,
+    ) -> Result:
         """Create a work item; a retried create with the same key changes nothing."""
         authorize(actor, "create")
         plan = self.get_plan(plan_key)
@@ -176,21 +196,39 @@ class TrackerApplication(Application[UUID]):
         if parent is not None and not self._exists(item_id(plan_key, parent)):
             raise UnknownReferenceError(N_("There is no item %(key)s."), key=parent)
         item = WorkItem.create(
-            actor=actor.name, plan_key=plan_key, period=(plan.starts, plan.ends), key=key,
-            title=title, owner=owner, lead_unit=lead_unit, due=due, units=units, phase=phase,
-            goal=goal, deliverable=deliverable, description=description, parent=parent,
+            actor=actor.name,
+            plan_key=plan_key,
+            period=(plan.starts, plan.ends),
+            key=key,
+            title=title,
+            owner=owner,
+            lead_unit=lead_unit,
+            due=due,
+            units=units,
+            phase=phase,
+            goal=goal,
+            deliverable=deliverable,
+            description=description,
+            parent=parent,
             report_every_days=report_every_days,
         )
         return self._commit(item)
 
-    def execute(self, item: UUID | str, command: str, actor: Actor,
-                expected_version: int | None = None, **values: Any) -> Result:
+    def execute(
+        self,
+        item: UUID | str,
+        command: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        **values: Any,
+    ) -> Result:
         """Run one item command (see tracker.commands) as the actor."""
         try:
             spec = COMMANDS[command]
         except KeyError:
-            raise NotFoundError(N_("There is no command %(key)s."), what="command",
-                                key=command) from None
+            raise NotFoundError(
+                N_("There is no command %(key)s."), what="command", key=command
+            ) from None
         args = parse_args(spec, values)
         aggregate = self.get_item(item)
         authorize(actor, command, aggregate.owner)
@@ -211,19 +249,36 @@ class TrackerApplication(Application[UUID]):
 
     # -- grading and reminders ----------------------------------------------------------------
 
-    def assess_unit(self, actor: Actor, unit_key: str, plan_key: str, *, label: str,
-                    self_scores: dict[str, Any], superior_scores: dict[str, Any],
-                    weights: dict[str, int] | None = None, on: date | None = None) -> Result:
+    def assess_unit(
+        self,
+        actor: Actor,
+        unit_key: str,
+        plan_key: str,
+        *,
+        label: str,
+        self_scores: dict[str, Any],
+        superior_scores: dict[str, Any],
+        weights: dict[str, int] | None = None,
+        on: date | None = None,
+    ) -> Result:
         """Record an assessment 分类定级 of a unit within a plan (admin)."""
         authorize(actor, "assess")
         self.get_plan(plan_key)
         unit = self.get_unit(unit_key)
-        unit.assess(actor=actor.name, plan_key=plan_key, label=label, on=on or self.today(),
-                    self_scores=self_scores, superior_scores=superior_scores, weights=weights)
+        unit.assess(
+            actor=actor.name,
+            plan_key=plan_key,
+            label=label,
+            on=on or self.today(),
+            self_scores=self_scores,
+            superior_scores=superior_scores,
+            weights=weights,
+        )
         return self._commit(unit)
 
-    def record_reminder(self, actor: Actor, item: UUID | str, *, cause: str,
-                        due: date) -> Result | None:
+    def record_reminder(
+        self, actor: Actor, item: UUID | str, *, cause: str, due: date
+    ) -> Result | None:
         """Record a reminder to the item's owner; None when this cause was already reminded."""
         authorize(actor, "remind")
         aggregate = self.get_item(item)
@@ -243,8 +298,10 @@ class TrackerApplication(Application[UUID]):
                     if kind == "Created":
                         return {"latest": None, "previous": {}}
                     prior: WorkItem = self.repository.get(item.id, version=s.originator_version - 1)
-                    return {"latest": (s.originator_version, kind),
-                            "previous": {f: getattr(prior, f) for f in RESTORED}}
+                    return {
+                        "latest": (s.originator_version, kind),
+                        "previous": {f: getattr(prior, f) for f in RESTORED},
+                    }
             before = stored[-1].originator_version - 1 if stored else 0
         return {"latest": None, "previous": {}}
 

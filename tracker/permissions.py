@@ -9,13 +9,26 @@ from tracker.errors import N_, PermissionDeniedError
 ACCOUNT_ROLES = ("admin", "leader", "member", "viewer")
 
 # Commands an item's owner may run on it, whatever their account role (except viewer).
-OWNER_COMMANDS = frozenset(
-    {"start", "report", "request-extension", "submit", "comment", "edit"}
-)
+OWNER_COMMANDS = frozenset({"start", "report", "request-extension", "submit", "comment", "edit"})
 # Commands a leader (reviewer, supervisor) may run on any item.
 LEADER_COMMANDS = frozenset(
-    {"create", "start", "report", "chase", "decide-extension", "reassign", "units", "reschedule",
-     "accept", "return", "cancel", "reopen", "comment", "edit", "undo"}
+    {
+        "create",
+        "start",
+        "report",
+        "chase",
+        "decide-extension",
+        "reassign",
+        "units",
+        "reschedule",
+        "accept",
+        "return",
+        "cancel",
+        "reopen",
+        "comment",
+        "edit",
+        "undo",
+    }
 )
 ADMIN_ONLY = frozenset({"import", "plan", "person", "unit", "assess"})
 
@@ -38,7 +51,7 @@ SYSTEM = Actor(person=None, role="admin", login="system")
 
 
 def authorize(actor: Actor, command: str, owner: str | None = None) -> None:
-    """Raise PermissionDeniedError unless the actor may run the command (on an item owned by owner)."""
+    """Raise PermissionDeniedError unless the actor may run the command on owner's item."""
     if actor.role == "admin":
         return
     if actor.role == "viewer" or actor.role not in ACCOUNT_ROLES:

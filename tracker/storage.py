@@ -32,8 +32,12 @@ def parse_database_url(url: str, create_table: bool = True) -> Store:
             raise ConfigError("An SQLite database must be a file (sqlite:///path/to/tracker.db)")
         return Store(
             kind="sqlite",
-            es_env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": parsed.database,
-                    "SQLITE_LOCK_TIMEOUT": "10", "CREATE_TABLE": create},
+            es_env={
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": parsed.database,
+                "SQLITE_LOCK_TIMEOUT": "10",
+                "CREATE_TABLE": create,
+            },
             sqlalchemy_url=parsed,
         )
     if parsed.get_backend_name() == "postgresql":
@@ -56,4 +60,6 @@ def parse_database_url(url: str, create_table: bool = True) -> Store:
             env["POSTGRES_SCHEMA"] = schema
         sa_url = parsed.difference_update_query(["schema"]).set(drivername="postgresql+psycopg")
         return Store(kind="postgres", es_env=env, sqlalchemy_url=sa_url, schema=schema)
-    raise ConfigError(f"Unsupported database {parsed.get_backend_name()!r} (use sqlite or postgresql)")
+    raise ConfigError(
+        f"Unsupported database {parsed.get_backend_name()!r} (use sqlite or postgresql)"
+    )

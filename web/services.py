@@ -61,10 +61,18 @@ class Services:
             with self._lock:
                 self.read_models.catch_up()
         elif not self.read_models.wait_until(notification_id, self.timeout):
-            raise ProjectionLagError(N_("The change was saved but is not visible yet; reload in a moment."))
+            raise ProjectionLagError(
+                N_("The change was saved but is not visible yet; reload in a moment.")
+            )
 
-    def run(self, item: UUID | str, command: str, actor: Actor,
-            expected_version: int | None = None, **values: Any) -> Result:
+    def run(
+        self,
+        item: UUID | str,
+        command: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        **values: Any,
+    ) -> Result:
         """Run one item command and wait until the read models show it."""
         result = self.tracker.execute(item, command, actor, expected_version, **values)
         self.sync(result.notification_id)

@@ -63,8 +63,10 @@ def handles_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except PlanFileError as e:
-            fail("The plan file was refused; nothing was written:\n" + "\n".join(
-                f"  line {p.line}: {p.message}" for p in e.problems))
+            fail(
+                "The plan file was refused; nothing was written:\n"
+                + "\n".join(f"  line {p.line}: {p.message}" for p in e.problems)
+            )
         except TrackerError as e:
             fail(f"Error: {e}")
         except ConfigError as e:
@@ -79,8 +81,12 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 @click.group()
-@click.option("--db", metavar="URL", help="Database URL for this command (overrides TRACKER_DATABASE_URL).")
-@click.option("--instance", type=click.Path(file_okay=False), help="Instance folder (default ./instance).")
+@click.option(
+    "--db", metavar="URL", help="Database URL for this command (overrides TRACKER_DATABASE_URL)."
+)
+@click.option(
+    "--instance", type=click.Path(file_okay=False), help="Instance folder (default ./instance)."
+)
 @click.pass_context
 def main(ctx: click.Context, db: str | None, instance: str | None) -> None:
     """The accountability tracker: plans, responsible people, deadlines and an audit trail."""

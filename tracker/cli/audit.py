@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 
 from tracker.auditchain import ChainWriter, verify_file, write_csv, write_xlsx
+from tracker.auditexport import AUDIT_COLUMNS
+from tracker.auditexport import audit_records as export_records
 from tracker.cli import Context, fail, handles_errors, main, pass_ctx
-
-AUDIT_COLUMNS = ("seq", "timestamp", "actor", "aggregate_type", "aggregate_id", "event_type",
-                 "version", "data")
 
 
 @main.group()
@@ -42,11 +41,7 @@ def audit_records(ctx: Context, **filters: object):  # type: ignore[no-untyped-d
     """Audit rows in notification order, shaped as export records."""
     from tracker.cli.wiring import queries
 
-    for row in queries(ctx).iter_audit(**{k: v for k, v in filters.items() if v is not None}):
-        yield {"seq": row["seq"], "timestamp": row["at"].isoformat().replace("+00:00", "Z"),
-               "actor": row["actor"], "aggregate_type": row["aggregate_type"],
-               "aggregate_id": str(row["aggregate_id"]), "event_type": row["event_type"],
-               "version": row["version"], "data": row["data"]}
+    return export_records(queries(ctx), **filters)
 
 
 @export.command("audit")

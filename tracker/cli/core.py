@@ -20,7 +20,7 @@ STATUS_CHOICES = click.Choice(["todo", "doing", "submitted", "done", "cancelled"
 @handles_errors
 def init(ctx: Context) -> None:
     """Create the schema (event store and read models)."""
-    ctx.app  # building the application creates the event store's tables
+    _ = ctx.app  # building the application creates the event store's tables
     from tracker.cli.wiring import read_models
 
     read_models(ctx).create_tables()
@@ -42,8 +42,10 @@ def import_(ctx: Context, plan_file: Path) -> None:
         return
     pf = parse_plan_file(data)
     result = import_plan(ctx.app, pf, SYSTEM)
-    click.echo(f"Plan {result.plan_key}: {result.events} events written "
-               f"({result.aggregates} aggregates changed).")
+    click.echo(
+        f"Plan {result.plan_key}: {result.events} events written "
+        f"({result.aggregates} aggregates changed)."
+    )
 
 
 @main.command()
@@ -73,16 +75,25 @@ def items() -> None:
 @click.option("--status", type=STATUS_CHOICES, help="Only items in this status.")
 @pass_ctx
 @handles_errors
-def items_list(ctx: Context, plan: str | None, owner: str | None, unit: str | None,
-               status: str | None) -> None:
+def items_list(
+    ctx: Context, plan: str | None, owner: str | None, unit: str | None, status: str | None
+) -> None:
     """A table of work items with owner, units, due date, status and light."""
     from tracker.cli.wiring import queries
 
-    rows = queries(ctx).board(plan, owner=owner, unit=unit, status=status,
-                              include_cancelled=True)
+    rows = queries(ctx).board(plan, owner=owner, unit=unit, status=status, include_cancelled=True)
     header = ("due", "status", "light", "owner", "lead unit", "title")
-    table = [(str(r["due"]), r["status"], r["light"] or "-", r["owner_name"] or r["owner"],
-              r["lead_unit_name"] or r["lead_unit"], r["title"]) for r in rows]
+    table = [
+        (
+            str(r["due"]),
+            r["status"],
+            r["light"] or "-",
+            r["owner_name"] or r["owner"],
+            r["lead_unit_name"] or r["lead_unit"],
+            r["title"],
+        )
+        for r in rows
+    ]
     widths = [max([_width(h)] + [_width(row[i]) for row in table]) for i, h in enumerate(header)]
     for row in [header, *table]:
         click.echo("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())
@@ -96,4 +107,3 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
-

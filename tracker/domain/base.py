@@ -39,7 +39,9 @@ def clean_title(value: object, field: str = "title") -> str:
     value = value.strip()
     if len(value) > MAX_TITLE:
         raise ValidationError(
-            N_("The %(field)s is too long (at most %(max)s characters)."), field=field, max=MAX_TITLE
+            N_("The %(field)s is too long (at most %(max)s characters)."),
+            field=field,
+            max=MAX_TITLE,
         )
     return clean_text(value, field)
 

@@ -13,7 +13,11 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from tracker.domain.base import (
-    check_date, check_in_period, clean_text, clean_title, item_id,
+    check_date,
+    check_in_period,
+    clean_text,
+    clean_title,
+    item_id,
 )
 from tracker.errors import N_, IllegalStateError, PermissionDeniedError, ValidationError
 
@@ -30,25 +34,51 @@ class WorkItem(Aggregate):
         return item_id(plan_key, key)
 
     @classmethod
-    def create(cls, *, actor: str, plan_key: str, period: tuple[date, date], key: str,
-               title: str, owner: str, lead_unit: str, due: date, units: list[str] | None = None,
-               phase: str | None = None, goal: str | None = None, deliverable: str = "",
-               description: str = "", parent: str | None = None,
-               report_every_days: int | None = None) -> WorkItem:
+    def create(
+        cls,
+        *,
+        actor: str,
+        plan_key: str,
+        period: tuple[date, date],
+        key: str,
+        title: str,
+        owner: str,
+        lead_unit: str,
+        due: date,
+        units: list[str] | None = None,
+        phase: str | None = None,
+        goal: str | None = None,
+        deliverable: str = "",
+        description: str = "",
+        parent: str | None = None,
+        report_every_days: int | None = None,
+    ) -> WorkItem:
         """Decide to create an item; references were checked by the application."""
         check_in_period(check_date(due, "due date"), *period, field="due date")
         if report_every_days is not None and (
-            isinstance(report_every_days, bool) or not isinstance(report_every_days, int)
+            isinstance(report_every_days, bool)
+            or not isinstance(report_every_days, int)
             or not 1 <= report_every_days <= 366
         ):
-            raise ValidationError(N_("The report cadence must be a whole number of days, 1 to 366."))
+            raise ValidationError(
+                N_("The report cadence must be a whole number of days, 1 to 366.")
+            )
         supporting = [u for u in dict.fromkeys(units or []) if u != lead_unit]
         return cls(
-            actor=actor, plan_key=plan_key, key=key, title=clean_title(title),
+            actor=actor,
+            plan_key=plan_key,
+            key=key,
+            title=clean_title(title),
             deliverable=clean_text(deliverable, "deliverable"),
-            description=clean_text(description, "description"), owner=owner,
-            lead_unit=lead_unit, units=supporting, due=due, phase=phase, goal=goal,
-            parent=parent, report_every_days=report_every_days,
+            description=clean_text(description, "description"),
+            owner=owner,
+            lead_unit=lead_unit,
+            units=supporting,
+            due=due,
+            phase=phase,
+            goal=goal,
+            parent=parent,
+            report_every_days=report_every_days,
         )
 
     class Created(Aggregate.Created):
@@ -89,10 +119,24 @@ class WorkItem(Aggregate):
             state.setdefault("on", None)
 
     @event(Created)
-    def __init__(self, *, actor: str, plan_key: str, key: str, title: str, deliverable: str,
-                 description: str, owner: str, lead_unit: str, units: list[str], due: date,
-                 phase: str | None, goal: str | None, parent: str | None,
-                 report_every_days: int | None) -> None:
+    def __init__(
+        self,
+        *,
+        actor: str,
+        plan_key: str,
+        key: str,
+        title: str,
+        deliverable: str,
+        description: str,
+        owner: str,
+        lead_unit: str,
+        units: list[str],
+        due: date,
+        phase: str | None,
+        goal: str | None,
+        parent: str | None,
+        report_every_days: int | None,
+    ) -> None:
         self.plan_key, self.key, self.title = plan_key, key, title
         self.deliverable, self.description = deliverable, description
         self.owner, self.lead_unit, self.units = owner, lead_unit, list(units)
@@ -171,8 +215,9 @@ class WorkItem(Aggregate):
     def _started(self, *, actor: str) -> None:
         self.status = "doing"
 
-    def report_progress(self, *, actor: str, note: str, percent: int | None = None,
-                        on: date | None = None) -> None:
+    def report_progress(
+        self, *, actor: str, note: str, percent: int | None = None, on: date | None = None
+    ) -> None:
         """Record a progress report 进展反馈 (note, optional percent and date)."""
         self._require("todo", "doing")
         if percent is not None and (
@@ -181,12 +226,14 @@ class WorkItem(Aggregate):
             raise ValidationError(N_("The percent must be a whole number from 0 to 100."))
         if on is not None:
             check_date(on, "report date")
-        self._progress_reported(actor=actor, note=clean_text(note, "note", required=True),
-                                percent=percent, on=on)
+        self._progress_reported(
+            actor=actor, note=clean_text(note, "note", required=True), percent=percent, on=on
+        )
 
     @event(ProgressReported)
-    def _progress_reported(self, *, actor: str, note: str, percent: int | None,
-                           on: date | None) -> None:
+    def _progress_reported(
+        self, *, actor: str, note: str, percent: int | None, on: date | None
+    ) -> None:
         if percent is not None:
             self.percent = percent
         if self.status == "todo":
@@ -206,16 +253,18 @@ class WorkItem(Aggregate):
 
     # -- deadlines ----------------------------------------------------------------------------
 
-    def request_extension(self, *, actor: str, new_due: date, reason: str,
-                          period: tuple[date, date]) -> None:
+    def request_extension(
+        self, *, actor: str, new_due: date, reason: str, period: tuple[date, date]
+    ) -> None:
         """Ask for a later due date 延期申请."""
         self._require("todo", "doing")
         if self.pending_extension is not None:
             raise IllegalStateError(N_("An extension request is already waiting for a decision."))
         check_in_period(check_date(new_due, "new due date"), *period, field="new due date")
         if new_due <= self.due:
-            raise ValidationError(N_("The new due date must be later than %(due)s."),
-                                  due=self.due.isoformat())
+            raise ValidationError(
+                N_("The new due date must be later than %(due)s."), due=self.due.isoformat()
+            )
         self._extension_requested(actor=actor, new_due=new_due, reason=self._reason(reason))
 
     @event("ExtensionRequested")
@@ -232,8 +281,9 @@ class WorkItem(Aggregate):
             raise ValidationError(N_("Say whether the extension is granted."))
         note = clean_text(note, "note")
         if grant:
-            self._extension_granted(actor=actor, old_due=self.due,
-                                    new_due=self.pending_extension["new_due"], note=note)
+            self._extension_granted(
+                actor=actor, old_due=self.due, new_due=self.pending_extension["new_due"], note=note
+            )
         else:
             self._extension_refused(actor=actor, note=note)
 
@@ -264,8 +314,9 @@ class WorkItem(Aggregate):
         self._require_not_closed()
         if owner == self.owner:
             raise ValidationError(N_("%(owner)s already owns this item."), owner=owner)
-        self._reassigned(actor=actor, old_owner=self.owner, owner=owner,
-                         reason=self._reason(reason))
+        self._reassigned(
+            actor=actor, old_owner=self.owner, owner=owner, reason=self._reason(reason)
+        )
 
     @event("Reassigned")
     def _reassigned(self, *, actor: str, old_owner: str, owner: str, reason: str) -> None:
@@ -276,32 +327,51 @@ class WorkItem(Aggregate):
         self._require_not_closed()
         supporting = [u for u in dict.fromkeys(units) if u != lead_unit]
         if lead_unit != self.lead_unit or supporting != self.units:
-            self._units_changed(actor=actor, old_lead_unit=self.lead_unit, old_units=self.units,
-                                lead_unit=lead_unit, units=supporting)
+            self._units_changed(
+                actor=actor,
+                old_lead_unit=self.lead_unit,
+                old_units=self.units,
+                lead_unit=lead_unit,
+                units=supporting,
+            )
 
     @event("UnitsChanged")
-    def _units_changed(self, *, actor: str, old_lead_unit: str, old_units: list[str],
-                       lead_unit: str, units: list[str]) -> None:
+    def _units_changed(
+        self,
+        *,
+        actor: str,
+        old_lead_unit: str,
+        old_units: list[str],
+        lead_unit: str,
+        units: list[str],
+    ) -> None:
         self.lead_unit, self.units = lead_unit, list(units)
 
     # -- completion ---------------------------------------------------------------------------
 
-    def submit_completion(self, *, actor: str, outcome: str, evidence: list[str] | None = None,
-                          on: date | None = None) -> None:
+    def submit_completion(
+        self, *, actor: str, outcome: str, evidence: list[str] | None = None, on: date | None = None
+    ) -> None:
         """The owner submits the outcome and evidence 办结 for review."""
         self._require("todo", "doing")
         evidence = [clean_text(e, "evidence link", required=True) for e in evidence or []]
         if on is not None:
             check_date(on, "completion date")
-        self._completion_submitted(actor=actor, outcome=clean_text(outcome, "outcome", True),
-                                   evidence=evidence, on=on)
+        self._completion_submitted(
+            actor=actor, outcome=clean_text(outcome, "outcome", True), evidence=evidence, on=on
+        )
 
     @event("CompletionSubmitted")
-    def _completion_submitted(self, *, actor: str, outcome: str, evidence: list[str],
-                              on: date | None) -> None:
+    def _completion_submitted(
+        self, *, actor: str, outcome: str, evidence: list[str], on: date | None
+    ) -> None:
         self.status = "submitted"
-        self.completion = {"outcome": outcome, "evidence": list(evidence),
-                           "on": on or self.modified_on.date(), "by": actor}
+        self.completion = {
+            "outcome": outcome,
+            "evidence": list(evidence),
+            "on": on or self.modified_on.date(),
+            "by": actor,
+        }
 
     def accept(self, *, actor: str, note: str = "") -> None:
         """A reviewer who is not the owner accepts the submitted completion."""
@@ -360,8 +430,7 @@ class WorkItem(Aggregate):
         cause = clean_text(cause, "cause", required=True)
         if self.was_reminded(cause):
             raise IllegalStateError(N_("The owner was already reminded (%(cause)s)."), cause=cause)
-        self._reminded(actor=actor, cause=cause, due=check_date(due, "due date"),
-                       owner=self.owner)
+        self._reminded(actor=actor, cause=cause, due=check_date(due, "due date"), owner=self.owner)
 
     @event("Reminded")
     def _reminded(self, *, actor: str, cause: str, due: date, owner: str) -> None:
@@ -369,8 +438,15 @@ class WorkItem(Aggregate):
 
     # -- undo ---------------------------------------------------------------------------------
 
-    def undo(self, *, actor: str, version: int, latest: tuple[int, str] | None,
-             previous: dict[str, Any], reason: str = "") -> None:
+    def undo(
+        self,
+        *,
+        actor: str,
+        version: int,
+        latest: tuple[int, str] | None,
+        previous: dict[str, Any],
+        reason: str = "",
+    ) -> None:
         """Compensate the latest change (a move, cancel, reassignment or new due date)."""
         if latest is None:
             raise IllegalStateError(N_("There is no change to undo."))
@@ -381,23 +457,58 @@ class WorkItem(Aggregate):
             raise IllegalStateError(N_("Only the latest change can be undone."))
         if latest_type not in UNDOABLE:
             raise IllegalStateError(
-                N_("Only a move, a cancellation, a reassignment or a new due date can be undone."))
-        changes = {f: [getattr(self, f), previous[f]] for f in RESTORED
-                   if f in previous and previous[f] != getattr(self, f)}
-        self._undone(actor=actor, undoes=version, undone_type=latest_type, changes=changes,
-                     reason=clean_text(reason, "reason"))
+                N_("Only a move, a cancellation, a reassignment or a new due date can be undone.")
+            )
+        changes = {
+            f: [getattr(self, f), previous[f]]
+            for f in RESTORED
+            if f in previous and previous[f] != getattr(self, f)
+        }
+        self._undone(
+            actor=actor,
+            undoes=version,
+            undone_type=latest_type,
+            changes=changes,
+            reason=clean_text(reason, "reason"),
+        )
 
     @event("Undone")
-    def _undone(self, *, actor: str, undoes: int, undone_type: str,
-                changes: dict[str, list[Any]], reason: str) -> None:
+    def _undone(
+        self,
+        *,
+        actor: str,
+        undoes: int,
+        undone_type: str,
+        changes: dict[str, list[Any]],
+        reason: str,
+    ) -> None:
         for field, (_now, restored) in changes.items():
             setattr(self, field, restored)
 
 
 # Changes that can be undone, the item's fields an undo restores, and events that neither
 # change those fields nor block an undo of the change before them.
-UNDOABLE = ("Started", "CompletionSubmitted", "Accepted", "Returned", "Cancelled", "Reopened",
-            "Reassigned", "Rescheduled", "ExtensionGranted", "UnitsChanged")
-RESTORED = ("status", "owner", "due", "lead_unit", "units", "percent", "completion",
-            "pending_extension", "returns")
+UNDOABLE = (
+    "Started",
+    "CompletionSubmitted",
+    "Accepted",
+    "Returned",
+    "Cancelled",
+    "Reopened",
+    "Reassigned",
+    "Rescheduled",
+    "ExtensionGranted",
+    "UnitsChanged",
+)
+RESTORED = (
+    "status",
+    "owner",
+    "due",
+    "lead_unit",
+    "units",
+    "percent",
+    "completion",
+    "pending_extension",
+    "returns",
+)
 NEUTRAL = ("Commented", "Chased", "Edited")

@@ -25,8 +25,12 @@ class Unit(Aggregate):
     @classmethod
     def create(cls, *, actor: str, key: str, name: str, liaisons: list[str] | None = None) -> Unit:
         """Decide to create a unit."""
-        return cls(actor=actor, key=key, name=clean_title(name, "name"),
-                   liaisons=sorted(set(liaisons or [])))
+        return cls(
+            actor=actor,
+            key=key,
+            name=clean_title(name, "name"),
+            liaisons=sorted(set(liaisons or [])),
+        )
 
     @event("Created")
     def __init__(self, *, actor: str, key: str, name: str, liaisons: list[str]) -> None:
@@ -55,27 +59,55 @@ class Unit(Aggregate):
     def _liaisons_set(self, *, actor: str, old: list[str], liaisons: list[str]) -> None:
         self.liaisons = list(liaisons)
 
-    def assess(self, *, actor: str, plan_key: str, label: str, on: date,
-               self_scores: dict[str, Any], superior_scores: dict[str, Any],
-               weights: dict[str, int] | None = None) -> None:
+    def assess(
+        self,
+        *,
+        actor: str,
+        plan_key: str,
+        label: str,
+        on: date,
+        self_scores: dict[str, Any],
+        superior_scores: dict[str, Any],
+        weights: dict[str, int] | None = None,
+    ) -> None:
         """Record an assessment 分类定级: self and superior scores, weights, score and grade."""
         label = clean_title(label, "assessment label")
         if (plan_key, label) in self.assessments:
-            raise IllegalStateError(N_("%(key)s was already assessed as %(label)s."),
-                                    key=self.key, label=label)
+            raise IllegalStateError(
+                N_("%(key)s was already assessed as %(label)s."), key=self.key, label=label
+            )
         own = check_scores(self_scores, "self-assessment")
         superior = check_scores(superior_scores, "superior assessment")
         used = check_weights(weights)
         score = combined_score(own, superior, used)
-        self._assessed(actor=actor, unit=self.key, plan_key=plan_key, label=label,
-                       on=check_date(on, "assessment date"), self_scores=own,
-                       superior_scores=superior, weights=used, score=score,
-                       grade=grade_of(score))
+        self._assessed(
+            actor=actor,
+            unit=self.key,
+            plan_key=plan_key,
+            label=label,
+            on=check_date(on, "assessment date"),
+            self_scores=own,
+            superior_scores=superior,
+            weights=used,
+            score=score,
+            grade=grade_of(score),
+        )
 
     @event("Assessed")
-    def _assessed(self, *, actor: str, unit: str, plan_key: str, label: str, on: date,
-                  self_scores: dict[str, float], superior_scores: dict[str, float],
-                  weights: dict[str, int], score: float, grade: str) -> None:
+    def _assessed(
+        self,
+        *,
+        actor: str,
+        unit: str,
+        plan_key: str,
+        label: str,
+        on: date,
+        self_scores: dict[str, float],
+        superior_scores: dict[str, float],
+        weights: dict[str, int],
+        score: float,
+        grade: str,
+    ) -> None:
         self.assessments = [*getattr(self, "assessments", []), (plan_key, label)]
         self.grade = grade
 
@@ -148,5 +180,6 @@ class Person(Aggregate):
 def check_role(role: str) -> None:
     """Refuse a role outside the leadership group's three."""
     if role not in ROLES:
-        raise ValidationError(N_("Unknown role %(role)s (use group_leader, deputy or member)."),
-                              role=role)
+        raise ValidationError(
+            N_("Unknown role %(role)s (use group_leader, deputy or member)."), role=role
+        )

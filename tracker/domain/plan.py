@@ -42,20 +42,33 @@ class Plan(Aggregate):
         goals = [{"key": str(g["key"]), "title": clean_title(g["title"])} for g in goals or []]
         phases = [cls._checked_phase(p, starts, ends) for p in phases or []]
         return cls(
-            actor=actor, key=key, title=title, starts=starts, ends=ends,
-            description=description, goals=goals, phases=phases,
+            actor=actor,
+            key=key,
+            title=title,
+            starts=starts,
+            ends=ends,
+            description=description,
+            goals=goals,
+            phases=phases,
         )
 
     @staticmethod
     def _checked_phase(p: dict[str, Any], starts: date, ends: date) -> dict[str, Any]:
-        p_starts, p_ends = check_date(p["starts"], "phase start"), check_date(p["ends"], "phase end")
+        p_starts, p_ends = (
+            check_date(p["starts"], "phase start"),
+            check_date(p["ends"], "phase end"),
+        )
         if p_starts > p_ends or p_starts < starts or p_ends > ends:
             raise ValidationError(
                 N_("The phase %(key)s must lie inside the plan period and start before it ends."),
                 key=p["key"],
             )
-        return {"key": str(p["key"]), "title": clean_title(p["title"]), "starts": p_starts,
-                "ends": p_ends}
+        return {
+            "key": str(p["key"]),
+            "title": clean_title(p["title"]),
+            "starts": p_starts,
+            "ends": p_ends,
+        }
 
     @event("Created")
     def __init__(
