@@ -72,7 +72,7 @@ class TrackerApplication(Application[UUID]):
 
     def _load(self, cls: type[A], aggregate_id: UUID, what: str, key: str) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFoundError(N_("There is no %(what)s %(key)s."), what=what, key=key) from None
         if not isinstance(aggregate, cls):

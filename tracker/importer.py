@@ -41,10 +41,10 @@ def import_plan(app: TrackerApplication, pf: PlanFile, actor: Actor) -> ImportRe
                                          role=person.role))
     for u in pf.units:
         if app._exists(unit_id(u.key)):
-            unit = app.get_unit(u.key)
-            unit.rename(actor=who, name=u.name)
-            unit.set_liaisons(actor=who, liaisons=liaisons.get(u.key, []))
-            changed.append(unit)
+            existing_unit = app.get_unit(u.key)
+            existing_unit.rename(actor=who, name=u.name)
+            existing_unit.set_liaisons(actor=who, liaisons=liaisons.get(u.key, []))
+            changed.append(existing_unit)
         else:
             changed.append(Unit.create(actor=who, key=u.key, name=u.name,
                                        liaisons=liaisons.get(u.key, [])))
@@ -55,10 +55,10 @@ def import_plan(app: TrackerApplication, pf: PlanFile, actor: Actor) -> ImportRe
     if app._exists(plan_id(spec.key)):
         plan = app.get_plan(spec.key)
         plan.edit(actor=who, title=spec.title, description=spec.description)
-        for g in goals:
-            plan.set_goal(actor=who, **g)
-        for p in phases:
-            plan.set_phase(actor=who, **p)
+        for g in spec.goals:
+            plan.set_goal(actor=who, key=g.key, title=g.title)
+        for p in spec.phases:
+            plan.set_phase(actor=who, key=p.key, title=p.title, starts=p.starts, ends=p.ends)
     else:
         plan = Plan.create(actor=who, key=spec.key, title=spec.title, starts=spec.starts,
                            ends=spec.ends, description=spec.description, goals=goals,
