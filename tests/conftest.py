@@ -15,6 +15,8 @@ from tracker.application import TrackerApplication
 from tracker.storage import Store, parse_database_url
 
 PG_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
+if os.environ.get("TRACKER_REQUIRE_POSTGRES") and not PG_URL:
+    raise RuntimeError("TRACKER_REQUIRE_POSTGRES is set but TRACKER_TEST_POSTGRES_URL is not")
 STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
     not PG_URL, reason="TRACKER_TEST_POSTGRES_URL is not set (PostgreSQL not configured)"))]
 
