@@ -42,3 +42,8 @@ catalogues: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o web/translations/messages.pot .
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
 	$(BIN)/python -m web.i18ntool web/translations/en/LC_MESSAGES/messages.po
+
+# Full-size load test on loopback (100 clients × 60 s), SQLite then a PostgreSQL deployment.
+load: $(STAMP)
+	$(BIN)/python -m bench.loadtest --clients 100 --seconds 60 --store sqlite
+	$(BIN)/python -m bench.loadtest --clients 100 --seconds 60 --store postgres

@@ -13,6 +13,7 @@ from sqlalchemy.pool import StaticPool
 from projections import tables as t
 from projections.events import decode
 from projections.registry import BY_NAME
+from projections.rows import buffered, flush
 
 if TYPE_CHECKING:
     from projections.engine import ReadModels
@@ -59,11 +60,12 @@ def _replay(rm: ReadModels, conn: sa.Connection, cutoff: datetime, after: int,
     while True:
         batch = rm.app.recorder.select_notifications(
             after, rm.batch_size, stop=stop, inclusive_of_start=False)
-        for notification in batch:
-            env = decode(rm.app, notification, rm.app.timezone)
-            if env.at <= cutoff:
-                for projection in projections:
-                    projection.handle(conn, env)
+        envelopes = [e for e in (decode(rm.app, n, rm.app.timezone) for n in batch)
+                     if e.at <= cutoff]
+        for projection in projections:  # the engine's batch path, into the replay database
+            with buffered(conn) as buffer:
+                projection.handle_batch(conn, envelopes)
+                flush(conn, buffer)
         if len(batch) < rm.batch_size:
             return
         after = batch[-1].id

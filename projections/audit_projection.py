@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from projections import tables as t
@@ -40,4 +42,22 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     })
 
 
-PROJECTION = Projection("audit", (t.audit,), handle)
+FIRSTS = sa.select(t.audit.c.aggregate_id, t.audit.c.plan_key).where(
+    t.audit.c.aggregate_id.in_(sa.bindparam("ids", expanding=True)), t.audit.c.version == 1)
+CHUNK = 500
+
+
+def prefetch(conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
+    """The plans of the batch's plans and items, from their first audit rows, in a few queries."""
+    known = memo(conn)
+    ids = [i for i in dict.fromkeys(e.aggregate_id for e in envelopes
+                                    if e.aggregate_type in ("Plan", "WorkItem"))
+           if i not in known]
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start:start + CHUNK]
+        found = dict(conn.execute(FIRSTS, {"ids": part}).tuples().all())
+        for aggregate_id in part:
+            known[aggregate_id] = found.get(aggregate_id)
+
+
+PROJECTION = Projection("audit", (t.audit,), handle, prefetch)

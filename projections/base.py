@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -16,11 +16,24 @@ class ProjectionError(RuntimeError):
 
 @dataclass(frozen=True)
 class Projection:
-    """Event handlers that write a set of tables; the engine tracks its position."""
+    """Event handlers that write a set of tables; the engine tracks its position.
+
+    prefetch, if given, reads the rows a batch of events will touch in a few queries (see
+    projections.rows.preload) before the events are handled one by one.
+    """
 
     name: str
     tables: tuple[sa.Table, ...]
     handle: Callable[[sa.Connection, Envelope], None]
+    prefetch: Callable[[sa.Connection, Sequence[Envelope]], None] | None = None
+
+    def handle_batch(self, conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
+        """Prefetch, then handle each event in order (inside a buffered transaction)."""
+        if self.prefetch is not None and envelopes:
+            self.prefetch(conn, envelopes)
+        handle = self.handle
+        for env in envelopes:
+            handle(conn, env)
 
 
 def check_version(current: int | None, env: Envelope) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.base import Projection, check_version
 from projections.events import Envelope, jsonable, to_date
-from projections.rows import get_row, insert_row, update_row
+from projections.rows import get_row, insert_row, preload, update_row
 
 Row = dict[str, Any]
 TRACKED = ("title", "deliverable", "description", "owner", "lead_unit", "units", "due", "status",
@@ -138,4 +138,9 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     })
 
 
-PROJECTION = Projection("board", (t.board, t.history), handle)
+def prefetch(conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
+    """The cards of the batch's items, in one query per chunk."""
+    preload(conn, t.board, (e.aggregate_id for e in envelopes if e.aggregate_type == "WorkItem"))
+
+
+PROJECTION = Projection("board", (t.board, t.history), handle, prefetch)

@@ -99,8 +99,7 @@ class ReadModels:
                     pos = 0
                 todo = [e for e in envelopes if e.seq > pos]  # a re-delivered event is skipped
                 with buffered(conn) as buffer:
-                    for env in todo:
-                        projection.handle(conn, env)
+                    projection.handle_batch(conn, todo)
                     flush(conn, buffer)
                 if todo:
                     conn.execute(t.tracking.update().where(

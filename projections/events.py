@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -28,9 +29,9 @@ class Envelope:
     version: int
     fields: dict[str, Any]
 
-    @property
+    @cached_property
     def data(self) -> dict[str, Any]:
-        """The event's own fields as JSON values."""
+        """The event's own fields as JSON values (computed once; treat as read-only)."""
         return jsonable(self.fields)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.base import Projection, ProjectionError
 from projections.events import Envelope, to_date
-from projections.rows import get_row, insert_row, update_row
+from projections.rows import get_row, insert_row, preload, update_row
 
 Row = dict[str, Any]
 # Events counted against the item's owner at the time they happened.
@@ -123,4 +124,12 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
         update_row(conn, t.ledger_items, changed, id=env.aggregate_id)
 
 
-PROJECTION = Projection("ledger", (t.ledger_items, t.ledger_events, t.ledger_cadence), handle)
+def prefetch(conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
+    """The ledger rows and cadence segments of the batch's items."""
+    ids = list(dict.fromkeys(e.aggregate_id for e in envelopes if e.aggregate_type == "WorkItem"))
+    preload(conn, t.ledger_items, ids)
+    preload(conn, t.ledger_cadence, ids)
+
+
+PROJECTION = Projection("ledger", (t.ledger_items, t.ledger_events, t.ledger_cadence), handle,
+                        prefetch)

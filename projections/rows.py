@@ -7,7 +7,7 @@ of" replay) each helper runs its statement at once. Handlers see the same rows e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -27,6 +27,8 @@ class Buffer:
         self.new: dict[Key, None] = {}
         self.dirty: dict[Key, None] = {}
         self.memo: dict[Any, Any] = {}
+        # Per table: first primary-key values whose rows were all loaded by preload().
+        self.covered: dict[str, set[Any]] = {}
 
 
 def _cached(key: tuple[Any, ...], build: Any) -> Any:
@@ -36,8 +38,23 @@ def _cached(key: tuple[Any, ...], build: Any) -> Any:
     return statement
 
 
+_pks: dict[str, tuple[str, ...]] = {}
+_columns: dict[str, tuple[str, ...]] = {}
+CHUNK = 500
+
+
 def _pk(table: sa.Table) -> tuple[str, ...]:
-    return tuple(c.name for c in table.primary_key.columns)
+    pk = _pks.get(table.name)
+    if pk is None:
+        pk = _pks[table.name] = tuple(c.name for c in table.primary_key.columns)
+    return pk
+
+
+def _names(table: sa.Table) -> tuple[str, ...]:
+    names = _columns.get(table.name)
+    if names is None:
+        names = _columns[table.name] = tuple(c.name for c in table.columns)
+    return names
 
 
 def _buffer(conn: sa.Connection) -> Buffer | None:
@@ -94,6 +111,29 @@ def _select(conn: sa.Connection, table: sa.Table, key: dict[str, Any]) -> dict[s
     return dict(row) if row is not None else None
 
 
+def preload(conn: sa.Connection, table: sa.Table, values: Iterable[Any]) -> None:
+    """Read, a chunk per query, every row whose first primary-key column is in values, so
+    get_row needs no query for them (a row not found is known to be missing)."""
+    buffer = _buffer(conn)
+    if buffer is None:
+        return
+    pk = _pk(table)
+    covered = buffer.covered.setdefault(table.name, set())
+    wanted = [v for v in dict.fromkeys(values) if v not in covered]
+    if not wanted:
+        return
+    buffer.tables[table.name] = table
+    statement = _cached(("preload", table.name), lambda: sa.select(table).where(
+        table.c[pk[0]].in_(sa.bindparam("values", expanding=True))))
+    for start in range(0, len(wanted), CHUNK):
+        part = wanted[start:start + CHUNK]
+        for row in conn.execute(statement, {"values": part}).mappings():
+            ident = (table.name, tuple(row[k] for k in pk))
+            if ident not in buffer.rows:  # a row this batch already holds is newer
+                buffer.rows[ident] = dict(row)
+        covered.update(part)
+
+
 def get_row(conn: sa.Connection, table: sa.Table, **key: Any) -> dict[str, Any] | None:
     """The row with this primary key, as a dict (a copy), or None."""
     buffer = _buffer(conn)
@@ -101,6 +141,8 @@ def get_row(conn: sa.Connection, table: sa.Table, **key: Any) -> dict[str, Any] 
         return _select(conn, table, key)
     ident = (table.name, tuple(key[k] for k in _pk(table)))
     if ident not in buffer.rows:
+        if ident[1][0] in buffer.covered.get(table.name, ()):
+            return None
         row = _select(conn, table, key)
         if row is None:
             return None
@@ -114,7 +156,7 @@ def insert_row(conn: sa.Connection, table: sa.Table, row: dict[str, Any]) -> Non
     if buffer is None:
         conn.execute(_cached(("insert", table.name), table.insert), row)
         return
-    full = {c.name: row.get(c.name) for c in table.columns}
+    full = {c: row.get(c) for c in _names(table)}
     ident = (table.name, tuple(full[k] for k in _pk(table)))
     if ident in buffer.rows:
         raise sa.exc.IntegrityError("duplicate row in batch", ident, Exception(table.name))

@@ -14,8 +14,9 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
-from tracker.commands import COMMANDS, parse_args
+from tracker.commands import COMMANDS, Command, parse_args
 from tracker.domain import Person, Plan, Unit, WorkItem, item_id, person_id, plan_id, unit_id
+from tracker.domain.base import clean_title
 from tracker.domain.item import NEUTRAL, RESTORED
 from tracker.errors import N_, ConflictError, NotFoundError, UnknownReferenceError
 from tracker.permissions import Actor, authorize
@@ -184,6 +185,8 @@ class TrackerApplication(Application[UUID]):
         """Create a work item; a retried create with the same key changes nothing."""
         authorize(actor, "create")
         plan = self.get_plan(plan_key)
+        if key is not None:
+            key = clean_title(key, "key")
         key = key or f"{plan_key}:{title.strip() if isinstance(title, str) else title}"
         uid = item_id(plan_key, key)
         if self._exists(uid):
@@ -230,6 +233,26 @@ class TrackerApplication(Application[UUID]):
                 N_("There is no command %(key)s."), what="command", key=command
             ) from None
         args = parse_args(spec, values)
+        # Without an expected_version the caller means "the item as it is now": a save that
+        # loses a race is decided again on the fresh item (a few times) rather than refused.
+        attempts = 1 if expected_version is not None else 4
+        for attempt in range(attempts):
+            try:
+                return self._execute_once(item, spec, command, actor, expected_version, dict(args))
+            except ConflictError:
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _execute_once(
+        self,
+        item: UUID | str,
+        spec: Command,
+        command: str,
+        actor: Actor,
+        expected_version: int | None,
+        args: dict[str, Any],
+    ) -> Result:
         aggregate = self.get_item(item)
         authorize(actor, command, aggregate.owner)
         self._check_expected(aggregate, expected_version)

@@ -3,11 +3,14 @@ application, the web forms, the JSON API and its OpenAPI document."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from tracker.errors import N_, ValidationError
+
+INTEGER = re.compile(r"-?[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def parse_value(field: Field, value: Any) -> Any:
             raise ValidationError(N_("%(field)s must be a date like 2012-06-30."),
                                   field=field.name) from None
     if field.type == "int":
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) < 10:
+        if isinstance(value, str) and INTEGER.fullmatch(value.strip()):
             return int(value)
         if isinstance(value, int) and not isinstance(value, bool):
             return value
