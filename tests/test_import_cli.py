@@ -37,7 +37,8 @@ def run(*args: str, tmp_path: Path, db: str) -> tuple[int, str, str]:
 
 
 def test_importing_a_valid_plan_twice_writes_no_event_the_second_time(
-        app: TrackerApplication) -> None:
+    app: TrackerApplication,
+) -> None:
     pf = parse_plan_file(demo_plan_text())
     first = import_plan(app, pf, SYSTEM)
     head = app.recorder.max_notification_id()
@@ -46,8 +47,7 @@ def test_importing_a_valid_plan_twice_writes_no_event_the_second_time(
     assert (second.events, app.recorder.max_notification_id()) == (0, head)
 
 
-def test_import_creates_items_with_references_and_recurring_copies(
-        app: TrackerApplication) -> None:
+def test_import_creates_items_with_references_and_recurring_copies(app: TrackerApplication) -> None:
     pf = parse_plan_file(demo_plan_text())
     import_plan(app, pf, SYSTEM)
     training = [it for it in pf.items if it.key.startswith("training#")]
@@ -63,7 +63,9 @@ def test_reimport_of_an_edited_title_records_only_the_edit(app: TrackerApplicati
     pf = parse_plan_file(text)
     import_plan(app, pf, SYSTEM)
     first = pf.items[0]
-    edited = parse_plan_file(text.replace(f"title: {first.title}", f"title: {first.title}（修订）", 1))
+    edited = parse_plan_file(
+        text.replace(f"title: {first.title}", f"title: {first.title}（修订）", 1)
+    )
     result = import_plan(app, edited, SYSTEM)
     assert result.events == 1
     assert app.get_item(first.key, pf.plan.key).title.endswith("（修订）")
@@ -84,7 +86,8 @@ def test_bad_plan_lists_every_problem_with_its_line() -> None:
 
 
 def test_cli_import_of_a_bad_plan_exits_2_names_lines_and_writes_nothing(
-        tmp_path: Path, database_url: str) -> None:
+    tmp_path: Path, database_url: str
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(BAD_PLAN, encoding="utf-8")
     code, _out, err = run("import", str(bad), tmp_path=tmp_path, db=database_url)
@@ -99,8 +102,9 @@ def test_cli_import_of_a_bad_plan_exits_2_names_lines_and_writes_nothing(
     assert code == 0 and "0 events written" in out
 
 
-def test_cli_import_of_a_missing_or_non_utf8_file_exits_2(tmp_path: Path,
-                                                         database_url: str) -> None:
+def test_cli_import_of_a_missing_or_non_utf8_file_exits_2(
+    tmp_path: Path, database_url: str
+) -> None:
     code, _, err = run("import", str(tmp_path / "nope.yaml"), tmp_path=tmp_path, db=database_url)
     assert code == 2 and "nope.yaml" in err
     junk = tmp_path / "junk.yaml"
@@ -117,7 +121,8 @@ def test_cli_unusable_database_url_exits_2(tmp_path: Path) -> None:
 
 
 def test_demo_then_items_list_shows_items_with_owners_units_due_dates_and_statuses(
-        tmp_path: Path, database_url: str) -> None:
+    tmp_path: Path, database_url: str
+) -> None:
     code, out, _ = run("demo", tmp_path=tmp_path, db=database_url)
     assert code == 0 and "Demo plan" in out
     code, out, _ = run("items", "list", tmp_path=tmp_path, db=database_url)
@@ -130,7 +135,15 @@ def test_demo_then_items_list_shows_items_with_owners_units_due_dates_and_status
     assert any("总支书记" in line and "教师党支部" in line for line in lines)
     code, out, _ = run("demo", tmp_path=tmp_path, db=database_url)
     assert code == 0 and "already loaded" in out
-    code, out, _ = run("items", "list", "--status", "done", "--owner", "secretary",
-                       tmp_path=tmp_path, db=database_url)
+    code, out, _ = run(
+        "items",
+        "list",
+        "--status",
+        "done",
+        "--owner",
+        "secretary",
+        tmp_path=tmp_path,
+        db=database_url,
+    )
     rows = out.splitlines()[1:-1]
     assert rows and all(" done " in r and "总支书记" in r for r in rows)

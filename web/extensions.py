@@ -21,9 +21,15 @@ from tracker.errors import TrackerError
 
 # The store is down, locked beyond its timeout, out of connections or read-only: answer 503.
 STORE_UNAVAILABLE: tuple[type[BaseException], ...] = (
-    es_persistence.OperationalError, es_persistence.InterfaceError, sa_exc.OperationalError,
-    sa_exc.InterfaceError, sa_exc.TimeoutError, sqlite3.OperationalError, psycopg.OperationalError,
-    psycopg.InterfaceError)
+    es_persistence.OperationalError,
+    es_persistence.InterfaceError,
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+    sqlite3.OperationalError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
 RETRY_AFTER = "5"
 
 csrf = CSRFProtect()
@@ -32,9 +38,11 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
 htmx = Htmx()
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
-       "object-src 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "object-src 'none'"
+)
 
 
 def select_locale() -> str:
@@ -55,7 +63,9 @@ def wants_json() -> bool:
     return best == "application/json" and not request.headers.get("HX-Request")
 
 
-def error_response(status: int, code: str, message: str, **extra: Any) -> tuple[Response | str, int]:
+def error_response(
+    status: int, code: str, message: str, **extra: Any
+) -> tuple[Response | str, int]:
     """One error shape: JSON for the API, a friendly page or fragment for the browser."""
     if wants_json():
         return jsonify({"error": code, "message": message, **extra}), status
@@ -105,8 +115,13 @@ def init_extensions(app: Flask) -> None:
 
     def store_unavailable(error: Exception) -> Any:
         app.logger.warning("store unavailable: %s: %s", type(error).__name__, error)
-        body, status = error_response(503, "unavailable", gettext(
-            "The database is busy or unavailable; nothing was changed. Try again in a moment."))
+        body, status = error_response(
+            503,
+            "unavailable",
+            gettext(
+                "The database is busy or unavailable; nothing was changed. Try again in a moment."
+            ),
+        )
         response = app.make_response((body, status))
         response.headers["Retry-After"] = RETRY_AFTER
         return response
@@ -116,8 +131,13 @@ def init_extensions(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
-        return error_response(400, "csrf", gettext(
-            "Your form has expired or is missing its security token. Reload the page and try again."))
+        return error_response(
+            400,
+            "csrf",
+            gettext(
+                "Your form has expired or is missing its security token. Reload the page and try again."  # noqa: E501
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
