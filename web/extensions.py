@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 from eventsourcing import persistence as es_persistence
 from flask import Flask, Response, g, jsonify, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, get_locale, gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -79,8 +80,16 @@ def translate_error(error: TrackerError) -> str:
     return gettext(error.msgid, **params) if params else gettext(error.msgid)
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Session cookies are Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
 def init_extensions(app: Flask) -> None:
     """Wire every extension and the cross-cutting handlers into the app."""
+    app.session_interface = SessionCookies()
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -101,10 +110,6 @@ def init_extensions(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         response.vary.add("HX-Request")
         return response
-
-    @app.before_request
-    def secure_cookie() -> None:
-        app.config["SESSION_COOKIE_SECURE"] = request.is_secure
 
     @app.errorhandler(TrackerError)
     def tracker_error(error: TrackerError) -> Any:
@@ -127,7 +132,7 @@ def init_extensions(app: Flask) -> None:
         return response
 
     for unavailable in STORE_UNAVAILABLE:
-        app.register_error_handler(unavailable, store_unavailable)
+        app.register_error_handler(cast(type[Exception], unavailable), store_unavailable)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
