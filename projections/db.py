@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from projections.rows import get_row, insert_row, update_row, upsert_row
-from tracker.storage import Store
+from tracker.storage import Store, sql_engine
 
 IMMEDIATE = "tracker_immediate"
 _process_locks: dict[str, threading.Lock] = {}
@@ -21,10 +21,9 @@ _process_locks_guard = threading.Lock()
 
 def make_engine(store: Store) -> sa.Engine:
     """An engine on the event store's database; SQLite writers take the lock at BEGIN."""
+    engine = sql_engine(store)
     if store.kind == "postgres":
-        args = {"options": f"-csearch_path={store.schema}"} if store.schema else {}
-        return sa.create_engine(store.sqlalchemy_url, connect_args=args, pool_pre_ping=True)
-    engine = sa.create_engine(store.sqlalchemy_url, connect_args={"timeout": 30})
+        return engine
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:

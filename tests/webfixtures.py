@@ -74,10 +74,19 @@ def services_of(app: Flask) -> Services:
     return app.extensions["tracker"]  # type: ignore[no-any-return]
 
 
+class EnglishClient(FlaskClient):
+    """A test client whose browser asks for English (tests of the Chinese UI say so)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def make_web_app(database_url: str, instance: Path, **config: Any) -> Flask:
     """A Flask app on the database, projections caught up synchronously, fast hashing."""
     app = create_app({"DATABASE_URL": database_url, "INSTANCE": str(instance), "TESTING": True,
                       "SYNC_PROJECTIONS": True, **config})
+    app.test_client_class = EnglishClient
     services_of(app).accounts.hasher = FAST_HASHER
     return app
 

@@ -30,7 +30,7 @@ LEADER_COMMANDS = frozenset(
         "undo",
     }
 )
-ADMIN_ONLY = frozenset({"import", "plan", "person", "unit", "assess"})
+ADMIN_ONLY = frozenset({"import", "plan", "person", "unit", "assess", "webhook", "remind"})
 
 
 @dataclass(frozen=True)

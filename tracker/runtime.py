@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from tracker.application import TrackerApplication
 from tracker.config import Settings
-from tracker.storage import Store, parse_database_url
+from tracker.storage import Store, needs_event_tables, parse_database_url
 
 
-def build_application(settings: Settings, create_table: bool = True) -> TrackerApplication:
-    """One TrackerApplication on the store the settings name."""
+def build_application(settings: Settings, create_table: bool | None = None) -> TrackerApplication:
+    """One TrackerApplication on the store the settings name (tables created when missing)."""
+    if create_table is None:
+        create_table = needs_event_tables(parse_database_url(settings.database_url))
     store = parse_database_url(settings.database_url, create_table=create_table)
     return TrackerApplication(env=store.es_env, timezone=settings.timezone)
 

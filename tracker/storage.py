@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -63,3 +64,29 @@ def parse_database_url(url: str, create_table: bool = True) -> Store:
     raise ConfigError(
         f"Unsupported database {parsed.get_backend_name()!r} (use sqlite or postgresql)"
     )
+
+
+def sql_engine(store: Store) -> sa.Engine:
+    """An SQLAlchemy engine on the store's database (inside its schema on PostgreSQL)."""
+    if store.kind == "postgres":
+        args = {"options": f"-csearch_path={store.schema}"} if store.schema else {}
+        return sa.create_engine(store.sqlalchemy_url, connect_args=args, pool_pre_ping=True)
+    return sa.create_engine(store.sqlalchemy_url, connect_args={"timeout": 30})
+
+
+def needs_event_tables(store: Store, events_table: str = "tracker_events") -> bool:
+    """Whether this process should create the event store's tables.
+
+    On PostgreSQL the library recreates a function on every start, and several processes
+    starting at once fail with "tuple concurrently updated": once the tables exist, workers
+    start with table creation off. On SQLite creating is cheap and local.
+    """
+    if store.kind != "postgres":
+        return True
+    engine = sql_engine(store)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(sa.text("SELECT to_regclass(:t)"), {"t": events_table}).scalar()
+    finally:
+        engine.dispose()
+    return found is None

@@ -11,10 +11,11 @@ from flask import current_app
 from projections.engine import ReadModels
 from projections.queries import Queries
 from tracker.accounts import Accounts
-from tracker.application import Result, TrackerApplication
+from tracker.application import Result
 from tracker.config import Settings
 from tracker.errors import N_, TrackerError
 from tracker.permissions import Actor
+from tracker.runtime import build_application
 from tracker.storage import parse_database_url
 from tracker.webhooks import Webhooks
 from web.webhooks import WebhookWorker
@@ -33,7 +34,7 @@ class Services:
     def __init__(self, settings: Settings, config: Any) -> None:
         self.settings = settings
         self.store = parse_database_url(settings.database_url)
-        self.tracker = TrackerApplication(env=self.store.es_env, timezone=settings.timezone)
+        self.tracker = build_application(settings)
         self.read_models = ReadModels(self.tracker, self.store, yellow_days=settings.yellow_days)
         self.read_models.create_tables()
         self.queries = Queries(self.read_models, self.tracker.today, settings.yellow_days)
