@@ -44,7 +44,7 @@ def test_wrong_password_is_refused_and_logged(client: FlaskClient,
     with caplog.at_level(logging.WARNING, logger="tracker.auth"):
         response = login(client, "member", "not-the-password")
     assert response.status_code == 401
-    assert "Wrong login or password" in response.get_data(as_text=True)
+    assert 'class="field-error"' in response.get_data(as_text=True)
     assert not signed_in(client)
     assert any("sign-in failed" in r.getMessage() and "member" in r.getMessage()
                for r in caplog.records)
