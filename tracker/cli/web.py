@@ -1,4 +1,9 @@
-"""``tracker serve``: the web app under a production WSGI server (waitress, threaded)."""
+"""``tracker serve``: the web app under a production WSGI server.
+
+One process (waitress, threaded) by default; ``--workers N`` runs N gunicorn worker
+processes, the deployment for a larger organisation on PostgreSQL next to
+``tracker projections run``.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +17,22 @@ from tracker.cli import Context, handles_errors, main, pass_ctx
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per process.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Web processes (more than one uses gunicorn).")
 @pass_ctx
 @handles_errors
-def serve(ctx: Context, host: str, port: int, threads: int) -> None:
+def serve(ctx: Context, host: str, port: int, threads: int, workers: int) -> None:
     """Serve the web app and the JSON API."""
-    from waitress import serve as waitress_serve
-
     from web import create_app
 
-    app = create_app({"SETTINGS": ctx.settings})
+    settings = ctx.settings
+    if workers > 1:
+        _serve_gunicorn(settings, host, port, threads, workers)
+        return
+    from waitress import serve as waitress_serve
+
+    app = create_app({"SETTINGS": settings})
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     for line in demo_sign_in_lines(app.extensions["tracker"].read_models.engine):
         click.echo(line)
@@ -29,6 +40,27 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
         waitress_serve(app, host=host, port=port, threads=threads, ident="tracker")
     finally:
         app.extensions["tracker"].close()
+
+
+def _serve_gunicorn(settings: Any, host: str, port: int, threads: int, workers: int) -> None:
+    """Run gunicorn in this process with one app per worker (built after the fork)."""
+    from gunicorn.app.base import BaseApplication
+
+    from web import create_app
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Any:
+            return create_app({"SETTINGS": settings})
+
+    click.echo(f"Serving on http://{host}:{port}/ with {workers} worker processes")
+    Server().run()
 
 
 def demo_sign_in_lines(engine: Any) -> list[str]:
