@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from projections.engine import ReadModels
 
 REPLAYED = ("directory", "board", "ledger")
+REPLAY_BATCH = 20000  # events applied (and written) at a time into the throwaway database
 
 
 def utc_naive(moment: datetime) -> datetime:
@@ -57,15 +58,16 @@ def _replay(rm: ReadModels, conn: sa.Connection, cutoff: datetime, after: int,
     if stop is not None and stop <= after:
         return
     projections = [BY_NAME[n] for n in REPLAYED]
+    size = max(rm.batch_size, REPLAY_BATCH)
     while True:
         batch = rm.app.recorder.select_notifications(
-            after, rm.batch_size, stop=stop, inclusive_of_start=False)
+            after, size, stop=stop, inclusive_of_start=False)
+        if not batch:
+            return
         envelopes = [e for e in (decode(rm.app, n, rm.app.timezone) for n in batch)
                      if e.at <= cutoff]
         for projection in projections:  # the engine's batch path, into the replay database
             with buffered(conn) as buffer:
                 projection.handle_batch(conn, envelopes)
                 flush(conn, buffer)
-        if len(batch) < rm.batch_size:
-            return
         after = batch[-1].id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,7 @@ Row = dict[str, Any]
 SQL_FILTERS = ("owner", "phase", "goal")
 
 
-def row_light(row: Row, today: date, yellow_days: int) -> str | None:
+def row_light(row: Mapping[str, Any], today: date, yellow_days: int) -> str | None:
     """The light of one board row."""
     return light(row["status"], row["due"], today, yellow_days, row["report_every_days"],
                  row["last_report_on"], row["created_on"])
@@ -29,21 +29,34 @@ def names(conn: sa.Connection) -> tuple[dict[str, str], dict[str, str]]:
     return people, units
 
 
-def children(conn: sa.Connection, plans: set[str], today: date, yellow_days: int,
-             parent: str | None = None) -> dict[tuple[str, str], Row]:
-    """Per (plan, parent key): how many children, how many done, the worst open light."""
-    query = sa.select(t.board).where(t.board.c.parent.is_not(None),
-                                     t.board.c.status != "cancelled",
-                                     t.board.c.plan_key.in_(sorted(plans)))
-    if parent is not None:
-        query = query.where(t.board.c.parent == parent)
+CHILD_COLUMNS = ("plan_key", "parent", "status", "due", "report_every_days", "last_report_on",
+                 "created_on")
+CHUNK = 500
+
+
+def children(conn: sa.Connection, parents: set[tuple[str, str]], today: date,
+             yellow_days: int) -> dict[tuple[str, str], Row]:
+    """Per (plan, parent key) asked for: how many children, how many done, the worst open light.
+
+    Only the children of the given cards are read (index on plan, parent), never a whole plan.
+    """
+    b = t.board.c
     out: dict[tuple[str, str], Row] = {}
-    for row in conn.execute(query).mappings():
-        entry = out.setdefault((row["plan_key"], row["parent"]),
-                               {"total": 0, "done": 0, "lights": []})
-        entry["total"] += 1
-        entry["done"] += row["status"] == "done"
-        entry["lights"].append(row_light(dict(row), today, yellow_days))
+    by_plan: dict[str, list[str]] = {}
+    for plan_key, key in parents:
+        by_plan.setdefault(plan_key, []).append(key)
+    for plan_key, keys in by_plan.items():
+        keys.sort()
+        for start in range(0, len(keys), CHUNK):
+            query = sa.select(*(b[c] for c in CHILD_COLUMNS)).where(
+                b.plan_key == plan_key, b.parent.in_(keys[start:start + CHUNK]),
+                b.status != "cancelled")
+            for row in conn.execute(query).mappings():
+                entry = out.setdefault((row["plan_key"], row["parent"]),
+                                       {"total": 0, "done": 0, "lights": []})
+                entry["total"] += 1
+                entry["done"] += row["status"] == "done"
+                entry["lights"].append(row_light(row, today, yellow_days))
     return out
 
 
@@ -112,7 +125,7 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
     if python_filters:
         rows = rows[offset:] if limit is None else rows[offset:offset + limit]
     people, units = names(conn)
-    kids = children(conn, {r["plan_key"] for r in rows}, today, yellow_days)
+    kids = children(conn, {(r["plan_key"], r["key"]) for r in rows}, today, yellow_days)
     return [to_card(r, today, yellow_days, people, units, kids) for r in rows]
 
 
@@ -122,5 +135,5 @@ def card(conn: sa.Connection, item_id: str, today: date, yellow_days: int) -> Ro
     if row is None:
         return None
     people, units = names(conn)
-    kids = children(conn, {row["plan_key"]}, today, yellow_days, parent=row["key"])
+    kids = children(conn, {(row["plan_key"], row["key"])}, today, yellow_days)
     return to_card(dict(row), today, yellow_days, people, units, kids)

@@ -21,6 +21,7 @@ from tracker.storage import Store
 
 log = logging.getLogger(__name__)
 BATCH = 500
+REBUILD_BATCH = 5000  # a rebuild has no reader waiting on it: fewer, larger transactions
 
 
 class ReadModels:
@@ -32,6 +33,7 @@ class ReadModels:
         self.yellow_days = yellow_days
         self.engine: sa.Engine = make_engine(store)
         self.batch_size = BATCH
+        self.rebuild_batch_size = REBUILD_BATCH
 
     @property
     def names(self) -> list[str]:
@@ -54,6 +56,9 @@ class ReadModels:
         """Create the tables and tracking rows once; safe to call from several processes."""
         with locked_transaction(self.engine, "__schema__", self.store.schema) as conn:
             t.metadata.create_all(conn)
+            for table in t.metadata.sorted_tables:  # indexes added since the tables were made
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
             known = set(conn.execute(sa.select(t.tracking.c.name)).scalars())
             for name in self.names:
                 if name not in known:
@@ -75,13 +80,13 @@ class ReadModels:
         """The store's largest notification id (0 when empty)."""
         return int(self.app.recorder.max_notification_id() or 0)
 
-    def catch_up(self, names: Sequence[str] | None = None) -> int:
+    def catch_up(self, names: Sequence[str] | None = None, batch_size: int | None = None) -> int:
         """Apply every new event to the projections in batches; the position they all reached."""
         selected = self._select(names)
         while True:
             start = min(self.positions([p.name for p in selected]).values())
             batch = self.app.recorder.select_notifications(
-                start, self.batch_size, inclusive_of_start=False)
+                start, batch_size or self.batch_size, inclusive_of_start=False)
             if not batch:
                 return start
             envelopes = [decode(self.app, n, self.app.timezone) for n in batch]
@@ -135,7 +140,8 @@ class ReadModels:
                     conn.execute(table.delete())
                 conn.execute(t.tracking.update().where(
                     t.tracking.c.name == projection.name).values(position=0))
-        self.catch_up([p.name for p in selected])
+        self.catch_up([p.name for p in selected],
+                      max(self.batch_size, self.rebuild_batch_size))
 
     def status(self) -> list[dict[str, object]]:
         """Each projection's position, the store's head and how far behind it is."""

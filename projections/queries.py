@@ -21,6 +21,7 @@ from projections.plans import plan_dict, progress
 
 Row = dict[str, Any]
 AUDIT_BATCH = 1000
+LIGHT_COLUMNS = ("status", "due", "report_every_days", "last_report_on", "created_on")
 
 
 def _item_key(item_id: UUID | str) -> str | None:
@@ -57,7 +58,9 @@ class Queries:
             if row is None:
                 return None
             plan = plan_dict(dict(row))
-            items = conn.execute(sa.select(t.board).where(t.board.c.plan_key == key)).mappings()
+            b = t.board.c
+            items = conn.execute(sa.select(b.status, b.due, b.goal, b.phase).where(
+                b.plan_key == key)).mappings()
             plan["progress"] = progress(plan, [dict(i) for i in items], self.today())
         return plan
 
@@ -139,23 +142,35 @@ class Queries:
         with self.rm.engine.connect() as conn:
             units = [dict(r) for r in conn.execute(
                 sa.select(t.units).order_by(t.units.c.key)).mappings()]
-            query = sa.select(t.board).where(t.board.c.status != "cancelled")
+            b = t.board.c
+            query = sa.select(b.lead_unit, b.units, *(b[c] for c in LIGHT_COLUMNS)).where(
+                b.status != "cancelled")
             if plan_key is not None:
                 query = query.where(t.board.c.plan_key == plan_key)
-            items = [dict(r) for r in conn.execute(query).mappings()]
-        out = []
-        for unit in units:
-            led = [i for i in items if i["lead_unit"] == unit["key"]]
-            supported = [i for i in items if unit["key"] in i["units"]]
-            lights = {"red": 0, "yellow": 0, "green": 0}
-            for item in led:
+            led: dict[str, int] = {}
+            supported: dict[str, int] = {}
+            lights: dict[str, dict[str, int]] = {}
+            for item in conn.execute(query).mappings():  # one pass over the rows
+                lead = item["lead_unit"]
+                led[lead] = led.get(lead, 0) + 1
+                for key in set(item["units"]):
+                    supported[key] = supported.get(key, 0) + 1
                 colour = row_light(item, today, self.yellow_days)
                 if colour:
-                    lights[colour] += 1
-            out.append({"key": unit["key"], "name": unit["name"],
-                        "liaisons": list(unit["liaisons"]), "items_led": len(led),
-                        "items_supported": len(supported), "lights": lights})
-        return out
+                    counts = lights.setdefault(lead, {"red": 0, "yellow": 0, "green": 0})
+                    counts[colour] += 1
+        return [{"key": u["key"], "name": u["name"], "liaisons": list(u["liaisons"]),
+                 "items_led": led.get(u["key"], 0), "items_supported": supported.get(u["key"], 0),
+                 "lights": dict(lights.get(u["key"], {"red": 0, "yellow": 0, "green": 0}))}
+                for u in units]
+
+    def unit_list(self) -> list[Row]:
+        """Every unit's key, name and liaisons, by key (no item counts: cheap for forms)."""
+        u = t.units.c
+        with self.rm.engine.connect() as conn:
+            rows = conn.execute(sa.select(u.key, u.name, u.liaisons).order_by(u.key))
+            return [{"key": r["key"], "name": r["name"], "liaisons": list(r["liaisons"])}
+                    for r in rows.mappings()]
 
     def people(self) -> list[Row]:
         """Everyone who can own, review or act."""

@@ -73,6 +73,9 @@ board = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("completion", sa.JSON),
     sa.Index("ix_rm_board_plan_due", "plan_key", "due", "title"),
+    sa.Index("ix_rm_board_plan_status_due", "plan_key", "status", "due", "title"),
+    sa.Index("ix_rm_board_plan_parent", "plan_key", "parent"),
+    sa.Index("ix_rm_board_lead_unit", "lead_unit"),
 )
 
 history = sa.Table(

@@ -80,7 +80,7 @@ def lane_keys(plan: dict[str, Any], filters: BoardFilters) -> list[tuple[str, st
     if filters.lane == "owner":
         options = [(p["key"], p["name"]) for p in queries.people()]
     elif filters.lane == "unit":
-        options = [(u["key"], u["name"]) for u in queries.units()]
+        options = [(u["key"], u["name"]) for u in queries.unit_list()]
     elif filters.lane == "phase":
         options = [(p["key"], p["title"]) for p in plan["phases"]]
     else:

@@ -33,7 +33,7 @@ def board_context(plan: dict[str, Any], filters: BoardFilters, **extra: Any) -> 
     return {
         "plan": plan, "plans": queries.list_plans(), "filters": filters,
         "readonly": readonly,
-        "people_list": queries.people(), "units_list": queries.units(),
+        "people_list": queries.people(), "units_list": queries.unit_list(),
         "lights": LIGHTS, "lane_kinds": LANES, "today": services().tracker.today(),
         "movable": (lambda card: not readonly and can_move(me, card)),
         "move_targets": (*COLUMNS, "cancelled"), "next_status": NEXT,

@@ -32,7 +32,7 @@ def form_context(plan: dict[str, Any], values: dict[str, Any], **extra: Any) -> 
     queries = services().queries
     return {"plan": plan, "spec": CREATE, "values": values,
             "people_list": [p for p in queries.people() if p["active"]],
-            "units_list": queries.units(), "error_field": None, "error_message": None, **extra}
+            "units_list": queries.unit_list(), "error_field": None, "error_message": None, **extra}
 
 
 @bp.route("/plans/<plan_key>/items/new", methods=["GET", "POST"])

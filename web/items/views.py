@@ -27,7 +27,7 @@ def item_context(card: Card, **extra: Any) -> dict[str, Any]:
     """Everything the item templates need, from the read models."""
     queries = services().queries
     me = actor()
-    people_list, units_list = queries.people(), queries.units()
+    people_list, units_list = queries.people(), queries.unit_list()
     plan = plan_info(card["plan_key"]) or {"key": card["plan_key"], "title": "",
                                                    "goals": [], "phases": []}
     return {
