@@ -16,7 +16,7 @@ Row = dict[str, Any]
 SQL_FILTERS = ("owner", "phase", "goal")
 
 
-def row_light(row: Mapping[str, Any], today: date, yellow_days: int) -> str | None:
+def row_light(row: Mapping[str, Any] | sa.RowMapping, today: date, yellow_days: int) -> str | None:
     """The light of one board row."""
     return light(row["status"], row["due"], today, yellow_days, row["report_every_days"],
                  row["last_report_on"], row["created_on"])
