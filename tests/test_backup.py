@@ -3,7 +3,6 @@ models; a damaged file or a non-empty store is refused with exit 2 and nothing w
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from pgschema import fresh_postgres_schema
 
 from projections import tables as t
 from tracker.cli import main
@@ -24,16 +24,8 @@ def second_database(database_url: str, tmp_path: Path) -> Iterator[str]:
     if store.kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'restored.db'}"
         return
-    import psycopg
-
-    schema = f"r_{uuid.uuid4().hex[:12]}"
-    base = database_url.split("?")[0]
-    plain = base.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    yield f"{base}?schema={schema}"
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with fresh_postgres_schema(database_url, "r") as url:
+        yield url
 
 
 def run(tmp_path: Path, db: str, *args: str) -> tuple[int, str, str]:

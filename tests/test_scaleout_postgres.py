@@ -13,11 +13,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pgschema import fresh_postgres_schema
 
 PG_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
 
@@ -60,16 +60,9 @@ def wait_for(port: int) -> None:
 @pytest.fixture
 def pg_database_url() -> Iterator[str]:
     """A fresh PostgreSQL schema, dropped afterwards."""
-    import psycopg
-
     assert PG_URL
-    schema = f"scale_{uuid.uuid4().hex[:10]}"
-    plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    yield f"{PG_URL}?schema={schema}"
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with fresh_postgres_schema(PG_URL, "scale") as url:
+        yield url
 
 
 @pytest.fixture
