@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 translations: $(STAMP)
-	@if [ -d web/translations ]; then $(BIN)/pybabel compile -q -d web/translations; fi
+	@if [ -d web/translations ]; then $(BIN)/pybabel compile -d web/translations --statistics; fi
 
 run: $(STAMP) translations
 	$(BIN)/tracker init
