@@ -138,7 +138,23 @@ def test_leaders_report_and_unit_grades(seeded_app: Flask) -> None:
     owner = next(r for r in report["leaders"] if r["person"] == "owner")
     assert owner["owned"] == 1
     grades = client.get("/api/units/u1/grades", headers=headers)
-    assert grades.status_code == 200 and grades.get_json()["unit"] == "u1"
+    assert grades.status_code == 200 and grades.get_json() == {"unit": "u1", "grades": []}
+
+
+def test_unit_grades_list_each_assessment_with_its_grade(seeded_app: Flask) -> None:
+    from tracker.grading import CRITERIA
+    from tracker.permissions import SYSTEM
+
+    svc = seeded_app.extensions["tracker"]
+    for label, self_score, superior in (("first", 70, 65), ("second", 85, 80)):
+        result = svc.tracker.assess_unit(
+            SYSTEM, "u1", PLAN_KEY, label=label, self_scores=dict.fromkeys(CRITERIA, self_score),
+            superior_scores=dict.fromkeys(CRITERIA, superior))
+        svc.sync(result.notification_id)
+    client, headers = as_(seeded_app, "viewer")
+    grades = client.get("/api/units/u1/grades", headers=headers).get_json()["grades"]
+    assert [(g["label"], g["grade"], round(g["score"])) for g in grades] == [
+        ("first", "average", 67), ("second", "good", 82)]
 
 
 def test_audit_streams_a_verifiable_chain_and_a_csv(seeded_app: Flask) -> None:

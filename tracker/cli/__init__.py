@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 from eventsourcing.persistence import PersistenceError
+from sqlalchemy import exc as sa_exc
 
 from tracker.application import TrackerApplication
 from tracker.config import ConfigError, Settings
@@ -71,8 +72,8 @@ def handles_errors(func: F) -> F:
             fail(f"Error: {e}")
         except ConfigError as e:
             fail(f"Configuration error: {e}")
-        except PersistenceError as e:
-            fail(f"The database cannot be used: {e}")
+        except (PersistenceError, sa_exc.OperationalError, sa_exc.InterfaceError) as e:
+            fail(f"The database cannot be used: {str(e).splitlines()[0]}")
 
     return wrapper  # type: ignore[return-value]
 
@@ -97,7 +98,7 @@ def main(ctx: click.Context, db: str | None, instance: str | None) -> None:
 
 from tracker.cli import core  # noqa: E402,F401  (registers its commands on main)
 
-for _module in ("users", "web", "projections", "audit", "reports", "backup"):
+for _module in ("users", "web", "projections", "audit", "reports", "backup", "evidence"):
     try:
         __import__(f"tracker.cli.{_module}")
     except ModuleNotFoundError as _e:  # an area whose commands are not written yet

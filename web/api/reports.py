@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response, stream_with_context
 
+from projections.grades import unit_grades as grades_of
 from tracker.auditexport import audit_head, audit_records, stream_csv, stream_jsonl
 from tracker.errors import N_, NotFoundError
 from web.api import bp
@@ -33,12 +34,12 @@ def leaders() -> Response:
 
 @bp.get("/units/<key>/grades")
 def unit_grades(key: str) -> Response:
-    """The unit's grade history (empty until units are graded)."""
-    queries = services().queries
-    if key not in {u["key"] for u in queries.units()}:
+    """The unit's grade history, oldest first (optionally one plan's, as of a date)."""
+    svc = services()
+    if key not in {u["key"] for u in svc.queries.unit_list()}:
         raise NotFoundError(N_("There is no %(what)s %(key)s."), what="unit", key=key)
-    grades_of = getattr(queries, "grades", None)
-    grades: list[Any] = list(grades_of(key)) if callable(grades_of) else []
+    grades = grades_of(svc.read_models.engine, key, plan_key=arg("plan"),
+                       as_of=instant_arg("as_of", end_of_day=True))
     return json_response({"unit": key, "grades": grades})
 
 
