@@ -103,3 +103,20 @@ def test_bad_as_of_is_refused(scenario: Flask) -> None:
     client = scenario.test_client()
     login(client, "leader")
     assert client.get("/reports/leaders?as_of=yesterday").status_code == 422
+
+
+def test_api_gives_the_same_figures_as_the_written_table(scenario: Flask) -> None:
+    from webfixtures import api_token, bearer
+
+    client = scenario.test_client()
+    headers = bearer(api_token(scenario, "viewer"))
+    response = client.get("/api/reports/leaders?plan=web", headers=headers)
+    assert response.status_code == 200
+    rows = {r["person"]: r for r in response.get_json()["leaders"]}
+    counts = tuple(f for f in FIGURES if f != "on_time_rate")
+    expected = {p: {k: v[k] for k in counts} for p, v in EXPECTED_TODAY.items()}
+    assert {p: {k: rows[p][k] for k in counts} for p in expected} == expected
+    past = client.get("/api/reports/leaders?plan=web&as_of=2012-05-10", headers=headers)
+    rows = {r["person"]: r for r in past.get_json()["leaders"]}
+    expected = {p: {k: v[k] for k in counts} for p, v in EXPECTED_MAY_10.items()}
+    assert {p: {k: rows[p][k] for k in counts} for p in expected} == expected
