@@ -28,7 +28,7 @@ def make_engine(store: Store) -> sa.Engine:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event emit BEGIN itself
-        dbapi_conn.execute("PRAGMA busy_timeout = 30000")
+        dbapi_conn.execute(f"PRAGMA busy_timeout = {int(store.lock_timeout * 1000)}")
 
     @event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:

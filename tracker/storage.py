@@ -19,6 +19,7 @@ class Store:
     es_env: dict[str, str]
     sqlalchemy_url: URL
     schema: str | None = None
+    lock_timeout: float = 30.0  # seconds a writer waits for a lock (SQLite busy timeout)
 
 
 def parse_database_url(url: str, create_table: bool = True) -> Store:
@@ -31,15 +32,22 @@ def parse_database_url(url: str, create_table: bool = True) -> Store:
     if parsed.get_backend_name() == "sqlite":
         if not parsed.database or parsed.database == ":memory:":
             raise ConfigError("An SQLite database must be a file (sqlite:///path/to/tracker.db)")
+        timeout = parsed.query.get("timeout")  # sqlite:///file.db?timeout=5 (seconds)
+        try:
+            seconds = float(timeout) if isinstance(timeout, str) else None
+        except ValueError:
+            message = f"The SQLite timeout must be a number of seconds: {timeout!r}"
+            raise ConfigError(message) from None
         return Store(
             kind="sqlite",
             es_env={
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": parsed.database,
-                "SQLITE_LOCK_TIMEOUT": "10",
+                "SQLITE_LOCK_TIMEOUT": str(max(1, round(seconds if seconds is not None else 10))),
                 "CREATE_TABLE": create,
             },
-            sqlalchemy_url=parsed,
+            sqlalchemy_url=parsed.difference_update_query(["timeout"]),
+            lock_timeout=seconds if seconds is not None else 30.0,
         )
     if parsed.get_backend_name() == "postgresql":
         schema = parsed.query.get("schema")
@@ -71,7 +79,7 @@ def sql_engine(store: Store) -> sa.Engine:
     if store.kind == "postgres":
         args = {"options": f"-csearch_path={store.schema}"} if store.schema else {}
         return sa.create_engine(store.sqlalchemy_url, connect_args=args, pool_pre_ping=True)
-    return sa.create_engine(store.sqlalchemy_url, connect_args={"timeout": 30})
+    return sa.create_engine(store.sqlalchemy_url, connect_args={"timeout": store.lock_timeout})
 
 
 def needs_event_tables(store: Store, events_table: str = "tracker_events") -> bool:
