@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from projections import audit_projection, board_projection, directory, grades, ledger_projection
+from projections import (
+    audit_projection,
+    board_projection,
+    directory,
+    grades,
+    ledger_projection,
+    nominations,
+)
 from projections.base import Projection
 
 PROJECTIONS: tuple[Projection, ...] = (
@@ -11,5 +18,6 @@ PROJECTIONS: tuple[Projection, ...] = (
     audit_projection.PROJECTION,
     ledger_projection.PROJECTION,
     grades.PROJECTION,
+    nominations.PROJECTION,
 )
 BY_NAME: dict[str, Projection] = {p.name: p for p in PROJECTIONS}

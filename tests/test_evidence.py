@@ -8,10 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tracker.application import TrackerApplication
-from tracker.errors import ValidationError
-from tracker.evidence import EvidenceStore
+from tracker.cli import main
+from tracker.errors import ConflictError, IllegalStateError, PermissionDeniedError, ValidationError
+from tracker.evidence import EvidenceFile, EvidenceStore
 from tracker.permissions import SYSTEM, Actor
 
 PDF = b"%PDF-1.4\n minutes of the branch meeting \n%%EOF\n"
@@ -73,3 +75,65 @@ def test_the_hash_is_recorded_in_the_completion_event(
     app.execute(item, "submit", OWNER, outcome="held", evidence=[ev.reference])
     assert app.get_item(item).completion["evidence"] == [ev.reference]  # type: ignore[index]
     assert all(c.ok for c in files.verify(app.get_item(item).completion["evidence"]))  # type: ignore[index]
+
+
+def _seeded_item(app: TrackerApplication) -> str:
+    app.create_plan(SYSTEM, key="p", title="Plan", starts=date(2012, 1, 1),
+                    ends=date(2012, 12, 31), goals=[], phases=[])
+    app.add_person(SYSTEM, "owner", "Owner", "member")
+    app.add_unit(SYSTEM, "u1", "Unit")
+    return str(app.create_item(SYSTEM, "p", title="Item", owner="owner", lead_unit="u1",
+                               due=date(2012, 6, 30)).id)
+
+
+def _attach(app: TrackerApplication, files: EvidenceStore, item: str, name: str,
+            data: bytes) -> EvidenceFile:
+    file = files.prepare(name, data)
+    app.attach_evidence(OWNER, item, file, store=lambda: files.write(file.sha256, data))
+    return file
+
+
+def test_a_refused_attachment_writes_neither_event_nor_file(
+        app: TrackerApplication, files: EvidenceStore) -> None:
+    item = _seeded_item(app)
+    head = app.recorder.max_notification_id() or 0
+    file = files.prepare("a.pdf", PDF)
+    write = lambda: files.write(file.sha256, PDF)  # noqa: E731
+    with pytest.raises(PermissionDeniedError):
+        app.attach_evidence(Actor("watcher", "viewer"), item, file, store=write)
+    with pytest.raises(ConflictError):
+        app.attach_evidence(OWNER, item, file, expected_version=7, store=write)
+    app.execute(item, "cancel", SYSTEM, reason="not needed")
+    with pytest.raises(IllegalStateError):
+        app.attach_evidence(OWNER, item, file, store=write)
+    assert app.recorder.max_notification_id() == head + 1  # only the cancellation
+    assert stored(files) == []
+
+
+def cli(tmp_path: Path, db: str, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--instance", str(tmp_path / "inst"), "--db", db, *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_evidence_verify_reports_a_file_changed_on_disk_after_upload(
+        app: TrackerApplication, database_url: str, tmp_path: Path) -> None:
+    files = EvidenceStore(tmp_path / "inst" / "evidence")
+    item = _seeded_item(app)
+    _attach(app, files, item, "minutes.pdf", PDF)
+    changed = _attach(app, files, item, "attendance.txt", b"12 present")
+    linked = files.put("photo.png", b"\x89PNG\r\n\x1a\n...")
+    app.execute(item, "submit", OWNER, outcome="held", evidence=[linked.reference, "a link"])
+    code, out, _ = cli(tmp_path, database_url, "evidence", "verify")
+    assert (code, out.strip()) == (0, "OK: 3 recorded files (3 distinct) match their hashes.")
+    files.path(changed.sha256).write_bytes(b"20 present")
+    files.path(linked.sha256).unlink()
+    code, out, err = cli(tmp_path, database_url, "evidence", "verify", "--item", item)
+    assert code == 1 and "2 of 3 recorded files do not match" in err
+    assert f"changed on disk after upload: item {item}, attendance.txt" in out
+    assert f"missing: item {item}, photo.png" in out and "minutes.pdf" not in out
+    code, _, err = cli(tmp_path, database_url, "evidence", "verify", "--item", "nonsense")
+    assert code == 2 and "no item" in err
+
+
+def test_a_name_loses_its_folders_and_control_characters(files: EvidenceStore) -> None:
+    assert files.put("..\\evil/a\r\nb.txt", b"text").name == "ab.txt"

@@ -19,6 +19,8 @@ from tracker.domain import Person, Plan, Unit, WorkItem, item_id, person_id, pla
 from tracker.domain.base import clean_title
 from tracker.domain.item import NEUTRAL, RESTORED
 from tracker.errors import N_, ConflictError, NotFoundError, UnknownReferenceError
+from tracker.evidence import EvidenceFile
+from tracker.grading import check_kind
 from tracker.permissions import Actor, authorize
 
 A = TypeVar("A", bound=Aggregate)
@@ -270,6 +272,25 @@ class TrackerApplication(Application[UUID]):
             return Result(aggregate.id, aggregate.version, None)
         return self._commit(aggregate)
 
+    def attach_evidence(
+        self,
+        actor: Actor,
+        item: UUID | str,
+        file: EvidenceFile,
+        expected_version: int | None = None,
+        store: Callable[[], object] | None = None,
+    ) -> Result:
+        """Record an evidence file on an item (owner or leader); ``store`` writes the file once
+        every rule has passed, just before the event is saved."""
+        aggregate = self.get_item(item)
+        authorize(actor, "evidence", aggregate.owner)
+        self._check_expected(aggregate, expected_version)
+        aggregate.attach_evidence(actor=actor.name, sha256=file.sha256, name=file.name,
+                                  size=file.size, content_type=file.media_type)
+        if store is not None:
+            store()
+        return self._commit(aggregate)
+
     # -- grading and reminders ----------------------------------------------------------------
 
     def assess_unit(
@@ -286,8 +307,10 @@ class TrackerApplication(Application[UUID]):
     ) -> Result:
         """Record an assessment 分类定级 of a unit within a plan (admin)."""
         authorize(actor, "assess")
-        self.get_plan(plan_key)
+        plan = self.get_plan(plan_key)
         unit = self.get_unit(unit_key)
+        if weights is None:
+            weights = plan.grading_weights
         unit.assess(
             actor=actor.name,
             plan_key=plan_key,
@@ -298,6 +321,44 @@ class TrackerApplication(Application[UUID]):
             weights=weights,
         )
         return self._commit(unit)
+
+    def set_grading(self, actor: Actor, plan_key: str, *, self_weight: int,
+                    superior_weight: int) -> Result:
+        """Set the plan's self / superior assessment weights (admin)."""
+        authorize(actor, "grading")
+        plan = self.get_plan(plan_key)
+        plan.set_grading(actor=actor.name, self_weight=self_weight,
+                         superior_weight=superior_weight)
+        return self._commit_if_changed(plan)
+
+    def _check_nominee(self, kind: str, key: str) -> None:
+        if kind == "unit":
+            self.check_units(key)
+        elif kind == "person":
+            self.check_person(key)
+
+    def nominate(self, actor: Actor, plan_key: str, *, kind: str, key: str,
+                 reason: str) -> Result:
+        """Nominate a unit as advanced or a person as outstanding 评选推荐 (admin or leader)."""
+        authorize(actor, "nominate")
+        plan = self.get_plan(plan_key)
+        check_kind(kind)
+        self._check_nominee(kind, key)
+        plan.nominate(actor=actor.name, kind=kind, nominee=key, reason=reason)
+        return self._commit(plan)
+
+    def withdraw_nomination(self, actor: Actor, plan_key: str, *, kind: str, key: str,
+                            reason: str) -> Result:
+        """Withdraw a standing nomination, with the reason (admin or leader)."""
+        authorize(actor, "withdraw-nomination")
+        plan = self.get_plan(plan_key)
+        plan.withdraw_nomination(actor=actor.name, kind=kind, nominee=key, reason=reason)
+        return self._commit(plan)
+
+    def _commit_if_changed(self, aggregate: Aggregate) -> Result:
+        if not aggregate.pending_events:
+            return Result(aggregate.id, aggregate.version, None)
+        return self._commit(aggregate)
 
     def record_reminder(
         self, actor: Actor, item: UUID | str, *, cause: str, due: date

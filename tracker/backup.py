@@ -1,4 +1,5 @@
-"""Backup and restore of the whole event store as a hash-chained JSON Lines file.
+"""Backup and restore of the whole event store as a hash-chained JSON Lines file, and of the
+evidence files the events record as a tar next to it (``FILE.evidence.tar``).
 
 Line 1 is a header record (seq 0); then one record per stored event in notification order
 (seq = notification id, originator id and version, topic, the state as base64, and the hash
@@ -10,7 +11,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
+import os
+import re
+import tarfile
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +25,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 
+from tracker import evidence as ev
 from tracker.auditchain import ChainWriter, verify_file
 
 FORMAT = "tracker-backup/1"
@@ -154,3 +161,88 @@ def _flush(recorder: ApplicationRecorder, batch: list[StoredEvent]) -> int:
     if batch:
         recorder.insert_events(batch)
     return len(batch)
+
+
+MEMBER = re.compile(r"([0-9a-f]{2})/([0-9a-f]{64})")
+CHUNK = 1024 * 1024
+
+
+def evidence_archive(backup: Path) -> Path:
+    """Where the evidence files of a backup go: ``FILE.evidence.tar`` beside it."""
+    return backup.with_name(backup.name + ".evidence.tar")
+
+
+def write_evidence(archive: Path, store: ev.EvidenceStore, hashes: Iterable[str]
+                   ) -> tuple[int, list[ev.FileCheck]]:
+    """Write every intact recorded file to the archive (atomically); the files left out."""
+    partial = archive.with_name(archive.name + ".partial")
+    count, left_out = 0, []
+    try:
+        with tarfile.open(partial, "w") as tar:
+            for sha in sorted(set(hashes)):
+                check = ev.verify_file(store.path(sha), sha, sha)
+                if not check.ok:
+                    left_out.append(check)
+                    continue
+                tar.add(store.path(sha), arcname=f"{sha[:2]}/{sha}", recursive=False)
+                count += 1
+        os.replace(partial, archive)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count, left_out
+
+
+def _members(tar: tarfile.TarFile) -> Iterator[tuple[tarfile.TarInfo, str]]:
+    for member in tar:
+        match = MEMBER.fullmatch(member.name)
+        if not member.isfile() or match is None or match.group(1) != match.group(2)[:2]:
+            raise BackupError(f"The evidence archive holds an unexpected entry {member.name!r}.")
+        yield member, match.group(2)
+
+
+def _copy_checked(tar: tarfile.TarFile, member: tarfile.TarInfo, sha: str,
+                  folder: Path | None) -> None:
+    """Hash a member (writing it into folder when given); refuse it if the hash differs."""
+    source = tar.extractfile(member)
+    assert source is not None
+    digest, tmp = hashlib.sha256(), None
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".restore-")
+    try:
+        with os.fdopen(fd, "wb") if tmp is not None else open(os.devnull, "wb") as out:
+            while block := source.read(CHUNK):
+                digest.update(block)
+                out.write(block)
+        if digest.hexdigest() != sha:
+            raise BackupError(f"The evidence archive is damaged: {member.name} does not match "
+                              "its SHA-256.")
+        if tmp is not None:
+            os.replace(tmp, Path(tmp).parent / sha)
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def check_evidence(archive: Path) -> set[str]:
+    """The hashes an evidence archive holds, each checked against its content."""
+    try:
+        with tarfile.open(archive, "r:") as tar:
+            found = set()
+            for member, sha in _members(tar):
+                _copy_checked(tar, member, sha, None)
+                found.add(sha)
+            return found
+    except (OSError, tarfile.TarError) as e:
+        raise BackupError(f"Cannot read the evidence archive {archive}: {e}") from None
+
+
+def restore_evidence(archive: Path, store: ev.EvidenceStore) -> int:
+    """Copy a checked archive's files into the store (a file already intact there is kept)."""
+    count = 0
+    with tarfile.open(archive, "r:") as tar:
+        for member, sha in _members(tar):
+            if not ev.verify_file(store.path(sha), sha, sha).ok:
+                _copy_checked(tar, member, sha, store.path(sha).parent)
+            count += 1
+    return count

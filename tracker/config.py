@@ -30,6 +30,12 @@ class Settings:
     yellow_days: int
     timezone: ZoneInfo
     mail_from: str
+    evidence_max_bytes: int = 20 * 1024 * 1024
+
+    @property
+    def evidence_folder(self) -> Path:
+        """Where evidence files are kept (content-addressed by SHA-256)."""
+        return self.instance / "evidence"
 
     @classmethod
     def load(cls, instance: str | Path | None = None, database_url: str | None = None,
@@ -56,11 +62,18 @@ class Settings:
             tz = ZoneInfo(env["TRACKER_TIMEZONE"]) if env.get("TRACKER_TIMEZONE") else local_zone()
         except (ZoneInfoNotFoundError, ValueError) as e:
             raise ConfigError(f"Unknown TRACKER_TIMEZONE {env.get('TRACKER_TIMEZONE')!r}") from e
+        try:
+            max_bytes = int(env.get("TRACKER_EVIDENCE_MAX_BYTES") or 20 * 1024 * 1024)
+        except ValueError as e:
+            raise ConfigError("TRACKER_EVIDENCE_MAX_BYTES must be a whole number of bytes") from e
+        if max_bytes < 1:
+            raise ConfigError("TRACKER_EVIDENCE_MAX_BYTES must be at least 1")
         return cls(
             instance=folder, database_url=url, secret_key=env.get("TRACKER_SECRET_KEY")
             or secret_from(folder), smtp_url=env.get("TRACKER_SMTP_URL") or None,
             yellow_days=yellow, timezone=tz,
             mail_from=env.get("TRACKER_MAIL_FROM", "tracker@localhost"),
+            evidence_max_bytes=max_bytes,
         )
 
 

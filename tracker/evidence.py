@@ -10,9 +10,13 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
 
 from tracker.errors import N_, ValidationError
 
@@ -67,7 +71,7 @@ class EvidenceStore:
 
     def check(self, name: str, data: bytes) -> str:
         """The media type, or a ValidationError saying why the file is refused."""
-        base = os.path.basename(name.replace("\\", "/")).strip()
+        base = clean_name(name)
         ext = os.path.splitext(base)[1].lower()
         if not base or ext not in self.allowed:
             raise ValidationError(N_("Files of this type are not accepted (allowed: %(types)s)."),
@@ -82,24 +86,42 @@ class EvidenceStore:
                                   ext=ext)
         return self.allowed[ext]
 
-    def put(self, name: str, data: bytes) -> EvidenceFile:
-        """Check and store a file (atomically; an identical file is stored once)."""
+    def prepare(self, name: str, data: bytes) -> EvidenceFile:
+        """Check a file and compute its hash without storing anything."""
         media_type = self.check(name, data)
-        digest = hashlib.sha256(data).hexdigest()
-        target = self.path(digest)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        return EvidenceFile(hashlib.sha256(data).hexdigest(), len(data), clean_name(name),
+                            media_type)
+
+    def write(self, sha256: str, data: bytes) -> None:
+        """Store checked content under its hash (atomically; an identical file is kept once)."""
+        target = self.path(sha256)
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        try:
             with os.fdopen(fd, "wb") as fp:
                 fp.write(data)
             os.replace(tmp, target)
-        clean = os.path.basename(name.replace("\\", "/")).strip()
-        return EvidenceFile(digest, len(data), clean, media_type)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    def put(self, name: str, data: bytes) -> EvidenceFile:
+        """Check and store a file (atomically; an identical file is stored once)."""
+        file = self.prepare(name, data)
+        self.write(file.sha256, data)
+        return file
 
     def verify(self, references: Iterable[str]) -> list[FileCheck]:
         """Check each referenced file against its hash; missing or changed files are named."""
         return [verify_file(self.path(sha), sha, name)
                 for sha, name in parse_references(references)]
+
+
+def clean_name(name: str) -> str:
+    """The file's own name: no folders, no control characters, no surrounding blanks."""
+    base = os.path.basename(name.replace("\\", "/"))
+    return "".join(c for c in base if c.isprintable()).strip()
 
 
 def parse_references(texts: Iterable[str]) -> list[tuple[str, str]]:
@@ -123,3 +145,59 @@ def verify_file(path: Path, sha256: str, name: str) -> FileCheck:
     if sha256_of(path) != sha256:
         return FileCheck(sha256, name, False, "changed on disk after upload")
     return FileCheck(sha256, name, True)
+
+
+ATTACHED = "tracker.domain.item:WorkItem.EvidenceAttached"
+SUBMITTED = "tracker.domain.item:WorkItem.CompletionSubmitted"
+TOPICS = (ATTACHED, SUBMITTED)
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A file an item's event records: which item, the hash and the name."""
+
+    item_id: UUID
+    sha256: str
+    name: str
+
+
+def references_in(mapper: Any, stored: Iterable[StoredEvent]) -> Iterator[Recorded]:
+    """The files recorded by evidence and completion events among stored events."""
+    for s in stored:
+        if s.topic not in TOPICS:
+            continue
+        e = mapper.to_domain_event(s)
+        if s.topic == ATTACHED:
+            yield Recorded(e.originator_id, e.sha256, e.name)
+        else:
+            for sha, name in parse_references(e.evidence):
+                yield Recorded(e.originator_id, sha, name)
+
+
+def recorded_files(app: Any, item: UUID | None = None, stop: int | None = None
+                   ) -> Iterator[Recorded]:
+    """Every file the store's events record (one item's only, or up to notification `stop`)."""
+    if item is not None:
+        yield from references_in(app.mapper, app.recorder.select_events(item))
+        return
+    start = 0
+    while True:
+        batch = app.recorder.select_notifications(start, BATCH, stop=stop, topics=TOPICS,
+                                                  inclusive_of_start=False)
+        yield from references_in(app.mapper, batch)
+        if len(batch) < BATCH:
+            return
+        start = batch[-1].id
+
+
+def verify_recorded(store: EvidenceStore, files: Iterable[Recorded]
+                    ) -> list[tuple[Recorded, FileCheck]]:
+    """Each recorded file with its check (each distinct file is hashed once)."""
+    checks: dict[str, FileCheck] = {}
+    out = []
+    for r in files:
+        if r.sha256 not in checks:
+            checks[r.sha256] = verify_file(store.path(r.sha256), r.sha256, r.name)
+        out.append((r, checks[r.sha256]))
+    return out

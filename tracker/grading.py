@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tracker.errors import N_, ValidationError
+from tracker.errors import N_, IllegalStateError, ValidationError
 
 # 领导班子好、党员队伍好、工作机制好、工作业绩好、群众反映好
 CRITERIA = ("leadership", "membership", "mechanisms", "results", "reputation")
@@ -81,3 +81,40 @@ def grade_of(score: float) -> str:
 def rank(grade: str) -> int:
     """The grade's place from lagging (0) to advanced (3)."""
     return GRADES.index(grade)
+
+
+# 评选推荐: an advanced unit 先进党支部 or an outstanding member 优秀党员, nominated for a plan.
+NOMINATION_KINDS = ("unit", "person")
+
+
+class DuplicateNominationError(IllegalStateError):
+    """The unit or person is already nominated for the plan."""
+
+    code = "duplicate_nomination"
+
+
+class NotNominatedError(IllegalStateError):
+    """There is no standing nomination to withdraw."""
+
+    code = "not_nominated"
+
+
+def check_kind(kind: object) -> str:
+    """A nomination is of a unit or of a person."""
+    if kind not in NOMINATION_KINDS:
+        raise ValidationError(N_("Unknown nomination kind %(kind)s (use unit or person)."),
+                              kind=kind, field="kind")
+    return str(kind)
+
+
+def parse_scores(text: object, field: str) -> dict[str, object]:
+    """'80,85,90,75,88' → a score per criterion, in the order of CRITERIA (checked later)."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError(N_("The %(field)s must give a score for each criterion."),
+                              field=field)
+    parts = [p.strip() for p in text.replace("，", ",").split(",")]
+    if len(parts) != len(CRITERIA):
+        raise ValidationError(
+            N_("The %(field)s needs %(n)s scores separated by commas (%(known)s)."),
+            field=field, n=len(CRITERIA), known=", ".join(CRITERIA))
+    return dict(zip(CRITERIA, parts, strict=True))

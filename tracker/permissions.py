@@ -9,7 +9,8 @@ from tracker.errors import N_, PermissionDeniedError
 ACCOUNT_ROLES = ("admin", "leader", "member", "viewer")
 
 # Commands an item's owner may run on it, whatever their account role (except viewer).
-OWNER_COMMANDS = frozenset({"start", "report", "request-extension", "submit", "comment", "edit"})
+OWNER_COMMANDS = frozenset({"start", "report", "request-extension", "submit", "comment", "edit",
+                            "evidence"})
 # Commands a leader (reviewer, supervisor) may run on any item.
 LEADER_COMMANDS = frozenset(
     {
@@ -28,9 +29,13 @@ LEADER_COMMANDS = frozenset(
         "comment",
         "edit",
         "undo",
+        "evidence",
+        "nominate",
+        "withdraw-nomination",
     }
 )
-ADMIN_ONLY = frozenset({"import", "plan", "person", "unit", "assess", "webhook", "remind"})
+ADMIN_ONLY = frozenset({"import", "plan", "person", "unit", "assess", "webhook", "remind",
+                        "grading"})
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import click
 
 from tracker.cli import Context, fail, handles_errors, main, pass_ctx
 from tracker.cli.audit import export
+from tracker.grading import CRITERIA, parse_scores
 from tracker.permissions import SYSTEM
 
 
@@ -108,3 +109,48 @@ def export_review(ctx: Context, fmt: str, output: Path, plan: str, as_of: str | 
         fail(f"Cannot write {output}: {e.strerror}")
     src = report["source"]
     click.echo(f"Review of {plan}; event {src['seq']}, chain head {src['chain_head']}")
+
+
+@main.group()
+def units() -> None:
+    """Units: assessments 分类定级 and the plan's grading weights."""
+
+
+@units.command("assess")
+@click.argument("unit")
+@click.option("--plan", required=True, help="The plan the assessment belongs to.")
+@click.option("--label", required=True, help="The assessment's name, e.g. '2012 first half'.")
+@click.option("--self", "own", required=True, metavar="S1,S2,S3,S4,S5",
+              help="Self-assessment scores 0–100 on " + ", ".join(CRITERIA) + ".")
+@click.option("--superior", required=True, metavar="S1,S2,S3,S4,S5",
+              help="Superior assessment scores, in the same order.")
+@click.option("--on", metavar="YYYY-MM-DD", help="The assessment date (default today).")
+@pass_ctx
+@handles_errors
+def units_assess(ctx: Context, unit: str, plan: str, label: str, own: str, superior: str,
+                 on: str | None) -> None:
+    """Record an assessment of UNIT: five scores each from self and superior assessment."""
+    from tracker.cli.wiring import read_models
+
+    result = ctx.app.assess_unit(
+        SYSTEM, unit, plan, label=label, on=_as_of(on),
+        self_scores=parse_scores(own, "self-assessment"),
+        superior_scores=parse_scores(superior, "superior assessment"))
+    read_models(ctx).catch_up()
+    assessed = ctx.app.get_unit(unit)
+    click.echo(f"{unit} assessed as {label}: {assessed.grade} (version {result.version})")
+
+
+@units.command("grading")
+@click.option("--plan", required=True, help="The plan whose weights to set.")
+@click.option("--self", "own", required=True, type=int, help="Self-assessment weight (%).")
+@click.option("--superior", required=True, type=int, help="Superior assessment weight (%).")
+@pass_ctx
+@handles_errors
+def units_grading(ctx: Context, plan: str, own: int, superior: int) -> None:
+    """Set the plan's weights of self and superior assessment (whole percents, sum 100)."""
+    from tracker.cli.wiring import read_models
+
+    ctx.app.set_grading(SYSTEM, plan, self_weight=own, superior_weight=superior)
+    read_models(ctx).catch_up()
+    click.echo(f"Plan {plan}: self {own} %, superior {superior} %")

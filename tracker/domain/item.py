@@ -418,6 +418,31 @@ class WorkItem(Aggregate):
         self.status = "doing"
         self.completion = None
 
+    # -- evidence -----------------------------------------------------------------------------
+
+    def attach_evidence(
+        self, *, actor: str, sha256: str, name: str, size: int, content_type: str
+    ) -> None:
+        """Record a stored evidence file by its SHA-256, so the audit chain covers its content."""
+        if self.status == "cancelled":
+            raise IllegalStateError(N_("The item is cancelled; reopen it first."))
+        if not (isinstance(sha256, str) and len(sha256) == 64
+                and all(c in "0123456789abcdef" for c in sha256)):
+            raise ValidationError(N_("%(field)s must be a SHA-256 in hexadecimal."), field="sha256")
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValidationError(N_("%(field)s must be a whole number from 1."), field="size")
+        self._evidence_attached(
+            actor=actor, sha256=sha256, name=clean_title(name, "file name"), size=size,
+            content_type=clean_text(content_type, "content type", required=True),
+        )
+
+    @event("EvidenceAttached")
+    def _evidence_attached(
+        self, *, actor: str, sha256: str, name: str, size: int, content_type: str
+    ) -> None:
+        file = {"sha256": sha256, "name": name, "size": size, "content_type": content_type}
+        self.evidence = [*getattr(self, "evidence", []), file]
+
     # -- reminders ----------------------------------------------------------------------------
 
     def was_reminded(self, cause: str) -> bool:
@@ -511,4 +536,4 @@ RESTORED = (
     "pending_extension",
     "returns",
 )
-NEUTRAL = ("Commented", "Chased", "Edited")
+NEUTRAL = ("Commented", "Chased", "Edited", "EvidenceAttached")

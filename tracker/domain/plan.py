@@ -10,6 +10,12 @@ from eventsourcing.domain import Aggregate, event
 
 from tracker.domain.base import check_date, clean_text, clean_title, plan_id
 from tracker.errors import N_, UnknownReferenceError, ValidationError
+from tracker.grading import (
+    DuplicateNominationError,
+    NotNominatedError,
+    check_kind,
+    check_weights,
+)
 
 
 class Plan(Aggregate):
@@ -138,3 +144,56 @@ class Plan(Aggregate):
         """Refuse a phase key that this plan does not have."""
         if key is not None and key not in self.phases:
             raise UnknownReferenceError(N_("The plan has no phase %(key)s."), key=key)
+
+    # -- final review: grading weights and nominations 评选推荐 ---------------------------------
+
+    @property
+    def grading_weights(self) -> dict[str, int] | None:
+        """The plan's self / superior weights, or None for the default."""
+        return getattr(self, "_grading_weights", None)
+
+    def set_grading(self, *, actor: str, self_weight: int, superior_weight: int) -> None:
+        """Set the weights of self and superior assessment (whole percents adding up to 100)."""
+        weights = check_weights({"self": self_weight, "superior": superior_weight})
+        if weights != self.grading_weights:
+            self._grading_set(actor=actor, plan_key=self.key, weights=weights,
+                              old=self.grading_weights)
+
+    @event("GradingSet")
+    def _grading_set(self, *, actor: str, plan_key: str, weights: dict[str, int],
+                     old: dict[str, int] | None) -> None:
+        self._grading_weights = dict(weights)
+
+    def is_nominated(self, kind: str, nominee: str) -> bool:
+        """Whether a nomination of this unit or person stands."""
+        return (kind, nominee) in getattr(self, "nominations", {})
+
+    def nominate(self, *, actor: str, kind: str, nominee: str, reason: str) -> None:
+        """Nominate a unit as advanced or a person as outstanding, with the reason."""
+        kind = check_kind(kind)
+        reason = clean_text(reason, "reason", required=True).strip()
+        if self.is_nominated(kind, nominee):
+            raise DuplicateNominationError(
+                N_("%(key)s is already nominated for this plan."), key=nominee)
+        self._nominated(actor=actor, plan_key=self.key, kind=kind, nominee=nominee,
+                        reason=reason)
+
+    @event("Nominated")
+    def _nominated(self, *, actor: str, plan_key: str, kind: str, nominee: str,
+                   reason: str) -> None:
+        self.nominations = {**getattr(self, "nominations", {}), (kind, nominee): reason}
+
+    def withdraw_nomination(self, *, actor: str, kind: str, nominee: str, reason: str) -> None:
+        """Withdraw a standing nomination, with the reason."""
+        kind = check_kind(kind)
+        reason = clean_text(reason, "reason", required=True).strip()
+        if not self.is_nominated(kind, nominee):
+            raise NotNominatedError(N_("%(key)s is not nominated for this plan."), key=nominee)
+        self._nomination_withdrawn(actor=actor, plan_key=self.key, kind=kind, nominee=nominee,
+                                   reason=reason)
+
+    @event("NominationWithdrawn")
+    def _nomination_withdrawn(self, *, actor: str, plan_key: str, kind: str, nominee: str,
+                              reason: str) -> None:
+        self.nominations = {k: v for k, v in getattr(self, "nominations", {}).items()
+                            if k != (kind, nominee)}

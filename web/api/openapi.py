@@ -142,6 +142,7 @@ def build_spec() -> Schema:
     }
     for name in COMMANDS:
         paths[f"/api/items/{{item_id}}/{name}"] = {"post": _command_operation(name)}
+    paths["/api/items/{item_id}/evidence"] = {"post": _evidence_operation()}
     paths.update(_webhook_paths())
     return {
         "openapi": "3.1.0",
@@ -154,6 +155,25 @@ def build_spec() -> Schema:
             "bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
     }
+
+
+def _evidence_operation() -> Schema:
+    """POST /api/items/{item_id}/evidence: a multipart upload of one file."""
+    body = {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"], "properties": {
+            "file": {"type": "string", "format": "binary", "contentMediaType":
+                     "application/octet-stream", "description":
+                     "The file (pdf, png, jpg, txt, csv, docx, xlsx; at most "
+                     "TRACKER_EVIDENCE_MAX_BYTES, default 20 MB)."},
+            "expected_version": {"type": "integer", "minimum": 1}}}}}}
+    attached = {"type": "object", "required": ["id", "version", "sha256", "name", "size",
+                                               "content_type"], "properties": {
+        "id": {"type": "string", "format": "uuid"}, "version": {"type": "integer"},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "name": TEXT,
+        "size": {"type": "integer", "minimum": 1}, "content_type": TEXT}}
+    return _op("api.attach_evidence", {201: _json(attached, "Stored; the event records the "
+                                                  "file's SHA-256.")},
+               WRITE_ERRORS, [ITEM_ID], body)
 
 
 def _webhook_paths() -> dict[str, Schema]:

@@ -71,6 +71,9 @@ def _item(d: Row, row: Row, people: Names) -> str:
         text = _("%(who)s moved “%(title)s” from %(old)s to %(new)s", who=who, title=title,
                  old=_status(old), new=_status(new))
         return _why(text, d.get("reason"))
+    if kind == "EvidenceAttached":
+        return _("%(who)s attached the file %(name)s to “%(title)s” (SHA-256 %(sha)s)", who=who,
+                 name=d.get("name"), title=title, sha=d.get("sha256"))
     if kind == "Undone":
         what = UNDONE.get(d.get("undone_type", ""), d.get("undone_type"))
         text = _("%(who)s undid %(what)s of “%(title)s” (version %(version)s)", who=who,

@@ -55,7 +55,7 @@ EVENT = {
     "CompletionSubmitted": _l("submitted the completion"), "Accepted": _l("accepted"),
     "Returned": _l("returned it for more work"), "Cancelled": _l("cancelled the item"),
     "Reopened": _l("reopened the item"), "Reminded": _l("was reminded"),
-    "Undone": _l("undid a change"),
+    "Undone": _l("undid a change"), "EvidenceAttached": _l("attached a file"),
 }
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from projections.grades import all_grades, movement
 from projections.lights import light
+from projections.nominations import plan_nominations
 from projections.plans import plan_dict, progress
 from projections.queries import Queries
 from tracker.auditchain import GENESIS, ChainWriter
@@ -145,4 +146,14 @@ def review(q: Queries, plan_key: str, as_of: date | None = None) -> Row:
             "units": unit_lights(q, plan_key, cutoff, ctx["day"]),
             "late": late, "overdue": overdue,
             "returned": _reasons(q, returned, "Returned", upto),
-            "cancelled": _reasons(q, cancelled, "Cancelled", upto)}
+            "cancelled": _reasons(q, cancelled, "Cancelled", upto),
+            "nominations": nominations(q, plan_key, cutoff)}
+
+
+def nominations(q: Queries, plan_key: str, cutoff: datetime | None) -> Row:
+    """The plan's standing and withdrawn nominations, each with the nominee's name."""
+    names = {("unit", u["key"]): u["name"] for u in q.unit_list()}
+    names.update({("person", p["key"]): p["name"] for p in q.people()})
+    found = plan_nominations(q.rm.engine, plan_key, cutoff)
+    return {part: [{**r, "name": names.get((r["kind"], r["nominee"]), r["nominee"])}
+                   for r in rows] for part, rows in found.items()}

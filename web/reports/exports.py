@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from tracker.auditchain import neutralise
 from tracker.grading import CRITERIA
 from web.reports.data import COLUMNS
-from web.reports.labels import column, direction, grade
+from web.reports.labels import column, direction, grade, nomination
 
 Row = dict[str, Any]
 Table = tuple[str, list[str], list[list[Any]]]  # title, header, rows
@@ -74,7 +74,21 @@ def review_tables(report: Row) -> list[Table]:
         (_("Late, cancelled and returned items"), [_("Kind"), _("Key"), _("Title"),
                                                    _("Due date"), _("Done on"), _("Reason")],
          exceptions),
+        nominations_table(report),
     ]
+
+
+def nominations_table(report: Row) -> Table:
+    """Advanced units and outstanding members nominated 评选推荐, with their reasons."""
+    found = report.get("nominations") or {"standing": [], "withdrawn": []}
+    rows = [[nomination(n["kind"]), n["nominee"], n["name"], n["reason"], n["actor"],
+             _text(n["on"]), "", ""] for n in found["standing"]]
+    rows += [[nomination(n["kind"]), n["nominee"], n["name"], n["reason"], n["actor"],
+              _text(n["on"]), _text(n["withdrawn_on"]), n["withdrawn_reason"]]
+             for n in found["withdrawn"]]
+    return (_("Nominations"), [_("Nominated as"), _("Key"), _("Name"), _("Reason"),
+                               _("Nominated by"), _("Nominated on"), _("Withdrawn on"),
+                               _("Reason for withdrawal")], rows)
 
 
 def write_xlsx(target: str | IO[bytes], tables: Sequence[Table]) -> None:

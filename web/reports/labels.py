@@ -24,6 +24,18 @@ CRITERION = {"leadership": _l("Leadership team"), "membership": _l("Membership")
              "mechanisms": _l("Working mechanisms"), "results": _l("Results"),
              "reputation": _l("Reputation")}
 
+NOMINATION = {"unit": _l("Advanced unit"), "person": _l("Outstanding member")}
+
+
+def nomination(kind: str) -> str:
+    """What a nomination puts someone forward as, in the current language."""
+    return str(NOMINATION.get(kind, kind))
+
+
+def criterion(key: str) -> str:
+    """A grading criterion's name in the current language."""
+    return str(CRITERION.get(key, key))
+
 
 def column(key: str) -> str:
     """A column's name in the current language."""

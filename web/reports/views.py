@@ -14,6 +14,7 @@ from web.reports import bp, charts, data
 from web.reports.calendar_feed import feed_url
 from web.reports.exports import LEDGER_KEYS, ledger_export, review_export
 from web.reports.labels import CRITERION, column, direction, grade
+from web.reports.units import nomination_form
 from web.services import services
 
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -87,7 +88,7 @@ def review() -> str:
         args["plan_key"] = plans[-1]["key"]
     report = data.review(services().queries, **args)
     return _page("reports/review.html", report=report, columns=data.COLUMNS,
-                 keys=LEDGER_KEYS)
+                 keys=LEDGER_KEYS, nominating=nomination_form())
 
 
 @bp.get("/reports/review.<fmt>")

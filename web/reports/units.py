@@ -1,0 +1,144 @@
+"""A unit's grade history 分类定级, the assessment form (admin), and nominations 评选推荐."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from projections.grades import movement, unit_grades
+from tracker.errors import N_, TrackerError, ValidationError
+from tracker.grading import CRITERIA, DEFAULT_WEIGHTS, NOMINATION_KINDS
+from tracker.permissions import allowed, authorize
+from web.auth import current_actor, login_required
+from web.extensions import translate_error
+from web.reports import bp
+from web.reports.labels import criterion, direction, grade, nomination
+from web.services import services
+
+Row = dict[str, Any]
+SIDES = ("self", "superior")
+# The domain names fields in words; the form names them as its inputs.
+FIELDS = {"assessment label": "label", "assessment date": "on", "self-assessment": "self",
+          "superior assessment": "superior", "reason": "reason", "kind": "kind"}
+
+
+def _unit(key: str) -> Row:
+    unit = next((u for u in services().queries.unit_list() if u["key"] == key), None)
+    if unit is None:
+        abort(404, _("There is no unit %(key)s.", key=key))
+    return unit
+
+
+def error_field(error: TrackerError) -> str | None:
+    """The input a refusal concerns, so its message can sit next to it."""
+    field = FIELDS.get(str(error.params.get("field", "")))
+    if field in SIDES and error.params.get("key") in CRITERIA:
+        return f"{field}_{error.params['key']}"
+    if field is None and "label" in error.params:
+        return "label"  # already assessed under this label
+    if field is None and error.params.get("what") == "plan":
+        return "plan"
+    return field
+
+
+def _weights(plan_key: str | None) -> dict[str, int]:
+    if not plan_key:
+        return dict(DEFAULT_WEIGHTS)
+    try:
+        return services().tracker.get_plan(plan_key).grading_weights or dict(DEFAULT_WEIGHTS)
+    except TrackerError:
+        return dict(DEFAULT_WEIGHTS)
+
+
+@bp.get("/units/<key>")
+@login_required
+def unit(key: str) -> str:
+    """The unit's grade history, with the scores on each criterion, and its movement."""
+    info = _unit(key)
+    plan_key = request.args.get("plan") or None
+    engine = services().queries.rm.engine
+    moves = [m for m in movement(engine, plan_key) if m["unit"] == key]
+    return render_template(
+        "reports/unit.html", unit=info, plan_key=plan_key, history=unit_grades(
+            engine, key, plan_key), moves=moves, criteria=CRITERIA, criterion=criterion,
+        grade=grade, direction=direction, plans=services().queries.list_plans(),
+        may_assess=allowed(current_actor(), "assess"))
+
+
+def _parse_on(text: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(N_("The %(field)s must be a date."),
+                              field="assessment date") from None
+
+
+@bp.route("/units/<key>/assess", methods=["GET", "POST"])
+@login_required
+def assess(key: str) -> Response | str | tuple[str, int]:
+    """The form recording an assessment of the unit: the five criteria, self and superior."""
+    info = _unit(key)
+    actor = current_actor()
+    authorize(actor, "assess")
+    plans = services().queries.list_plans()
+    values: Row = dict(request.form) if request.method == "POST" else {
+        "plan": request.args.get("plan") or (plans[-1]["key"] if plans else "")}
+    context = {"unit": info, "plans": plans, "values": values, "criteria": CRITERIA,
+               "criterion": criterion, "sides": SIDES, "error_field": None,
+               "error_message": None, "weights": _weights(values.get("plan"))}
+    if request.method == "GET":
+        return render_template("reports/assess.html", **context)
+    try:
+        plan_key = values.get("plan", "")
+        scores = {side: {c: values.get(f"{side}_{c}", "") for c in CRITERIA} for side in SIDES}
+        result = services().tracker.assess_unit(
+            actor, key, plan_key, label=values.get("label", ""), on=_parse_on(
+                values.get("on", "")), self_scores=scores["self"],
+            superior_scores=scores["superior"])
+        services().sync(result.notification_id)
+    except TrackerError as error:
+        context.update(error_field=error_field(error), error_message=translate_error(error))
+        return render_template("reports/assess.html", **context), error.status
+    flash(_("The assessment was recorded."), "success")
+    return redirect(url_for("reports.unit", key=key, plan=plan_key))
+
+
+@bp.post("/reports/review/nominations")
+@login_required
+def nominate() -> Response:
+    """Nominate a unit or a person for the plan, or withdraw a nomination (with a reason)."""
+    form = request.form
+    plan_key = form.get("plan", "")
+    withdraw = form.get("action") == "withdraw"
+    kind, _sep, key = form.get("nominee", "").partition(":")
+    tracker = services().tracker
+    try:
+        if withdraw:
+            result = tracker.withdraw_nomination(current_actor(), plan_key, kind=kind, key=key,
+                                                 reason=form.get("reason", ""))
+        else:
+            result = tracker.nominate(current_actor(), plan_key, kind=kind, key=key,
+                                      reason=form.get("reason", ""))
+        services().sync(result.notification_id)
+    except TrackerError as error:
+        if error.status == 403:
+            raise
+        flash(translate_error(error), "error")
+    else:
+        flash(_("The nomination was withdrawn.") if withdraw else
+              _("The nomination was recorded."), "success")
+    return redirect(url_for("reports.review", plan=plan_key) + "#nominations")
+
+
+def nomination_form() -> Row:
+    """What the review page's nomination form offers to someone who may nominate."""
+    q = services().queries
+    return {"may": allowed(current_actor(), "nominate"), "kinds": NOMINATION_KINDS,
+            "label": nomination, "units": q.unit_list(),
+            "people": [p for p in q.people() if p["active"]]}
