@@ -152,7 +152,8 @@ def test_the_language_switches_to_english_and_back(browser: Browser, live: Live)
     assert page.get_attribute("html", "lang") == "zh-CN"
     page.click("form.lang button[value=en]")
     page.wait_for_selector("html[lang=en]")
-    assert "/board" in page.url and page.is_visible("h3.column-title:has-text('In progress')")
+    assert "/board" in page.url
+    assert page.wait_for_selector("h3.column-title:has-text('In progress')", state="visible")
     shot(page, "board-english")
     page.click("form.lang button[value=zh_Hans_CN]")
     page.wait_for_selector("html[lang=zh-CN]")
