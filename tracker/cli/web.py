@@ -37,7 +37,8 @@ def serve(ctx: Context, host: str, port: int, threads: int, workers: int) -> Non
     for line in demo_sign_in_lines(app.extensions["tracker"].read_models.engine):
         click.echo(line)
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="tracker")
+        waitress_serve(app, host=host, port=port, threads=threads, ident="tracker",
+                       connection_limit=1000)
     finally:
         app.extensions["tracker"].close()
 
