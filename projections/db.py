@@ -23,12 +23,24 @@ def make_engine(store: Store) -> sa.Engine:
     """An engine on the event store's database; SQLite writers take the lock at BEGIN."""
     engine = sql_engine(store)
     if store.kind == "postgres":
+
+        @event.listens_for(engine, "connect")
+        def _pg_connect(dbapi_conn: Any, _record: Any) -> None:
+            # Rebuildable rows with their tracking position in the same commit: see below.
+            with dbapi_conn.cursor() as cursor:
+                cursor.execute("SET synchronous_commit = off")
+            dbapi_conn.commit()
+
         return engine
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event emit BEGIN itself
         dbapi_conn.execute(f"PRAGMA busy_timeout = {int(store.lock_timeout * 1000)}")
+        # Read models can always be rebuilt from the events, and each commit carries its own
+        # tracking position: after a power cut they resume from where their data stops, so
+        # they need not wait for the disk on every commit (the event store still does).
+        dbapi_conn.execute("PRAGMA synchronous = NORMAL")
 
     @event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:

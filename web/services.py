@@ -10,7 +10,7 @@ from flask import current_app
 
 from projections.engine import ReadModels
 from projections.queries import Queries
-from tracker.accounts import Accounts
+from tracker.accounts import Accounts, make_engine
 from tracker.application import Result
 from tracker.config import Settings
 from tracker.errors import N_, TrackerError
@@ -38,9 +38,12 @@ class Services:
         self.read_models = ReadModels(self.tracker, self.store, yellow_days=settings.yellow_days)
         self.read_models.create_tables()
         self.queries = Queries(self.read_models, self.tracker.today, settings.yellow_days)
-        self.accounts = Accounts(self.read_models.engine)
+        # Accounts and webhooks are state of their own, not rebuildable read models: they use
+        # an engine whose commits wait for the disk (the read models' do not).
+        self.state_engine = make_engine(self.store)
+        self.accounts = Accounts(self.state_engine)
         self.accounts.create_tables()
-        self.webhooks = Webhooks(self.read_models.engine)
+        self.webhooks = Webhooks(self.state_engine)
         self.webhooks.create_tables()
         self.webhook_worker = WebhookWorker(self.tracker, self.webhooks, config)
         if config.get("WEBHOOKS_ENABLED", True):
@@ -88,6 +91,7 @@ class Services:
     def close(self) -> None:
         """Release the database connections."""
         self.webhook_worker.stop()
+        self.state_engine.dispose()
         self.read_models.engine.dispose()
         self.tracker.close()
 

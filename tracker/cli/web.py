@@ -34,7 +34,7 @@ def serve(ctx: Context, host: str, port: int, threads: int, workers: int) -> Non
 
     app = create_app({"SETTINGS": settings})
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
-    for line in demo_sign_in_lines(app.extensions["tracker"].read_models.engine):
+    for line in demo_sign_in_lines(app.extensions["tracker"].state_engine):
         click.echo(line)
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="tracker",
