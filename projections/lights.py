@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-CLOSED = ("done", "cancelled")
-OPEN = ("todo", "doing", "submitted")
+from tracker.domain import OPEN_STATUSES as OPEN
+from tracker.domain import STATUSES
+
+CLOSED = tuple(s for s in STATUSES if s not in OPEN)
+LIGHTS = ("red", "yellow", "green")
 RANK = {None: 0, "green": 1, "yellow": 2, "red": 3}
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from projections.events import to_date
 from projections.lights import OPEN
+from tracker.domain import STATUSES
 
 Row = dict[str, Any]
-STATUSES = ("todo", "doing", "submitted", "done", "cancelled")
 
 
 def plan_dict(row: Row) -> Row:

@@ -7,7 +7,9 @@ from uuid import UUID
 
 from flask import Response
 
+from projections.lights import LIGHTS
 from tracker.commands import COMMANDS, Command, Field, parse_args
+from tracker.domain import STATUSES
 from tracker.errors import N_, NotFoundError, UnknownReferenceError, ValidationError
 from web.api import bp
 from web.api.common import (
@@ -21,8 +23,6 @@ from web.api.common import (
 )
 from web.services import services
 
-STATUSES = ("todo", "doing", "submitted", "done", "cancelled")
-LIGHTS = ("red", "yellow", "green")
 MAX_PAGE = 1000
 # POST /api/items: the fields of TrackerApplication.create_item, typed like the commands'.
 CREATE_ITEM = Command("create", "create_item", (

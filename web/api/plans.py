@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Response, request
 from flask_babel import gettext as _
 
+from tracker.domain import STATUSES
 from tracker.errors import N_, NotFoundError
 from tracker.importer import import_plan
 from tracker.permissions import authorize
 from tracker.planfile import PlanFileError, parse_plan_file
 from web.api import bp
 from web.api.common import api_user, arg, bool_arg, instant_arg, json_response
-from web.api.items import STATUSES
 from web.extensions import error_response
 from web.services import services
 

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
-LIGHTS = ("red", "yellow", "green")
+from projections.lights import LIGHTS
+
 LANES = ("owner", "unit", "phase")
 PAGE = 25
 
