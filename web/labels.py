@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from tracker.domain.lifecycle import RULES, event_info
+from tracker.domain.lifecycle import BADGES, RULES, event_info
 from tracker.domain.status import LIGHT_LABELS, STATUS_LABELS, Light, Status
 
 FIELD = {
@@ -58,3 +58,16 @@ def field_label(name: str) -> str:
     """A field's label."""
     label = FIELD.get(name)
     return str(label) if label is not None else name
+
+
+def badges(card: dict[str, Any]) -> list[tuple[str, str]]:
+    """The facts the lifecycle table shows on a card while they hold: (field, text)."""
+    out = []
+    for badge in BADGES:
+        value = card.get(badge.field)
+        if not value:
+            continue
+        if badge.kind == "person":
+            value = card.get("fact_names", {}).get(badge.field, value)
+        out.append((badge.field, gettext(badge.text, value=value)))
+    return out

@@ -112,6 +112,15 @@ class EventInfo:
     because: tuple[str, ...] = ("reason",)  # the fields that explain it
 
 
+@dataclass(frozen=True)
+class Badge:
+    """A fact of the item's state that its card and page show while it holds."""
+
+    field: str  # the ItemState field; the badge shows while it is set
+    text: str  # %(value)s: the field's value (a person by name, a date as a date)
+    kind: str = "text"  # text | person | date
+
+
 def _rule(name: str, decide: Callable[..., None], label: str, starts: Any, leads_to: Status | None,
           parties: set[Party], records: tuple[type[Any], ...], *fields: Field,
           **extra: Any) -> Rule:
@@ -233,6 +242,20 @@ EVENTS: dict[type[Any], EventInfo] = {i.event: i for i in (
               N_("%(who)s undid %(what)s of “%(title)s” (version %(version)s)"),
               facts=lambda d: {"what": undo_label(d["undone_type"]), "version": d["undoes"]}),
 )}
+# What the ledger counts (each kind is a figure per person), in the reports' column order.
+LEDGER_COUNTERS: dict[str, str] = {
+    "reassigned_to": N_("Reassigned to them"), "reassigned_away": N_("Reassigned away"),
+    "extensions_requested": N_("Extensions requested"),
+    "extensions_granted": N_("Extensions granted"),
+    "extensions_refused": N_("Extensions refused"), "returned": N_("Completions returned"),
+    "chased": N_("Chases received"),
+}
+# The state's facts a card and the item page show while they hold.
+BADGES: tuple[Badge, ...] = (
+    Badge("pending_extension", N_("Extension pending")),
+)
+# The state's fields naming who answers for an item: it is in each of these people's work.
+ANSWERABLE: tuple[str, ...] = ("owner",)
 EVENT_NAMES: dict[str, type[Any]] = {cls.__name__: cls for cls in EVENTS}
 UNDO: Rule = RULES["undo"]
 
@@ -288,6 +311,6 @@ def moves() -> dict[tuple[Status, Status], Rule]:
             for start in sorted(r.starts) if start != r.leads_to}
 
 
-def ledger_kinds() -> tuple[str, ...]:
-    """Every kind of event the ledger counts, in table order."""
-    return tuple(kind for info in EVENTS.values() for kind, _ in info.counts)
+def answerable(state: ItemState) -> set[str]:
+    """Everyone an item is in the work of (its owner, and whoever else the table names)."""
+    return {str(getattr(state, f)) for f in ANSWERABLE if getattr(state, f)}

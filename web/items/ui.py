@@ -13,7 +13,14 @@ from flask_babel import get_locale
 from tracker.domain.status import BOARD_COLUMNS
 from tracker.permissions import Actor
 from web.auth import current_actor
-from web.labels import command_label, event_label, field_label, light_label, status_label
+from web.labels import (
+    badges,
+    command_label,
+    event_label,
+    field_label,
+    light_label,
+    status_label,
+)
 from web.services import services
 
 COLUMNS = BOARD_COLUMNS
@@ -68,6 +75,7 @@ def install(bp: Blueprint) -> None:
             "command_label": command_label,
             "field_label": field_label,
             "event_label": event_label,
+            "card_badges": badges,
             "board_columns": COLUMNS,
             "has_endpoint": lambda name: name in current_app.view_functions,
         }
