@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.domain.lifecycle import BADGES, RULES, event_info
 from tracker.domain.status import LIGHT_LABELS, STATUS_LABELS, Light, Status
+from tracker.permissions import SYSTEM
 
 FIELD = {
     "title": _l("Title"), "deliverable": _l("Deliverable"), "description": _l("Description"),
@@ -72,3 +73,12 @@ def badges(card: dict[str, Any]) -> list[tuple[str, str]]:
             value = card.get("fact_names", {}).get(badge.field, value)
         out.append((badge.field, gettext(badge.text, value=value)))
     return out
+
+
+def actor_label(actor: str, people: dict[str, str]) -> str:
+    """Who did something: a person by name, an account by its login, the system as such."""
+    if actor in people:
+        return people[actor]
+    if actor == SYSTEM.name:
+        return gettext("The system")
+    return actor.removeprefix("user:")
