@@ -134,8 +134,8 @@ def units_assess(ctx: Context, unit: str, plan: str, label: str, own: str, super
 
     result = ctx.app.assess_unit(
         SYSTEM, unit, plan, label=label, on=_as_of(on),
-        self_scores=parse_scores(own, "self-assessment"),
-        superior_scores=parse_scores(superior, "superior assessment"))
+        self_scores=parse_scores(own, "scores.self"),
+        superior_scores=parse_scores(superior, "scores.superior"))
     read_models(ctx).catch_up()
     assessed = ctx.app.get_unit(unit)
     click.echo(f"{unit} assessed as {label}: {assessed.grade} (version {result.version})")

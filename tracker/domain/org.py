@@ -71,13 +71,13 @@ class Unit(Aggregate):
         weights: dict[str, int] | None = None,
     ) -> None:
         """Record an assessment 分类定级: self and superior scores, weights, score and grade."""
-        label = clean_title(label, "assessment label")
+        label = clean_title(label, "label")
         if (plan_key, label) in self.assessments:
             raise IllegalStateError(
                 N_("%(key)s was already assessed as %(label)s."), key=self.key, label=label
             )
-        own = check_scores(self_scores, "self-assessment")
-        superior = check_scores(superior_scores, "superior assessment")
+        own = check_scores(self_scores, "scores.self")
+        superior = check_scores(superior_scores, "scores.superior")
         used = check_weights(weights)
         score = combined_score(own, superior, used)
         self._assessed(
@@ -85,7 +85,7 @@ class Unit(Aggregate):
             unit=self.key,
             plan_key=plan_key,
             label=label,
-            on=check_date(on, "assessment date"),
+            on=check_date(on, "on"),
             self_scores=own,
             superior_scores=superior,
             weights=used,

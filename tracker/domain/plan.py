@@ -41,8 +41,8 @@ class Plan(Aggregate):
         """Decide to create a plan; every goal and phase is checked first."""
         title = clean_title(title)
         description = clean_text(description, "description")
-        check_date(starts, "start date")
-        check_date(ends, "end date")
+        check_date(starts, "starts")
+        check_date(ends, "ends")
         if starts > ends:
             raise ValidationError(N_("The plan must start before it ends."))
         goals = [{"key": str(g["key"]), "title": clean_title(g["title"])} for g in goals or []]
@@ -61,8 +61,8 @@ class Plan(Aggregate):
     @staticmethod
     def _checked_phase(p: dict[str, Any], starts: date, ends: date) -> dict[str, Any]:
         p_starts, p_ends = (
-            check_date(p["starts"], "phase start"),
-            check_date(p["ends"], "phase end"),
+            check_date(p["starts"], "starts"),
+            check_date(p["ends"], "ends"),
         )
         if p_starts > p_ends or p_starts < starts or p_ends > ends:
             raise ValidationError(

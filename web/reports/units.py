@@ -21,9 +21,9 @@ from web.services import services
 
 Row = dict[str, Any]
 SIDES = ("self", "superior")
-# The domain names fields in words; the form names them as its inputs.
-FIELDS = {"assessment label": "label", "assessment date": "on", "self-assessment": "self",
-          "superior assessment": "superior", "reason": "reason", "kind": "kind"}
+# The domain names fields by id ("scores.self.leadership"); the form's inputs by side.
+FIELDS = {"label": "label", "on": "on", "scores.self": "self", "scores.superior": "superior",
+          "reason": "reason", "kind": "kind"}
 
 
 def _unit(key: str) -> Row:
@@ -35,9 +35,11 @@ def _unit(key: str) -> Row:
 
 def error_field(error: TrackerError) -> str | None:
     """The input a refusal concerns, so its message can sit next to it."""
-    field = FIELDS.get(str(error.params.get("field", "")))
-    if field in SIDES and error.params.get("key") in CRITERIA:
-        return f"{field}_{error.params['key']}"
+    named = str(error.params.get("field", ""))
+    head, _, criterion = named.rpartition(".")
+    if FIELDS.get(head) in SIDES and criterion in CRITERIA:
+        return f"{FIELDS[head]}_{criterion}"
+    field = FIELDS.get(named)
     if field is None and "label" in error.params:
         return "label"  # already assessed under this label
     if field is None and error.params.get("what") == "plan":
