@@ -171,3 +171,14 @@ def test_sign_ins_failures_and_locks_are_events_in_the_audit_trail(seeded_app: F
 
         rows = conn.execute(t.audit.select().where(t.audit.c.aggregate_type == "Account")).all()
     assert len(rows) == 7
+
+
+def test_the_audit_page_tells_sign_ins_in_chinese(seeded_app: Flask) -> None:
+    client = from_address(seeded_app, "192.0.2.5")
+    login(client, "admin")
+    login(from_address(seeded_app, "192.0.2.6"), "member", "wrong-password")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    signed_in = client.get("/audit?event_type=SignedIn").get_data(as_text=True)
+    assert "admin 从 192.0.2.5 登录" in signed_in
+    failed = client.get("/audit?event_type=SignInFailed").get_data(as_text=True)
+    assert "从 192.0.2.6 以 member 登录失败" in failed

@@ -50,6 +50,11 @@ class TokenStore:
     def new_token(self, login: str, days: int = DEFAULT_DAYS,
                   label: str | None = None) -> str:
         """A new API token valid for `days`, returned once; only its digest is kept."""
+        return self.issue_token(login, days, label)[1]
+
+    def issue_token(self, login: str, days: int = DEFAULT_DAYS,
+                    label: str | None = None) -> tuple[int, str]:
+        """A new API token and its id (the token is shown once; only its digest is kept)."""
         user = self.get(login)
         if not user.active:
             raise AccountError(N_("The account %(login)s is disabled."), login=login)
@@ -62,10 +67,11 @@ class TokenStore:
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
-            conn.execute(tokens_table.insert().values(
+            key = conn.execute(tokens_table.insert().values(
                 account_id=user.id, token_hash=token_digest(token), created_at=now,
-                expires_at=now + timedelta(days=days), label=label or None))
-        return token
+                expires_at=now + timedelta(days=days), label=label or None)).inserted_primary_key
+        assert key is not None
+        return int(key[0]), token
 
     def tokens(self, login: str) -> list[Token]:
         """The account's tokens, newest first (expired ones included, marked by expires_at)."""

@@ -6,7 +6,7 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from web.auth import routes  # noqa: E402,F401  (registers the routes on bp)
+from web.auth import account, routes  # noqa: E402,F401  (registers the routes on bp)
 from web.auth.session import (  # noqa: E402
     current_account,
     current_actor,
@@ -15,5 +15,11 @@ from web.auth.session import (  # noqa: E402
 )
 
 bp.before_app_request(expire_session)
+
+
+@bp.record_once
+def _audit_sentences(_state: object) -> None:
+    """Account events in the audit trail read as sentences (imported late: no cycle)."""
+    from web.auth import describe  # noqa: F401
 
 __all__ = ["bp", "current_account", "current_actor", "login_required"]

@@ -41,8 +41,11 @@ def record(kind: type[Aggregate.Event], actor: str, login: str, **fields: Any) -
     """Put an account event in the audit trail; a store that refuses it does not stop sign-in."""
     if kind is not Account.SignedIn and services().accounts.find(login) is None:
         return  # no aggregate for logins that do not exist
+    svc = services()
     try:
-        record_event(services().tracker, kind, actor, login, **fields)
+        seq = record_event(svc.tracker, kind, actor, login, **fields)
+        if svc.sync_projections:  # this process keeps the read models (SQLite): show it now
+            svc.sync(seq)
     except STORE_UNAVAILABLE as e:
         log.error("sign-in event %s for %s not recorded: %s", kind.__name__, login, e)
 
