@@ -122,9 +122,10 @@ SCHEMAS: dict[str, Schema] = {
                       "additionalProperties": {"type": "array", "items": {"type": "object"}}}})}}),
     "Grades": obj(["unit", "grades"], {
         "unit": STRING, "grades": {"type": "array", "items": {"type": "object"}}}),
-    "AuditHead": obj(["chain_head", "seq", "count"], {
+    "AuditHead": obj(["chain_head", "seq", "count", "public_key", "signature"], {
         "chain_head": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "seq": nullable(INT),
-        "count": INT}),
+        "count": INT, "public_key": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "signature": {"type": "string", "pattern": "^[0-9a-f]{128}$"}}),
     "Health": obj(["status"], {"status": STRING}),
     "NewWebhook": {"type": "object", "required": ["url", "event_types"],
                    "additionalProperties": False, "properties": {
