@@ -127,6 +127,12 @@ SCHEMAS: dict[str, Schema] = {
         "count": INT, "public_key": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         "signature": {"type": "string", "pattern": "^[0-9a-f]{128}$"}}),
     "Health": obj(["status"], {"status": STRING}),
+    "ContactBody": obj([], {
+        "email": nullable({"type": "string", "maxLength": 254}),
+        "language": {"enum": ["zh_Hans_CN", "en", None]}}),
+    "Contact": obj(["person", "email", "language"], {
+        "person": STRING, "email": nullable(STRING),
+        "language": {"enum": ["zh_Hans_CN", "en", None]}}),
     "NewWebhook": {"type": "object", "required": ["url", "event_types"],
                    "additionalProperties": False, "properties": {
                        "url": {"type": "string", "format": "uri"},
