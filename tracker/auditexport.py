@@ -7,7 +7,9 @@ module stays free of the read side's imports.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -133,3 +135,15 @@ def signed_head(queries: AuditSource, signer: HeadSigner, **filters: Any) -> dic
     public key and the Ed25519 signature: what report footers and /api/audit/head show."""
     head = audit_head(queries, **filters)
     return {**signer.sign(head["chain_head"], head["count"]), "seq": head["seq"]}
+
+
+def legacy_chain_head(records: Iterable[Mapping[str, Any]]) -> str:
+    """The head under the rule before RFC 8785 (``json.dumps`` with sorted keys, so 80.0
+    stayed ``80.0``): what backups made before it recorded."""
+    head = GENESIS
+    for record in records:
+        body = {k: v for k, v in record.items() if k not in ("hash", "prev_hash")}
+        body["prev_hash"] = head
+        text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        head = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return head
