@@ -16,8 +16,9 @@ def plan_dict(row: Row) -> Row:
     """A plan row with its goals and phases (phase windows as dates)."""
     return {
         "key": row["key"], "title": row["title"], "starts": row["starts"], "ends": row["ends"],
-        "description": row["description"],
-        "goals": [{"key": g["key"], "title": g["title"]} for g in row["goals"]],
+        "description": row["description"], "organisation": row.get("organisation") or "",
+        "goals": [{"key": g["key"], "title": g["title"], "leader": g.get("leader")}
+                  for g in row["goals"]],
         "phases": [{"key": p["key"], "title": p["title"], "starts": to_date(p["starts"]),
                     "ends": to_date(p["ends"])} for p in row["phases"]],
     }

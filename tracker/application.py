@@ -97,6 +97,14 @@ class TrackerApplication(Application[UUID]):
         main = aggregates[0]
         return Result(main.id, main.version, last)
 
+    def exists(self, aggregate_id: UUID) -> bool:
+        """Whether an aggregate with this id has been recorded."""
+        return self._exists(aggregate_id)
+
+    def commit(self, *aggregates: Aggregate) -> Result:
+        """Save the aggregates' pending events in one transaction (used by the importer)."""
+        return self._commit(*aggregates)
+
     @staticmethod
     def _check_expected(aggregate: Aggregate, expected_version: int | None) -> None:
         if expected_version is not None and expected_version != aggregate.version:

@@ -131,7 +131,7 @@ class _Parser(ItemReader):
         unit = self.ref(f.get("unit"), "unit", self.units, "unit")
         if key is None or name is None or role is None:
             return None
-        return PersonSpec(key, name, role, liaison, line_of(node), unit)
+        return PersonSpec(key, name, role, liaison, line_of(node), unit, "role" in f)
 
     def check_units(self, units: tuple[UnitSpec, ...]) -> None:
         """Contacts and parents name known people and units; the unit tree has no cycle."""

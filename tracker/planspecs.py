@@ -83,6 +83,7 @@ class PersonSpec:
     liaison: tuple[str, ...]
     line: int
     unit: str | None = None
+    role_given: bool = True
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,11 @@ def init(ctx: Context) -> None:
 
 @main.command("import")
 @click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--update-directory", is_flag=True,
+              help="Let the file rename or re-role existing people and units (recorded as events).")
 @pass_ctx
 @handles_errors
-def import_(ctx: Context, plan_file: Path) -> None:
+def import_(ctx: Context, plan_file: Path, update_directory: bool) -> None:
     """Import a plan file (YAML or JSON); importing it again writes nothing."""
     try:
         data = plan_file.read_bytes()
@@ -41,7 +43,7 @@ def import_(ctx: Context, plan_file: Path) -> None:
         fail(f"Cannot read {plan_file}: {e.strerror}")
         return
     pf = parse_plan_file(data)
-    result = import_plan(ctx.app, pf, SYSTEM)
+    result = import_plan(ctx.app, pf, SYSTEM, update_directory=update_directory)
     click.echo(
         f"Plan {result.plan_key}: {result.events} events written "
         f"({result.aggregates} aggregates changed)."
