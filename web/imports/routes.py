@@ -52,7 +52,8 @@ def _read(data: bytes) -> PlanFile:
 
 
 def _page(status: int = 200, **context: Any) -> tuple[str, int] | Response:
-    base = {"form": request.form, "problems": [], "preview": None, "upload": None}
+    base: dict[str, Any] = {"form": request.form, "problems": [], "preview": None,
+                            "upload": None}
     return render_template("imports/import.html", **{**base, **context}), status
 
 
