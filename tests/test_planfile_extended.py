@@ -5,6 +5,7 @@ renames; repeated titles."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -214,3 +215,17 @@ def test_cli_refuses_a_renaming_plan_with_exit_2_and_the_line(tmp_path: Path,
     assert again.exit_code == 2
     updated = runner.invoke(main, [*args, "--update-directory", str(second)])
     assert updated.exit_code == 0, updated.output
+
+
+def test_the_documented_examples_parse_and_import(app: TrackerApplication) -> None:
+    text = (Path(__file__).parents[1] / "docs" / "plan-file.md").read_text("utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    assert len(blocks) == 2
+    zh, en = (parse_plan_file(b) for b in blocks)
+    assert sum(1 for i in zh.items if i.key.startswith("monthly@")) == 36
+    assert [i.title for i in en.items if i.key.startswith("report@civ_eng")] == [
+        "Quarterly research report (Q3 2026)", "Quarterly research report (Q4 2026)",
+        "Quarterly research report (Q1 2027)", "Quarterly research report (Q2 2027)",
+        "Quarterly research report (Q3 2027)"]
+    for pf in (zh, en):
+        assert import_plan(app, pf, SYSTEM).events > 0
