@@ -45,3 +45,34 @@ def task_sheet(rows: list[list[Any]] | None = None, plan_sheet: bool = True) -> 
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+UNIT_NAMES = [f"市{n}局（{n}工作领导小组办公室）" for n in (
+    "发展改革", "教育", "科技", "工业和信息化", "公安", "民政", "司法", "财政",
+    "人力资源和社会保障", "自然资源和规划", "生态环境", "住房和城乡建设", "交通运输", "水务",
+    "农业农村", "商务", "文化广电旅游",
+    "卫生健康", "退役军人事务", "应急管理", "审计", "国资", "市场监管", "体育", "统计", "医疗保障",
+    "城市管理", "数据", "信访", "粮食和物资储备")]
+
+
+def big_sheet(tasks: int = 80) -> bytes:
+    """A real-sized list: `tasks` tasks over 30 units with long names; most have no phase."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "任务分解"
+    ws.append([*HEADER, "阶段"])
+    for n in range(tasks):
+        lead = UNIT_NAMES[n % 30]
+        other = UNIT_NAMES[(n + 7) % 30]
+        ws.append([n + 1, f"第{n + 1}项重点工作：推进{lead[1:5]}领域改革任务落实并形成制度成果",
+                   f"副市长{n % 6 + 1}", lead, other, f"联络员{n % 30 + 1}",
+                   f"2026年{n % 12 + 1}月{n % 27 + 1}日", "形成工作总结并报送市政府办公室",
+                   "推进落实" if n % 3 == 0 else None])
+    plan = wb.create_sheet("方案")
+    for row in (["方案编号", "key2026"], ["方案名称", "2026年市政府重点工作任务分解"],
+                ["开始日期", "2026年1月1日"], ["结束日期", "2026年12月31日"]):
+        plan.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
