@@ -143,3 +143,24 @@ def test_a_file_over_2_mb_is_refused_before_it_is_read() -> None:
     with pytest.raises(PlanFileError) as info:
         parse_plan_file(b"#" * (2 * 1024 * 1024 + 1))
     assert "larger than 2 MB" in info.value.problems[0].message
+
+
+def test_the_api_imports_a_task_sheet_and_names_sheet_row_and_column_of_problems(
+        web_app: Flask) -> None:  # noqa: F811
+    from tasksheets import ROWS, task_sheet
+
+    seed(web_app)
+    client, headers = web_app.test_client(), bearer(api_token(web_app, "admin"))
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    rows = [list(r) for r in ROWS]
+    rows[1][6] = "尽快"
+    before = services_of(web_app).tracker.recorder.max_notification_id()
+    refused = client.post("/api/plans", data=task_sheet(rows), headers=headers,
+                          content_type=xlsx)
+    assert refused.status_code == 422
+    assert refused.get_json()["problems"][0] | {"message": ""} == {
+        "line": 4, "sheet": "任务分解", "row": 4, "column": "G（完成时限）", "message": ""}
+    assert services_of(web_app).tracker.recorder.max_notification_id() == before
+    done = client.post("/api/plans?update_directory=false", data=task_sheet(), headers=headers,
+                       content_type=xlsx)
+    assert done.status_code == 201 and done.get_json()["plan"] == "city2026"
