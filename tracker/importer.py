@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from eventsourcing.domain import Aggregate
 
 from tracker.application import TrackerApplication
-from tracker.domain import Person, Plan, Unit, WorkItem, item_id, person_id, plan_id, unit_id
+from tracker.domain import (
+    Person,
+    Plan,
+    Status,
+    Unit,
+    WorkItem,
+    item_id,
+    person_id,
+    plan_id,
+    unit_id,
+)
 from tracker.importdirectory import directory_problems, liaisons_of
 from tracker.permissions import Actor, authorize
 from tracker.planspecs import ItemSpec, PersonSpec, PlanFile, PlanFileError, UnitSpec
@@ -53,8 +63,9 @@ def preview_import(app: TrackerApplication, pf: PlanFile, actor: Actor, *,
 
 
 def _edited(item: WorkItem, it: ItemSpec) -> bool:
-    return item.status != "cancelled" and (item.title, item.deliverable, item.description) != (
+    same = (item.title, item.deliverable, item.description) == (
         it.title, it.deliverable, it.description)
+    return item.status != Status.CANCELLED and not same
 
 
 def _check_directory(app: TrackerApplication, pf: PlanFile, update_directory: bool) -> None:
@@ -127,7 +138,7 @@ def _items(app: TrackerApplication, pf: PlanFile, who: str) -> list[Aggregate]:
         uid = item_id(spec.key, it.key)
         if app.exists(uid):
             item = app.get_item(uid)
-            if item.status != "cancelled":
+            if item.status != Status.CANCELLED:
                 item.edit(actor=who, title=it.title, deliverable=it.deliverable,
                           description=it.description)
             out.append(item)
@@ -155,5 +166,5 @@ def import_plan(app: TrackerApplication, pf: PlanFile, actor: Actor, *,
     events = sum(len(a.pending_events) for a in dirty)
     if not dirty:
         return ImportResult(pf.plan.key, 0, 0, None)
-    result = app.commit(*dirty)
+    result = app.save_all(*dirty)
     return ImportResult(pf.plan.key, len(dirty), events, result.notification_id)
