@@ -116,3 +116,29 @@ def test_a_confirmation_of_an_unknown_upload_is_a_400(client: FlaskClient) -> No
     token = csrf_token(client, "/import")
     answer = client.post("/import/confirm", data={"csrf_token": token, "upload": "../x"})
     assert answer.status_code == 400
+
+
+def _new_form(client: FlaskClient) -> tuple[str, str]:
+    page = client.get("/plans/web/items/new").get_data(as_text=True)
+    token = re.search(r'name="form_token" value="([0-9a-f]{32})"', page)
+    assert token, page
+    return csrf_token(client, "/plans/web/items/new"), token[1]
+
+
+def test_two_items_of_the_same_title_are_created_from_the_ui_and_a_retry_creates_none(
+        client: FlaskClient, seeded_app: Flask) -> None:  # noqa: F811
+    login(client, "admin")
+    made = []
+    for unit in ("u1", "u2"):
+        csrf, form = _new_form(client)
+        data = {"csrf_token": csrf, "form_token": form, "title": "开展主题党日活动",
+                "owner": "owner", "lead_unit": unit, "due": "2012-10-01"}
+        first = client.post("/plans/web/items/new", data=data)
+        assert first.status_code == 302
+        retry = client.post("/plans/web/items/new", data=data)
+        assert retry.headers["Location"] == first.headers["Location"]
+        made.append(first.headers["Location"])
+    assert made[0] != made[1]
+    board = services_of(seeded_app).queries.board("web")
+    assert sorted(r["lead_unit"] for r in board if r["title"] == "开展主题党日活动") == [
+        "u1", "u2"]
