@@ -17,10 +17,14 @@ from pygal.style import Style
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
 
 Row = dict[str, Any]
-STYLE = Style(background="white", plot_background="white", font_family="sans-serif",
-              colors=("#2f6fb0", "#c0392b", "#e0a800", "#2e8b57"))
-LIGHT_STYLE = Style(background="white", plot_background="white", font_family="sans-serif",
-                    colors=("#c0392b", "#e0a800", "#2e8b57"))
+# Labels large enough to read when the 800-px chart prints at about half its size, in CJK.
+TEXT = {"font_family": "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif",
+        "label_font_size": 16, "major_label_font_size": 16, "legend_font_size": 16,
+        "title_font_size": 20, "value_font_size": 14, "no_data_font_size": 28}
+STYLE = Style(background="white", plot_background="white",
+              colors=("#2f6fb0", "#c0392b", "#e0a800", "#2e8b57"), **TEXT)
+LIGHT_STYLE = Style(background="white", plot_background="white",
+                    colors=("#c0392b", "#e0a800", "#2e8b57"), **TEXT)
 
 
 def data_uri(chart: Any) -> str:
@@ -30,7 +34,9 @@ def data_uri(chart: Any) -> str:
 
 
 def _chart(kind: type, title: str, style: Style = STYLE, **options: Any) -> Any:
-    settings = {"js": [], "width": 800, "height": 360, "show_legend": True, **options}
+    settings = {"js": [], "width": 800, "height": 400, "show_legend": True,
+                "no_data_text": _("No data yet"), "truncate_label": 40,
+                "truncate_legend": 30, **options}
     return kind(title=title, style=style, **settings)
 
 
