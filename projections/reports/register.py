@@ -115,11 +115,11 @@ def _remarks(t: Lang, card: Row, day: date) -> str:
     return ("；" if t.zh else "; ").join(notes)
 
 
-COLUMNS = ((N_("No."), 2.6, True), (N_("Supervised item"), 17, False),
-           (N_("Responsible leader"), 5, False), (N_("Lead unit"), 6.5, False),
-           (N_("Supporting units"), 6.5, False), (N_("Person responsible"), 5, False),
-           (N_("Deadline"), 7.5, False), (N_("Progress"), 16, False),
-           (N_("Completion"), 7.5, False), (N_("Light"), 3.2, False), (N_("Remarks"), 9, False))
+COLUMNS = ((N_("No."), 3.2, True), (N_("Supervised item"), 17, False),
+           (N_("Responsible leader"), 6, False), (N_("Lead unit"), 7.5, False),
+           (N_("Supporting units"), 7.5, False), (N_("Person responsible"), 6, False),
+           (N_("Deadline"), 8.5, False), (N_("Progress"), 16, False),
+           (N_("Completion"), 7.5, False), (N_("Light"), 3.6, False), (N_("Remarks"), 9, False))
 
 
 def register_rows(t: Lang, report: Row) -> tuple[list[list[Any]], dict[int, str]]:

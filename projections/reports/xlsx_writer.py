@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import IO, Any
 
@@ -47,6 +48,13 @@ class _Formats:
                       for c, f in FILL.items()}
 
 
+def _lines(value: Any, width: float) -> int:
+    """How many lines a wrapped cell needs (wide characters count twice)."""
+    cells = max(width * 2, 1)  # the column's width in units of a narrow character
+    return sum(max(1, math.ceil(sum(2.4 if ord(ch) > 0x2E7F else 1.1 for ch in part) / cells))
+               for part in clean(value).split("\n"))
+
+
 def _footer(words: tuple[str, str, str]) -> str:
     before, middle, after = (w.replace("&", "&&") for w in words)
     return f"&C{before}&P{middle}&N{after}"
@@ -72,6 +80,7 @@ def _section(book: Any, document: Document, section: Section, name: str, fmt: _F
     for c, column in enumerate(section.columns):
         sheet.set_column(c, c, column.width * 2 + 2)
         sheet.write_string(3, c, text(column.label), fmt.header)
+    sheet.set_row(3, 16 * max((_lines(c.label, c.width) for c in section.columns), default=1))
     r = 4
     if not section.rows:
         sheet.merge_range(r, 0, r, width, text(section.empty), fmt.cell)
@@ -82,6 +91,8 @@ def _section(book: Any, document: Document, section: Section, name: str, fmt: _F
             r += 1
         for c, (value, column) in enumerate(zip(row, section.columns, strict=True)):
             _write(sheet, r, c, value, fmt, column.numeric)
+        lines = max(_lines(v, c.width) for v, c in zip(row, section.columns, strict=True))
+        sheet.set_row(r, 16 * min(lines, 30))
         r += 1
     sheet.merge_range(r + 1, 0, r + 1, width, text(document.provenance), fmt.note)
     sheet.set_row(r + 1, 30)
