@@ -12,6 +12,8 @@ import pygal
 from flask_babel import gettext as _
 from pygal.style import Style
 
+from projections.reports.sanitise import clean
+
 # pygal installs a legacy import hook (no find_spec) that makes later failed imports warn
 # (ImportWarning, an error under the test suite); it only serves the old pygal.maps plugins.
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
@@ -44,7 +46,7 @@ def on_time_rates(rows: list[Row]) -> str:
     """Bar chart: percent of items done on time per person (people with something done)."""
     done = [r for r in rows if r["done"]]
     chart = _chart(pygal.HorizontalBar, _("On-time rate per person (%)"), range=(0, 100))
-    chart.x_labels = [r["name"] for r in done]
+    chart.x_labels = [clean(r["name"]) for r in done]
     chart.add(_("On time"), [r["on_time_rate"] for r in done])
     return data_uri(chart)
 
@@ -52,7 +54,7 @@ def on_time_rates(rows: list[Row]) -> str:
 def unit_lights(units: list[Row]) -> str:
     """Stacked bars: red, yellow and green items led by each unit."""
     chart = _chart(pygal.StackedBar, _("Lights per unit"), LIGHT_STYLE)
-    chart.x_labels = [u["name"] for u in units]
+    chart.x_labels = [clean(u["name"]) for u in units]
     for colour, label in (("red", _("Overdue")), ("yellow", _("At risk")),
                           ("green", _("On track"))):
         chart.add(label, [u["lights"][colour] for u in units])
