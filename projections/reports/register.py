@@ -119,7 +119,8 @@ COLUMNS = ((N_("No."), 3.2, True), (N_("Supervised item"), 17, False),
            (N_("Responsible leader"), 6, False), (N_("Lead unit"), 7.5, False),
            (N_("Supporting units"), 7.5, False), (N_("Person responsible"), 6, False),
            (N_("Deadline"), 8.5, False), (N_("Progress"), 16, False),
-           (N_("Completion"), 7.5, False), (N_("Light"), 3.6, False), (N_("Remarks"), 9, False))
+           (N_("Completion"), 7.5, False), (N_("Traffic light"), 4, False),
+           (N_("Remarks"), 9, False))
 
 
 def register_rows(t: Lang, report: Row) -> tuple[list[list[Any]], dict[int, str]]:
