@@ -196,3 +196,28 @@ def units_grading(ctx: Context, plan: str, own: int, superior: int) -> None:
     ctx.app.set_grading(SYSTEM, plan, self_weight=own, superior_weight=superior)
     read_models(ctx).catch_up()
     click.echo(f"Plan {plan}: self {own} %, superior {superior} %")
+
+
+@export.command("bulletin")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "xlsx"]), default="docx",
+              show_default=True)
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--plan", required=True, help="The plan.")
+@click.option("--from", "start", required=True, metavar="YYYY-MM-DD", help="First day.")
+@click.option("--to", "end", required=True, metavar="YYYY-MM-DD", help="Last day.")
+@LANG
+@pass_ctx
+@handles_errors
+def export_bulletin(ctx: Context, fmt: str, output: Path, plan: str, start: str, end: str,
+                    lang: str) -> None:
+    """The bulletin 通报 of a period: lights, completions, overdue items, rankings."""
+    from projections.reports.bulletin import bulletin, bulletin_paper
+    from projections.reports.i18n import lang as language
+    from tracker.cli.wiring import queries
+
+    first, last = _as_of(start), _as_of(end)
+    assert first is not None and last is not None  # required options
+    report = bulletin(queries(ctx), plan, first, last)
+    _write(ctx, bulletin_paper(language(lang), report), fmt, output)
+    click.echo(f"Bulletin of {plan}: {len(report['done_in'])} done, {len(report['newly'])} "
+               f"newly overdue, {len(report['still'])} still overdue")
