@@ -36,7 +36,7 @@ def data_uri(chart: Any) -> str:
 
 
 def _chart(kind: type, title: str, style: Style = STYLE, **options: Any) -> Any:
-    settings = {"js": [], "width": 800, "height": 400, "show_legend": True,
+    settings = {"js": [], "width": 640, "height": 420, "show_legend": True,
                 "no_data_text": _("No data yet"), "truncate_label": 40,
                 "truncate_legend": 30, **options}
     return kind(title=title, style=style, **settings)
@@ -44,7 +44,7 @@ def _chart(kind: type, title: str, style: Style = STYLE, **options: Any) -> Any:
 
 def on_time_rates(rows: list[Row]) -> str:
     """Bar chart: percent of items done on time per person (people with something done)."""
-    done = [r for r in rows if r["done"]]
+    done = [r for r in rows if r["done"]][::-1]  # pygal draws the first bar at the bottom
     chart = _chart(pygal.HorizontalBar, _("On-time rate per person (%)"), range=(0, 100))
     chart.x_labels = [clean(r["name"]) for r in done]
     chart.add(_("On time"), [r["on_time_rate"] for r in done])
