@@ -18,6 +18,7 @@ from projections.engine import ReadModels
 from projections.events import as_utc
 from projections.ledger import ledger as ledger_rows
 from projections.plans import plan_dict, progress
+from tracker.domain.status import Status
 
 Row = dict[str, Any]
 AUDIT_BATCH = 1000
@@ -144,7 +145,7 @@ class Queries:
                 sa.select(t.units).order_by(t.units.c.key)).mappings()]
             b = t.board.c
             query = sa.select(b.lead_unit, b.units, *(b[c] for c in LIGHT_COLUMNS)).where(
-                b.status != "cancelled")
+                b.status != Status.CANCELLED.value)
             if plan_key is not None:
                 query = query.where(t.board.c.plan_key == plan_key)
             led: dict[str, int] = {}

@@ -14,6 +14,7 @@ from projections.reports.i18n import Lang
 from projections.reports.order import unit_rank
 from projections.reports.papers import paper, plan_title
 from projections.reports.register import register
+from tracker.domain.status import Status
 from tracker.errors import N_, ValidationError
 
 Row = dict[str, Any]
@@ -24,7 +25,7 @@ def bulletin(q: Queries, plan_key: str, start: date, end: date) -> Row:
     if end < start:
         raise ValidationError(N_("The period must not end before it starts."))
     report = register(q, plan_key, end)
-    cards = [c for c in report["items"] if c["status"] != "cancelled"]
+    cards = [c for c in report["items"] if c["status"] != Status.CANCELLED]
     done_in = [c for c in cards if c["completion"] and c["status"] not in OPEN
                and start <= _day(c["completion"]["on"]) <= end]
     open_late = [c for c in cards if c["status"] in OPEN and c["due"] < end]
@@ -36,7 +37,7 @@ def bulletin(q: Queries, plan_key: str, start: date, end: date) -> Row:
             "still": still, "lights": lights, "closed": sum(1 for c in cards if not c["light"]),
             "total": len(cards), "units_ranked": _units(q, cards),
             "people_ranked": sorted((p for p in people if p["owned"]), key=lambda p: (
-                -(p["on_time_rate"] or 0), p["overdue"], -p["done"]))}
+                -(p["on_time_rate"] or 0), p["overdue"], -p["done"]))}  # not a status
 
 
 def _day(value: Any) -> date:
@@ -47,14 +48,14 @@ def _units(q: Queries, cards: list[Row]) -> list[Row]:
     ranks = unit_rank(q.rm)
     out: dict[str, Row] = {}
     for card in cards:
-        unit = out.setdefault(card["lead_unit"], {"key": card["lead_unit"], "done": 0,
+        unit = out.setdefault(card["lead_unit"], {"key": card["lead_unit"], "finished": 0,
                                                   "name": card["lead_unit_name"], "led": 0,
                                                   "red": 0})
         unit["led"] += 1
-        unit["done"] += card["status"] not in OPEN
+        unit["finished"] += card["status"] not in OPEN
         unit["red"] += card["light"] == "red"
     for unit in out.values():
-        unit["percent"] = round(100 * unit["done"] / unit["led"]) if unit["led"] else 0
+        unit["percent"] = round(100 * unit["finished"] / unit["led"]) if unit["led"] else 0
     return sorted(out.values(), key=lambda u: (-u["percent"], u["red"],
                                                ranks.get(u["key"], (date.max, u["key"]))))
 
@@ -98,15 +99,16 @@ def bulletin_paper(t: Lang, report: Row) -> Document:
             Column(t(N_("Rank")), 4, True), Column(t(N_("Unit")), 12),
             Column(t(N_("Items led")), 6, True), Column(t(N_("Done")), 6, True),
             Column(t(N_("Percent done")), 7, True), Column(t(N_("Red lights")), 6, True)],
-            [[n, u["name"], u["led"], u["done"], u["percent"], u["red"]]
+            [[n, u["name"], u["led"], u["finished"], u["percent"], u["red"]]
              for n, u in enumerate(report["units_ranked"], 1)],
             empty=t(N_("No unit leads an item."))),
         Section(t(N_("People ranked")), [
             Column(t(N_("Rank")), 4, True), Column(t(N_("Person")), 10),
-            Column(labels.column(t, "owned"), 6, True), Column(labels.column(t, "done"), 6, True),
+            Column(labels.column(t, "owned"), 6, True),
+            Column(labels.column(t, "done"), 6, True),  # not a status: a figure
             Column(labels.column(t, "on_time_rate"), 7, True),
             Column(labels.column(t, "overdue"), 6, True)],
-            [[n, p["name"], p["owned"], p["done"], p["on_time_rate"], p["overdue"]]
+            [[n, p["name"], p["owned"], p["done"], p["on_time_rate"], p["overdue"]]  # not a status
              for n, p in enumerate(report["people_ranked"], 1)],
             empty=t(N_("Nobody is responsible for anything yet."))),
     ]

@@ -13,6 +13,8 @@ from projections.plans import plan_dict, progress
 from projections.queries import Queries
 from projections.reports.order import by_rank, by_unit_order
 from tracker.auditexport import audit_head
+from tracker.domain import WorkItem
+from tracker.domain.status import Status
 from tracker.errors import N_, NotFoundError, ValidationError
 
 Row = dict[str, Any]
@@ -47,7 +49,7 @@ def source(q: Queries, cutoff: datetime | None) -> Row:
 
 def with_rate(row: Row) -> Row:
     """A ledger row with its on-time rate (percent of items done, None when none done)."""
-    done = row["done"]
+    done = row["done"]  # not a status: a figure
     return {**row, "on_time_rate": round(100 * row["done_on_time"] / done) if done else None}
 
 
@@ -130,7 +132,7 @@ def review(q: Queries, plan_key: str, as_of: date | None = None) -> Row:
     overdue = [dict(i, person=r["person"], owner_name=r["name"]) for r in rows
                for i in r["items"]["overdue"]]
     returned = [dict(i, owner_name=r["name"]) for r in rows for i in r["items"]["returned"]]
-    cancelled = [c for c in cards if c["status"] == "cancelled"]
+    cancelled = [c for c in cards if c["status"] == Status.CANCELLED]
     engine = q.rm.engine
     unit_names = {u["key"]: u["name"] for u in q.unit_list()}
     grades = all_grades(engine, plan_key, cutoff)
@@ -142,8 +144,9 @@ def review(q: Queries, plan_key: str, as_of: date | None = None) -> Row:
             "grades": grades, "graded": graded, "movement": moves,
             "units": unit_lights(q, plan_key, cutoff, ctx["day"]),
             "late": late, "overdue": overdue,
-            "returned": _reasons(q, returned, "Returned", upto),
-            "cancelled": _reasons(q, cancelled, "Cancelled", upto),
+            "returned": _reasons(q, returned, WorkItem.Returned.__name__, upto),
+            "cancelled": _reasons(q, cancelled, WorkItem.Cancelled.__name__,  # not a status
+                                 upto),
             "nominations": nominations(q, plan_key, cutoff)}
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from projections.reports.i18n import Lang
+from tracker.domain.status import STATUS_LABELS
 from tracker.errors import N_ as _l
 
 COLUMN = {
-    "name": _l("Person"), "owned": _l("Owned"), "done": _l("Done"),
+    "name": _l("Person"), "owned": _l("Owned"),
+    "done": _l("Done"),  # not a status: a figure
     "done_on_time": _l("Done on time"), "done_late": _l("Done late (due date in force)"),
     "done_on_time_original": _l("Done on time (original due date)"),
     "done_late_original": _l("Done late (original due date)"), "open": _l("Open"),
@@ -58,14 +60,12 @@ def direction(t: Lang, key: str | None) -> str:
     return t(found) if found else str(key or "")
 
 
-STATUS = {"todo": _l("To do"), "doing": _l("In progress"), "submitted": _l("Submitted"),
-          "done": _l("Done"), "cancelled": _l("Cancelled")}
 LIGHT = {"red": _l("Red"), "yellow": _l("Yellow"), "green": _l("Green")}
 
 
 def status(t: Lang, key: str | None) -> str:
     """An item status in the document's language."""
-    found = STATUS.get(key or "")
+    found = STATUS_LABELS.get(key)  # type: ignore[call-overload]
     return t(found) if found else ""
 
 

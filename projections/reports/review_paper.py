@@ -42,7 +42,7 @@ def progress_section(t: Lang, report: Row) -> Section:
 
 
 def _counts(x: Row) -> list[Any]:
-    return [x["total"], x["done"], x["percent_done"], x["overdue"]]
+    return [x["total"], x["done"], x["percent_done"], x["overdue"]]  # not a status
 
 
 def grades_section(t: Lang, report: Row) -> Section:
@@ -97,7 +97,7 @@ def exceptions_section(t: Lang, report: Row) -> Section:
             + [[t(N_("Returned")), i["title"], i.get("owner_name", ""), "", i["reason"]]
                for i in report["returned"]]
             + [[t(N_("Cancelled")), i["title"], i["owner_name"], t.date(i["due"]), i["reason"]]
-               for i in report["cancelled"]])
+               for i in report["cancelled"]])  # not a status: a section
     return Section(t(N_("Overdue, late, returned and cancelled items")), [
         Column(t(N_("Kind")), 5), Column(t(N_("Item")), 26), Column(t(N_("Responsible person")), 8),
         Column(t(N_("Due date")), 8), Column(t(N_("Details")), 24)], rows,
