@@ -1,4 +1,4 @@
-"""The final review (page, DOCX, XLSX, CLI), grade movement on it, and the calendar feed."""
+"""The final review (page, DOCX, XLSX, CLI), grade movement on it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from reports_scenario import *  # noqa: F403  (fixtures clock, scenario)
 from reports_scenario import EXPECTED_TODAY, FIGURES, KEY_OF
 from webfixtures import login, services_of
 
-from tracker.calendar import feed_token, fold
 from tracker.cli import main
 from tracker.grading import CRITERIA
 from tracker.permissions import SYSTEM
@@ -75,20 +74,3 @@ def test_cli_exports_ledger_and_review(scenario: Flask, tmp_path: Path) -> None:
     bad = CliRunner().invoke(main, [*base, "export", "review", "--plan", "nope", "--output",
                                     str(review)])
     assert bad.exit_code == 2
-
-
-def test_calendar_feed_needs_the_private_token(scenario: Flask) -> None:
-    client = scenario.test_client()
-    secret = services_of(scenario).settings.secret_key
-    assert client.get("/calendar/owner/wrong.ics").status_code == 404
-    response = client.get(f"/calendar/owner/{feed_token(secret, 'owner')}.ics")
-    assert response.status_code == 200 and response.mimetype == "text/calendar"
-    body = response.get_data(as_text=True)
-    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
-    assert "DTSTART;VALUE=DATE:20120515" in body and "SUMMARY:Item d" in body
-    assert "Item c" not in body  # done items are not due any more
-
-
-def test_long_lines_are_folded_at_75_octets() -> None:
-    folded = fold("SUMMARY:" + "基层组织建设年" * 10)
-    assert all(len(line.encode()) <= 75 for line in folded.split("\r\n"))

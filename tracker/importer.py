@@ -45,10 +45,14 @@ def import_plan(app: TrackerApplication, pf: PlanFile, actor: Actor) -> ImportRe
             existing = app.get_person(person.key)
             existing.rename(actor=who, name=person.name)
             existing.change_role(actor=who, role=person.role)
+            if person.email is not None:  # a file without addresses keeps those set elsewhere
+                existing.set_contact(actor=who, email=person.email, language=existing.language)
             changed.append(existing)
         else:
-            changed.append(Person.create(actor=who, key=person.key, name=person.name,
-                                         role=person.role))
+            created = Person.create(actor=who, key=person.key, name=person.name, role=person.role)
+            if person.email is not None:
+                created.set_contact(actor=who, email=person.email, language=None)
+            changed.append(created)
     for u in pf.units:
         if app.exists(unit_id(u.key)):
             existing_unit = app.get_unit(u.key)

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from tracker.domain.org import EMAIL_RE
+
 TITLE_MAX = 500
 TEXT_MAX = 20_000
 MAX_COPIES = 400
@@ -85,6 +87,7 @@ class PersonSpec:
     role: str
     liaison: tuple[str, ...]
     line: int
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -322,7 +325,7 @@ class _Parser:
         return UnitSpec(key, name, _line(node)) if key is not None and name is not None else None
 
     def person(self, node: Node) -> PersonSpec | None:
-        f = self.fields(node, "person", ("key", "name"), ("role", "liaison"))
+        f = self.fields(node, "person", ("key", "name"), ("role", "liaison", "email"))
         if f is None:
             return None
         key, name = self.text(f.get("key"), "key", key=True), self.text(f.get("name"), "name")
@@ -331,9 +334,13 @@ class _Parser:
         if role is not None and role not in ROLES:
             self.add(f["role"], f"field 'role' must be one of {', '.join(ROLES)}, not {role!r}")
         liaison = self.refs(f.get("liaison"), "liaison", self.units, "unit")
+        email = self.text(f.get("email"), "email") if "email" in f else None
+        if email is not None and not EMAIL_RE.fullmatch(email):
+            self.add(f["email"], f"field 'email' is not a mail address: {email[:100]!r}")
+            email = None
         if key is None or name is None or role is None:
             return None
-        return PersonSpec(key, name, role, liaison, _line(node))
+        return PersonSpec(key, name, role, liaison, _line(node), email)
 
     def every(self, node: Node) -> tuple[int, str] | None:
         text = self.text(node, "every")

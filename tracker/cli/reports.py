@@ -1,8 +1,7 @@
-"""``tracker remind``, ``tracker export ledger`` and ``tracker export review``."""
+"""``tracker export ledger`` and ``tracker export review`` (``tracker remind``: cli/mail.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -12,45 +11,6 @@ from tracker.cli import Context, fail, handles_errors, main, pass_ctx
 from tracker.cli.audit import export
 from tracker.grading import CRITERIA, parse_scores
 from tracker.permissions import SYSTEM
-
-
-def _address_lookup(ctx: Context) -> Callable[[str], str | None] | None:
-    """Owner → mail address: the login of an active account linked to the person, if it is
-    a mail address; None when there are no accounts."""
-    try:
-        from tracker.cli.users import accounts_of
-    except ImportError:
-        return None
-    by_person = {u.person: u.login for u in accounts_of(ctx).list()
-                 if u.active and u.person and "@" in u.login}
-    return by_person.get
-
-
-@main.command()
-@pass_ctx
-@handles_errors
-def remind(ctx: Context) -> None:
-    """Record reminders for items turning yellow or red or missing reports; mail the owners."""
-    from tracker.cli.wiring import read_models
-    from tracker.reminders import mailer
-    from tracker.reminders import remind as run
-
-    settings = ctx.settings
-    send = None
-    if settings.smtp_url:
-        lookup = _address_lookup(ctx)
-        if lookup is None:
-            click.echo("No accounts: reminders are recorded but not mailed.", err=True)
-        else:
-            send = mailer(settings.smtp_url, settings.mail_from, lookup)
-    outcome = run(ctx.app, SYSTEM, settings.yellow_days, send)
-    read_models(ctx).catch_up()
-    for reminder in outcome.recorded:
-        click.echo(f"{reminder.cause}\t{reminder.owner}\t{reminder.title}")
-    for reminder, why in outcome.not_mailed:
-        click.echo(f"Not mailed to {reminder.owner} ({reminder.cause}): {why}", err=True)
-    mail_note = f", {outcome.mailed} mailed" if send else " (TRACKER_SMTP_URL not set: no mail)"
-    click.echo(f"{len(outcome.recorded)} reminders recorded{mail_note}.")
 
 
 def _as_of(value: str | None) -> date | None:
