@@ -151,7 +151,3 @@ def init_extensions(app: Flask) -> None:
             if name.lower() != "content-type":
                 response.headers[name] = value
         return response
-
-    @app.teardown_appcontext
-    def _noop(_exc: BaseException | None) -> None:
-        return None

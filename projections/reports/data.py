@@ -14,8 +14,9 @@ from projections.queries import Queries
 from projections.reports.order import by_rank, by_unit_order
 from tracker.auditexport import audit_head
 from tracker.domain import WorkItem
+from tracker.domain.fields import parse_date
 from tracker.domain.status import Status
-from tracker.errors import N_, NotFoundError, ValidationError
+from tracker.errors import N_, NotFoundError
 
 Row = dict[str, Any]
 FIGURES = ("owned", "done", "done_on_time", "done_late", "done_late_original", "open",
@@ -27,13 +28,7 @@ COLUMNS = ("name", *FIGURES, "on_time_rate")
 
 def parse_as_of(text: str | None) -> date | None:
     """An ISO date from a query string or option, or None; refuse anything else."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(N_("The date %(value)s is not a date (use YYYY-MM-DD)."),
-                              value=text) from None
+    return parse_date(text, "as_of")
 
 
 def end_of(day: date, tz: ZoneInfo) -> datetime:

@@ -111,13 +111,16 @@ def main(ctx: click.Context, db: str | None, instance: str | None) -> None:
     ctx.call_on_close(obj.close)
 
 
-from tracker.cli import core  # noqa: E402,F401  (registers its commands on main)
-
-for _module in ("users", "web", "projections", "audit", "reports", "backup", "evidence", "mail"):
-    try:
-        __import__(f"tracker.cli.{_module}")
-    except ModuleNotFoundError as _e:  # an area whose commands are not written yet
-        if _e.name != f"tracker.cli.{_module}":
-            raise
+from tracker.cli import (  # noqa: E402,F401  (each registers its commands on main)
+    audit,
+    backup,
+    core,  # noqa: E402,F401  (registers its commands on main)
+    evidence,
+    mail,
+    projections,
+    reports,
+    users,
+    web,
+)
 
 __all__ = ["Context", "Path", "fail", "handles_errors", "main", "pass_ctx"]

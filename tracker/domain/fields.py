@@ -47,6 +47,33 @@ class Field:
     required: bool = False
 
 
+def parse_date(text: str | None, field: str) -> date | None:
+    """An ISO date (YYYY-MM-DD) from a query string, a form or an option; None when empty."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else _not_a_date(text, field)
+    except ValueError:
+        return _not_a_date(text, field)
+
+
+def _not_a_date(text: str, field: str) -> date:
+    raise ValidationError(N_("The date %(value)s is not a date (use YYYY-MM-DD)."),
+                          field=field, value=text)
+
+
+def parse_version(value: object, field: str = "expected_version") -> int | None:
+    """A version number from JSON or a form (a whole number from 1); None when absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ValidationError(N_("%(field)s must be a whole number from 1."), field=field)
+
+
 def parse_value(field: Field, value: Any) -> Any:
     """Turn a JSON or form value into the type the domain takes, or raise ValidationError."""
     if field.type in ("text", "person", "unit"):

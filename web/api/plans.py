@@ -8,7 +8,8 @@ from flask import Response, request
 from flask_babel import gettext as _
 
 from tracker.domain import STATUSES
-from tracker.errors import N_, NotFoundError, ValidationError
+from tracker.domain.fields import parse_date
+from tracker.errors import N_, NotFoundError
 from tracker.importer import import_plan
 from tracker.permissions import authorize
 from tracker.planfile import PlanFileError, parse_plan_file
@@ -22,12 +23,7 @@ from web.services import services
 
 def _sheet_options() -> SheetOptions:
     def day(name: str) -> date | None:
-        value = arg(name)
-        try:
-            return date.fromisoformat(value) if value else None
-        except ValueError:
-            raise ValidationError(N_("The %(field)s must be a date (YYYY-MM-DD)."),
-                                  field=name) from None
+        return parse_date(arg(name), name)
 
     return SheetOptions(arg("key"), arg("title"), day("starts"), day("ends"))
 

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from tracker.application import Result
 from tracker.domain import WorkItem
+from tracker.domain.fields import parse_version
 from tracker.domain.status import Status
 from tracker.errors import N_, TrackerError, ValidationError
 from tracker.evidence import (
@@ -95,9 +96,8 @@ def _too_large(error: RequestEntityTooLarge) -> Any:
 @login_required
 def attach_evidence(item_id: str) -> Response | tuple[str, int]:
     """Upload an evidence file to the item, then show the item."""
-    raw = request.form.get("expected_version", "")
-    expected = int(raw) if raw.isdigit() else None
     try:
+        expected = parse_version(request.form.get("expected_version"))
         attach_upload(item_id, current_actor(), expected)
     except TrackerError as error:
         return item_response(item_id, error.status, error_message=translate_error(error),

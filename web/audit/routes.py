@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +13,8 @@ from werkzeug.exceptions import BadRequest
 
 from projections import tables as t
 from tracker.auditexport import audit_records, signed_head, stream_csv, stream_jsonl, stream_xlsx
+from tracker.domain.fields import parse_date
+from tracker.errors import ValidationError
 from web.audit import bp
 from web.audit.describe import describe
 from web.audit.signing import head_signer
@@ -28,13 +30,12 @@ EXPORTS = {"jsonl": ("application/x-ndjson", stream_jsonl),
 
 
 def _day(name: str, end: bool) -> datetime | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
     try:
-        day = date.fromisoformat(raw)
-    except ValueError:
+        day = parse_date(request.args.get(name), name)
+    except ValidationError:
         raise BadRequest(f"{name} must be a date like 2012-06-30") from None
+    if day is None:
+        return None
     local = datetime.combine(day, time.max if end else time.min,
                              tzinfo=services().settings.timezone)
     return local.astimezone(UTC)

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from projections.grades import movement, unit_grades
-from tracker.errors import N_, TrackerError, ValidationError
+from tracker.domain.fields import parse_date
+from tracker.errors import TrackerError
 from tracker.grading import CRITERIA, DEFAULT_WEIGHTS, NOMINATION_KINDS
 from tracker.permissions import allowed, authorize
 from web.auth import current_actor, login_required
@@ -72,13 +73,7 @@ def unit(key: str) -> str:
 
 
 def _parse_on(text: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(N_("The %(field)s must be a date."),
-                              field="assessment date") from None
+    return parse_date(text, "on")
 
 
 @bp.route("/units/<key>/assess", methods=["GET", "POST"])
