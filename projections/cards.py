@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.events import as_utc, to_date
 from projections.lights import light, worst
+from projections.pastviews import backfilled
 
 Row = dict[str, Any]
 SQL_FILTERS = ("owner", "phase", "goal")
@@ -35,12 +36,12 @@ CHUNK = 500
 
 
 def children(conn: sa.Connection, parents: set[tuple[str, str]], today: date,
-             yellow_days: int) -> dict[tuple[str, str], Row]:
+             yellow_days: int, source: sa.FromClause = t.board) -> dict[tuple[str, str], Row]:
     """Per (plan, parent key) asked for: how many children, how many done, the worst open light.
 
     Only the children of the given cards are read (index on plan, parent), never a whole plan.
     """
-    b = t.board.c
+    b = source.c
     out: dict[tuple[str, str], Row] = {}
     by_plan: dict[str, list[str]] = {}
     for plan_key, key in parents:
@@ -85,6 +86,9 @@ def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
             "outcome": completion["outcome"], "evidence": list(completion["evidence"]),
             "on": to_date(completion["on"])},
         "light": row_light(row, today, yellow_days),
+        "backfilled": backfilled(row.get("fact_on"), row.get("entered_on")),
+        "completion_backfilled": None if completion is None else backfilled(
+            to_date(completion["on"]), row.get("completion_entered")),
     }
 
 
@@ -95,10 +99,12 @@ def _as_list(value: str | Sequence[str]) -> list[str]:
 def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | None = None,
           *, unit: str | None = None, status: str | Sequence[str] | None = None,
           light_is: str | None = None, q: str | None = None, include_cancelled: bool = False,
-          offset: int = 0, limit: int | None = None, **equal: str | None) -> list[Row]:
-    """Cards matching the filters, by due date then title."""
-    b = t.board.c
-    query = sa.select(t.board).order_by(b.due, b.title, b.id)
+          offset: int = 0, limit: int | None = None, source: sa.FromClause = t.board,
+          **equal: str | None) -> list[Row]:
+    """Cards matching the filters, by due date then title (from the live board, or from the
+    versions valid at a past view when source is given)."""
+    b = source.c
+    query = sa.select(source).order_by(b.due, b.title, b.id)
     if plan_key is not None:
         query = query.where(b.plan_key == plan_key)
     for field in SQL_FILTERS:
@@ -125,7 +131,7 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
     if python_filters:
         rows = rows[offset:] if limit is None else rows[offset:offset + limit]
     people, units = names(conn)
-    kids = children(conn, {(r["plan_key"], r["key"]) for r in rows}, today, yellow_days)
+    kids = children(conn, {(r["plan_key"], r["key"]) for r in rows}, today, yellow_days, source)
     return [to_card(r, today, yellow_days, people, units, kids) for r in rows]
 
 
