@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from projections import tables as t
-from projections.versions import BOARD_COLUMNS, board_versions
+from projections.versions import BOARD_COLUMNS, OPEN_SEQ, board_versions
 
 Row = dict[str, Any]
 BASES = ("effect", "recorded")
@@ -172,3 +172,22 @@ def ledger_inputs(conn: sa.Connection, asof: AsOf, plan_key: str | None,
             row["hi"] = None
         segs.append(row)
     return items, [dict(r) for r in conn.execute(events).mappings()], segs
+
+
+def mark_live(conn: sa.Connection, cards: list[Row]) -> list[Row]:
+    """Today's cards with the back-filled 补录 marks of their current versions."""
+    v = board_versions.c
+    ids = [c["id"] for c in cards]
+    marks: dict[str, Row] = {}
+    for start in range(0, len(ids), 500):
+        query = sa.select(v.id, v.version, *(v[c] for c in EXTRA)).where(
+            v.id.in_(ids[start:start + 500]), v.seq_to == OPEN_SEQ)
+        marks.update({r["id"]: dict(r) for r in conn.execute(query).mappings()})
+    for card in cards:
+        mark = marks.get(card["id"])
+        if mark is not None and mark["version"] == card["version"]:
+            card["backfilled"] = backfilled(mark["fact_on"], mark["entered_on"])
+            if card["completion"] is not None:
+                card["completion_backfilled"] = backfilled(card["completion"]["on"],
+                                                           mark["completion_entered"])
+    return cards

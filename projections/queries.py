@@ -17,8 +17,16 @@ from projections.engine import ReadModels
 from projections.events import as_utc
 from projections.ledger import figures
 from projections.ledger import ledger as ledger_rows
-from projections.pastviews import AsOf, ledger_inputs, naive_utc, resolve, valid_rows
+from projections.pastviews import (
+    AsOf,
+    ledger_inputs,
+    mark_live,
+    naive_utc,
+    resolve,
+    valid_rows,
+)
 from projections.plans import plan_dict, progress
+from tracker.asof import check_as_of, check_basis
 
 Row = dict[str, Any]
 AUDIT_BATCH = 1000
@@ -53,6 +61,21 @@ class Queries:
             microseconds=1)
         with self.rm.engine.connect() as conn:
             return resolve(conn, day, basis, end)
+
+    def past(self, day: date | None, basis: str | None = None, plan_key: str | None = None,
+             default: str = "effect", instant: datetime | None = None) -> AsOf | None:
+        """The checked past view of a day (None for today's): not after today, not before the
+        plan starts; "effect" or "recorded" (the default when not given)."""
+        if day is None:
+            return None
+        p = t.plans.c
+        query = sa.select(sa.func.min(p.starts))
+        if plan_key is not None:
+            query = query.where(p.key == plan_key)
+        with self.rm.engine.connect() as conn:
+            starts = conn.execute(query).scalar()
+        check_as_of(day, starts, self.today())
+        return self.as_of(day, check_basis(basis, default), instant)
 
     def _view(self, as_of: datetime | AsOf) -> AsOf:
         """A bare instant means "as recorded" at that instant."""
@@ -91,7 +114,7 @@ class Queries:
                 "include_cancelled": include_cancelled, "offset": offset, "limit": limit}
         if as_of is None:
             with self.rm.engine.connect() as conn:
-                return board_cards(conn, self.today(), self.yellow_days, **args)
+                return mark_live(conn, board_cards(conn, self.today(), self.yellow_days, **args))
         view = self._view(as_of)
         with self.rm.engine.connect() as conn:
             return board_cards(conn, view.day, self.yellow_days, **args,
@@ -103,7 +126,8 @@ class Queries:
         if key is None:
             return None
         with self.rm.engine.connect() as conn:
-            return one_card(conn, key, self.today(), self.yellow_days)
+            found = one_card(conn, key, self.today(), self.yellow_days)
+            return None if found is None else mark_live(conn, [found])[0]
 
     def history(self, item_id: UUID | str) -> list[Row]:
         """The item's timeline: who, when, what changed from what to what, and why."""
