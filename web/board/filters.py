@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from projections.lights import LIGHTS
+from tracker.asof import BASES
 
 LANES = ("owner", "unit", "phase")
 PAGE = 25
@@ -30,6 +31,7 @@ class BoardFilters:
     lane: str = ""
     cancelled: bool = False
     as_of: date | None = None
+    basis: str = ""
 
     @classmethod
     def from_args(cls, args: MultiDict[str, str]) -> BoardFilters:
@@ -45,7 +47,8 @@ class BoardFilters:
             raise BadRequest("as_of must be a date like 2012-06-30") from None
         return cls(**text, light=light if light in LIGHTS else "",
                    lane=lane if lane in LANES else "",
-                   cancelled=args.get("cancelled") in ("1", "on", "true"), as_of=day)
+                   cancelled=args.get("cancelled") in ("1", "on", "true"), as_of=day,
+                   basis=args.get("basis", "") if args.get("basis") in BASES else "")
 
     @classmethod
     def from_url(cls, url: str | None) -> BoardFilters:
@@ -66,7 +69,7 @@ class BoardFilters:
 
     def live(self) -> BoardFilters:
         """The same filters on today's board."""
-        return replace(self, as_of=None)
+        return replace(self, as_of=None, basis="")
 
     def query(self, **lane: str) -> dict[str, Any]:
         """Keyword arguments for Queries.board (a lane's own filter wins)."""

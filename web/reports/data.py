@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from projections.grades import all_grades, movement
 from projections.lights import light
 from projections.nominations import plan_nominations
+from projections.pastviews import AsOf
 from projections.plans import plan_dict, progress
 from projections.queries import Queries
 from tracker.auditchain import GENESIS, ChainWriter
@@ -65,31 +66,35 @@ def with_rate(row: Row) -> Row:
     return {**row, "on_time_rate": round(100 * row["done_on_time"] / done) if done else None}
 
 
-def context(q: Queries, plan_key: str | None, as_of: date | None) -> Row:
-    """What every report shares: the plan, the day judged, the cutoff and the source."""
+def context(q: Queries, plan_key: str | None, as_of: date | None,
+            basis: str | None = None) -> Row:
+    """What every report shares: the plan, the day judged, the past view (as in effect unless
+    asked otherwise), the cutoff and the source."""
     tz = q.rm.app.timezone
+    view = q.past(as_of, basis, plan_key)
     cutoff = end_of(as_of, tz) if as_of else None
     plan = None
     if plan_key:
         plan = next((p for p in q.list_plans() if p["key"] == plan_key), None)
         if plan is None:
             raise NotFoundError(N_("There is no %(what)s %(key)s."), what="plan", key=plan_key)
-    return {"plan": plan, "plan_key": plan_key, "as_of": as_of, "cutoff": cutoff,
-            "day": as_of or q.today(), "source": source(q, cutoff)}
+    return {"plan": plan, "plan_key": plan_key, "as_of": as_of, "cutoff": cutoff, "view": view,
+            "basis": view.basis if view else "", "day": as_of or q.today(),
+            "source": source(q, cutoff if view is not None and view.recorded else None)}
 
 
 def leaders(q: Queries, plan_key: str | None = None, as_of: date | None = None,
-            sort: str = "name", desc: bool = False) -> Row:
+            sort: str = "name", desc: bool = False, basis: str | None = None) -> Row:
     """Every person's ledger row with the on-time rate, sorted by a column."""
-    ctx = context(q, plan_key, as_of)
-    rows = [with_rate(r) for r in q.ledger(plan_key, as_of=ctx["cutoff"])]
+    ctx = context(q, plan_key, as_of, basis)
+    rows = [with_rate(r) for r in q.ledger(plan_key, as_of=ctx["view"])]
     sort = sort if sort in COLUMNS else "name"
     rows.sort(key=lambda r: (r[sort] is None, r[sort] if r[sort] is not None else 0,
                              r["person"]), reverse=desc)
     return {**ctx, "rows": rows, "sort": sort, "desc": desc}
 
 
-def unit_lights(q: Queries, plan_key: str | None, cutoff: datetime | None,
+def unit_lights(q: Queries, plan_key: str | None, cutoff: datetime | AsOf | None,
                 day: date) -> list[Row]:
     """Each unit with its liaisons and the lights of the items it leads (as of the cutoff)."""
     cards = q.board(plan_key, as_of=cutoff)
@@ -107,13 +112,13 @@ def unit_lights(q: Queries, plan_key: str | None, cutoff: datetime | None,
 
 
 def person(q: Queries, key: str, plan_key: str | None = None,
-           as_of: date | None = None) -> Row:
+           as_of: date | None = None, basis: str | None = None) -> Row:
     """One person's ledger with the items behind each figure and the units they liaise with."""
-    ctx = context(q, plan_key, as_of)
-    rows = q.ledger(plan_key, person=key, as_of=ctx["cutoff"])
+    ctx = context(q, plan_key, as_of, basis)
+    rows = q.ledger(plan_key, person=key, as_of=ctx["view"])
     if not rows:
         raise NotFoundError(N_("There is no %(what)s %(key)s."), what="person", key=key)
-    units = [u for u in unit_lights(q, plan_key, ctx["cutoff"], ctx["day"])
+    units = [u for u in unit_lights(q, plan_key, ctx["view"], ctx["day"])
              if key in u["liaisons"]]
     return {**ctx, "row": with_rate(rows[0]), "units": units}
 
@@ -127,23 +132,24 @@ def _reasons(q: Queries, entries: list[Row], event_type: str, upto: int) -> list
     return sorted({(r["id"], r["seq"]): r for r in out}.values(), key=lambda r: r["seq"])
 
 
-def review(q: Queries, plan_key: str, as_of: date | None = None) -> Row:
+def review(q: Queries, plan_key: str, as_of: date | None = None,
+           basis: str | None = None) -> Row:
     """The final review 总结考评: progress, every ledger, grades and movement, exceptions."""
-    ctx = context(q, plan_key, as_of)
-    cutoff, upto = ctx["cutoff"], ctx["source"]["seq"]
-    cards = q.board(plan_key, include_cancelled=True, as_of=cutoff)
+    ctx = context(q, plan_key, as_of, basis)
+    cutoff, upto, view = ctx["cutoff"], ctx["source"]["seq"], ctx["view"]
+    cards = q.board(plan_key, include_cancelled=True, as_of=view)
     plan = ctx["plan"] or plan_dict({"key": plan_key, "title": plan_key, "starts": None,
                                      "ends": None, "description": "", "goals": [], "phases": []})
-    rows = [with_rate(r) for r in q.ledger(plan_key, as_of=cutoff)]
+    rows = [with_rate(r) for r in q.ledger(plan_key, as_of=view)]
     late = [dict(i, person=r["person"]) for r in rows for i in r["items"]["done_late"]]
     overdue = [dict(i, person=r["person"]) for r in rows for i in r["items"]["overdue"]]
     returned = [i for r in rows for i in r["items"]["returned"]]
     cancelled = [c for c in cards if c["status"] == "cancelled"]
     engine = q.rm.engine
     return {**ctx, "progress": progress(plan, cards, ctx["day"]), "rows": rows,
-            "grades": all_grades(engine, plan_key, cutoff),
-            "movement": movement(engine, plan_key, cutoff),
-            "units": unit_lights(q, plan_key, cutoff, ctx["day"]),
+            "grades": all_grades(engine, plan_key, view, q.rm.app.timezone),
+            "movement": movement(engine, plan_key, view),
+            "units": unit_lights(q, plan_key, view, ctx["day"]),
             "late": late, "overdue": overdue,
             "returned": _reasons(q, returned, "Returned", upto),
             "cancelled": _reasons(q, cancelled, "Cancelled", upto),
