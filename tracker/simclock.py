@@ -52,6 +52,8 @@ class StampingMapper(Mapper[Any]):
 class SimulatedApplication(TrackerApplication):
     """The tracker on a simulated clock: used by ``tracker demo`` and nothing else."""
 
+    name = "tracker"  # the same event tables as the real application
+
     def __init__(self, env: dict[str, str], timezone: ZoneInfo, clock: SimClock) -> None:
         self.sim = clock
         super().__init__(env=env, timezone=timezone, clock=clock)
