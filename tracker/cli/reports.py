@@ -65,17 +65,20 @@ def _as_of(value: str | None) -> date | None:
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--plan", help="Only this plan's items.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The ledger as it stood that day.")
+@click.option("--basis", type=click.Choice(["effect", "recorded"]), default="effect",
+              show_default=True, help="As in effect (facts by the day they took effect) or as "
+              "recorded (what the tracker knew at the end of that day).")
 @pass_ctx
 @handles_errors
 def export_ledger(ctx: Context, fmt: str, output: Path, plan: str | None,
-                  as_of: str | None) -> None:
+                  as_of: str | None, basis: str) -> None:
     """The responsibility ledger of every person."""
     from tracker.auditchain import write_csv
     from tracker.cli.wiring import queries
     from web.reports.data import leaders
     from web.reports.exports import LEDGER_KEYS, ledger_export
 
-    report = leaders(queries(ctx), plan, _as_of(as_of))
+    report = leaders(queries(ctx), plan, _as_of(as_of), basis=basis)
     try:
         if fmt == "csv":
             with output.open("w", encoding="utf-8", newline="") as fp:
@@ -94,15 +97,19 @@ def export_ledger(ctx: Context, fmt: str, output: Path, plan: str | None,
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--plan", required=True, help="The plan to review.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The review as it stood that day.")
+@click.option("--basis", type=click.Choice(["effect", "recorded"]), default="effect",
+              show_default=True, help="As in effect (facts by the day they took effect) or as "
+              "recorded (what the tracker knew at the end of that day).")
 @pass_ctx
 @handles_errors
-def export_review(ctx: Context, fmt: str, output: Path, plan: str, as_of: str | None) -> None:
+def export_review(ctx: Context, fmt: str, output: Path, plan: str, as_of: str | None,
+                  basis: str) -> None:
     """The final review 总结考评 of a plan: progress, ledgers, grades, movement, exceptions."""
     from tracker.cli.wiring import queries
     from web.reports.data import review
     from web.reports.exports import review_export
 
-    report = review(queries(ctx), plan, _as_of(as_of))
+    report = review(queries(ctx), plan, _as_of(as_of), basis=basis)
     try:
         review_export(report, fmt, str(output))
     except OSError as e:

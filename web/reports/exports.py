@@ -29,6 +29,8 @@ def source_table(report: Row) -> Table:
     return (_("Source"), [_("Field"), _("Value")], [
         [_("Plan"), report["plan_key"] or _("All plans")],
         [_("As of"), _text(report["as_of"] or report["day"])],
+        *([[_("Meaning"), _("as recorded") if view.recorded else _("as in effect")]]
+          if (view := report.get("view")) is not None else []),
         [_("Event sequence number"), src["seq"]], [_("Audit chain head"), src["chain_head"]],
         [_("Events in the chain"), src["count"]]])
 
