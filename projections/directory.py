@@ -17,7 +17,7 @@ Handler = Callable[[sa.Connection, Envelope], None]
 
 def handle(conn: sa.Connection, env: Envelope) -> None:
     """Apply one Plan, Unit or Person event."""
-    handler = HANDLERS.get((env.aggregate_type, env.event_type))
+    handler = HANDLERS.get(f"{env.aggregate_type}.{env.event_type}")
     if handler is not None:
         handler(conn, env)
 
@@ -72,20 +72,20 @@ def _set(table: sa.Table, column: str, field: str | None = None, value: Any = No
     return apply
 
 
-HANDLERS: dict[tuple[str, str], Handler] = {
-    ("Plan", "Created"): _plan_created,
-    ("Plan", "Edited"): _plan_edited,
-    ("Plan", "GoalSet"): _plan_list_set(
+HANDLERS: dict[str, Handler] = {
+    "Plan.Created": _plan_created,
+    "Plan.Edited": _plan_edited,
+    "Plan.GoalSet": _plan_list_set(
         "goals", lambda e: {"key": e.fields["key"], "title": e.fields["title"]}),
-    ("Plan", "PhaseSet"): _plan_list_set("phases", lambda e: jsonable(e.fields["phase"])),
-    ("Person", "Created"): _person_created,
-    ("Person", "Renamed"): _set(t.people, "name", "name"),
-    ("Person", "RoleChanged"): _set(t.people, "role", "role"),
-    ("Person", "Deactivated"): _set(t.people, "active", value=False),
-    ("Person", "Reactivated"): _set(t.people, "active", value=True),
-    ("Unit", "Created"): _unit_created,
-    ("Unit", "Renamed"): _set(t.units, "name", "name"),
-    ("Unit", "LiaisonsSet"): _set(t.units, "liaisons", "liaisons"),
+    "Plan.PhaseSet": _plan_list_set("phases", lambda e: jsonable(e.fields["phase"])),
+    "Person.Created": _person_created,
+    "Person.Renamed": _set(t.people, "name", "name"),
+    "Person.RoleChanged": _set(t.people, "role", "role"),
+    "Person.Deactivated": _set(t.people, "active", value=False),
+    "Person.Reactivated": _set(t.people, "active", value=True),
+    "Unit.Created": _unit_created,
+    "Unit.Renamed": _set(t.units, "name", "name"),
+    "Unit.LiaisonsSet": _set(t.units, "liaisons", "liaisons"),
 }
 
 PROJECTION = Projection("directory", (t.plans, t.people, t.units), handle)

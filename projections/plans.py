@@ -8,6 +8,7 @@ from typing import Any
 from projections.events import to_date
 from projections.lights import OPEN
 from tracker.domain import STATUSES
+from tracker.domain.status import Status
 
 Row = dict[str, Any]
 
@@ -28,10 +29,10 @@ def stats(items: list[Row], today: date) -> Row:
     by_status = dict.fromkeys(STATUSES, 0)
     for item in items:
         by_status[item["status"]] = by_status.get(item["status"], 0) + 1
-    live = len(items) - by_status["cancelled"]
+    live = len(items) - by_status[Status.CANCELLED]
     overdue = sum(1 for i in items if i["status"] in OPEN and today > i["due"])
-    return {"total": live, "by_status": by_status, "done": by_status["done"],
-            "percent_done": round(100 * by_status["done"] / live) if live else 0,
+    return {"total": live, "by_status": by_status, "done": by_status[Status.DONE],  # not a status
+            "percent_done": round(100 * by_status[Status.DONE] / live) if live else 0,
             "overdue": overdue}
 
 

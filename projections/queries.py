@@ -27,6 +27,7 @@ from projections.pastviews import (
 )
 from projections.plans import plan_dict, progress
 from tracker.asof import check_as_of, check_basis
+from tracker.domain.status import Status
 
 Row = dict[str, Any]
 AUDIT_BATCH = 1000
@@ -187,7 +188,7 @@ class Queries:
                 sa.select(t.units).order_by(t.units.c.key)).mappings()]
             b = t.board.c
             query = sa.select(b.lead_unit, b.units, *(b[c] for c in LIGHT_COLUMNS)).where(
-                b.status != "cancelled")
+                b.status != Status.CANCELLED.value)
             if plan_key is not None:
                 query = query.where(t.board.c.plan_key == plan_key)
             led: dict[str, int] = {}

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from tracker.domain.status import Status
+
 PRODID = "-//accountability-tracker//due dates//EN"
 
 
@@ -53,7 +55,7 @@ def calendar(name: str, items: Iterable[Mapping[str, Any]], now: datetime | None
                   f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
                   f"DTEND;VALUE=DATE:{due + timedelta(days=1):%Y%m%d}",
                   f"SUMMARY:{escape(item['title'])}",
-                  f"STATUS:{'CANCELLED' if item['status'] == 'cancelled' else 'CONFIRMED'}",
+                  f"STATUS:{'CANCELLED' if item['status'] == Status.CANCELLED else 'CONFIRMED'}",
                   f"DESCRIPTION:{escape(item.get('description') or '')}", "TRANSP:TRANSPARENT",
                   "END:VEVENT"]
         if item.get("url"):

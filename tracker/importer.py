@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from eventsourcing.domain import Aggregate
 
 from tracker.application import TrackerApplication
-from tracker.domain import Person, Plan, Unit, WorkItem, item_id, person_id, plan_id, unit_id
+from tracker.domain import (
+    Person,
+    Plan,
+    Status,
+    Unit,
+    WorkItem,
+    item_id,
+    person_id,
+    plan_id,
+    unit_id,
+)
 from tracker.permissions import Actor, authorize
 from tracker.planfile import PlanFile
 
@@ -31,7 +41,7 @@ def import_plan(app: TrackerApplication, pf: PlanFile, actor: Actor) -> ImportRe
     for person in pf.people:
         for unit in person.liaison:
             liaisons.setdefault(unit, []).append(person.key)
-        if app._exists(person_id(person.key)):
+        if app.exists(person_id(person.key)):
             existing = app.get_person(person.key)
             existing.rename(actor=who, name=person.name)
             existing.change_role(actor=who, role=person.role)
@@ -40,7 +50,7 @@ def import_plan(app: TrackerApplication, pf: PlanFile, actor: Actor) -> ImportRe
             changed.append(Person.create(actor=who, key=person.key, name=person.name,
                                          role=person.role))
     for u in pf.units:
-        if app._exists(unit_id(u.key)):
+        if app.exists(unit_id(u.key)):
             existing_unit = app.get_unit(u.key)
             existing_unit.rename(actor=who, name=u.name)
             existing_unit.set_liaisons(actor=who, liaisons=liaisons.get(u.key, []))
@@ -52,7 +62,7 @@ def import_plan(app: TrackerApplication, pf: PlanFile, actor: Actor) -> ImportRe
     goals = [{"key": g.key, "title": g.title} for g in spec.goals]
     phases = [{"key": p.key, "title": p.title, "starts": p.starts, "ends": p.ends}
               for p in spec.phases]
-    if app._exists(plan_id(spec.key)):
+    if app.exists(plan_id(spec.key)):
         plan = app.get_plan(spec.key)
         plan.edit(actor=who, title=spec.title, description=spec.description)
         for g in spec.goals:
@@ -66,9 +76,9 @@ def import_plan(app: TrackerApplication, pf: PlanFile, actor: Actor) -> ImportRe
     changed.append(plan)
     for it in pf.items:
         uid = item_id(spec.key, it.key)
-        if app._exists(uid):
+        if app.exists(uid):
             item = app.get_item(uid)
-            if item.status != "cancelled":
+            if item.status != Status.CANCELLED:
                 item.edit(actor=who, title=it.title, deliverable=it.deliverable,
                           description=it.description)
             changed.append(item)
@@ -84,5 +94,5 @@ def import_plan(app: TrackerApplication, pf: PlanFile, actor: Actor) -> ImportRe
     events = sum(len(a.pending_events) for a in dirty)
     if not dirty:
         return ImportResult(spec.key, 0, 0, None)
-    result = app._commit(*dirty)
+    result = app.save_all(*dirty)
     return ImportResult(spec.key, len(dirty), events, result.notification_id)

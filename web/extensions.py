@@ -19,6 +19,7 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from tracker.errors import TrackerError
+from web.labels import field_label, status_label
 
 # The store is down, locked beyond its timeout, out of connections or read-only: answer 503.
 STORE_UNAVAILABLE: tuple[type[BaseException], ...] = (
@@ -77,6 +78,10 @@ def error_response(
 def translate_error(error: TrackerError) -> str:
     """The domain error's message in the user's language."""
     params = {k: v for k, v in error.params.items()}
+    if isinstance(params.get("field"), str):  # a field id: shown by its label
+        params["field"] = field_label(params["field"])
+    if "status" in params:
+        params["status"] = status_label(params["status"])
     return gettext(error.msgid, **params) if params else gettext(error.msgid)
 
 

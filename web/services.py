@@ -13,6 +13,7 @@ from projections.queries import Queries
 from tracker.accounts import Accounts, make_engine
 from tracker.application import Result
 from tracker.config import Settings
+from tracker.domain.lifecycle import Rule
 from tracker.errors import N_, TrackerError
 from tracker.permissions import Actor
 from tracker.runtime import build_application
@@ -72,7 +73,7 @@ class Services:
     def run(
         self,
         item: UUID | str,
-        command: str,
+        command: str | Rule,
         actor: Actor,
         expected_version: int | None = None,
         **values: Any,

@@ -8,11 +8,12 @@ import click
 
 from tracker.cli import Context, handles_errors, main, pass_ctx
 from tracker.demo import load_demo
+from tracker.domain.status import STATUSES
 from tracker.importer import import_plan
 from tracker.permissions import SYSTEM
 from tracker.planfile import parse_plan_file
 
-STATUS_CHOICES = click.Choice(["todo", "doing", "submitted", "done", "cancelled"])
+STATUS_CHOICES = click.Choice([s.value for s in STATUSES])
 
 
 @main.command()

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Response, current_app
 
-from tracker.commands import COMMANDS
+from tracker.domain.lifecycle import COMMANDS
+from tracker.domain.status import LIGHTS
 from web.api import bp
 from web.api.common import json_response
 from web.api.items import CREATE_ITEM
@@ -43,7 +44,7 @@ ITEM_QUERY = [
     _param("status", {"type": "string", "enum": list(SCHEMAS["Card"]["properties"]["status"]
                                                      ["enum"])}, "Only this status."),
     _param("phase", TEXT, "Only this phase (key)."), _param("goal", TEXT, "Only this goal (key)."),
-    _param("light", {"type": "string", "enum": ["red", "yellow", "green"]}, "Only this light."),
+    _param("light", {"type": "string", "enum": list(LIGHTS)}, "Only this light."),
     _param("q", TEXT, "Text to look for in title, key, deliverable and description."),
     INCLUDE_CANCELLED,
     _param("offset", {"type": "integer", "minimum": 0, "maximum": 10**9}, "Skip this many."),
@@ -90,7 +91,7 @@ def _command_operation(name: str) -> Schema:
     operation = _op("api.run_command", {200: _json(ref("Result"), "Done: the new version.")},
                     WRITE_ERRORS, [ITEM_ID], body)
     operation["operationId"] = "run_" + name.replace("-", "_")
-    operation["summary"] = f"Run the item command {name!r} (method {command.method})."
+    operation["summary"] = f"{command.label} (the item command {name!r})."
     return operation
 
 

@@ -22,6 +22,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from tracker.application import Result
+from tracker.domain import WorkItem
+from tracker.domain.status import Status
 from tracker.errors import N_, TrackerError, ValidationError
 from tracker.evidence import EvidenceFile, EvidenceStore, parse_references, sha256_of
 from tracker.permissions import Actor, allowed
@@ -126,11 +128,11 @@ def evidence_files(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     files: list[dict[str, Any]] = []
     for e in history:
         data = e.get("data") or {}
-        if e["event_type"] == "EvidenceAttached":
+        if e["event_type"] == WorkItem.EvidenceAttached.__name__:
             files.append({"sha256": data["sha256"], "name": data["name"], "size": data["size"],
                           "content_type": data["content_type"], "at": e["at"],
                           "actor": e["actor"]})
-        elif e["event_type"] == "CompletionSubmitted":
+        elif e["event_type"] == WorkItem.CompletionSubmitted.__name__:
             files.extend({"sha256": sha, "name": name, "size": None,
                           "content_type": "application/octet-stream", "at": e["at"],
                           "actor": e["actor"]}
@@ -161,7 +163,7 @@ def evidence_panel(history: list[dict[str, Any]], card: dict[str, Any]) -> dict[
     files = [{**f, "state": file_state(store.path(f["sha256"]), f["sha256"])}
              for f in evidence_files(history)]
     try:
-        can_attach = card["status"] != "cancelled" and allowed(current_actor(), "evidence",
+        can_attach = card["status"] != Status.CANCELLED and allowed(current_actor(), "evidence",
                                                                 card["owner"])
     except TrackerError:
         can_attach = False

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from tracker.commands import Command, Field, parse_args
+from tracker.domain.fields import Field, Form, parse_args
 from tracker.errors import TrackerError
 from tracker.permissions import authorize
 from web.auth import login_required
@@ -18,7 +18,7 @@ from web.items.forms import command_values, error_field
 from web.items.ui import actor, plan_info, render
 from web.services import services
 
-CREATE = Command("create", "create_item", (
+CREATE = Form("create", (
     Field("title", "text", True), Field("owner", "person", True), Field("lead_unit", "unit", True),
     Field("units", "list"), Field("due", "date", True), Field("phase", "text"),
     Field("goal", "text"), Field("deliverable", "text"), Field("description", "text"),
@@ -47,7 +47,7 @@ def new_item(plan_key: str) -> Response | tuple[str, int]:
         return render("items/new.html", "items/_new_form.html", **form_context(plan, {}))
     values = command_values(CREATE, request.form)
     try:
-        args = parse_args(CREATE, values)
+        args = parse_args(CREATE.fields, values)
         for key in OPTIONAL_KEYS:
             if not args.get(key):
                 args.pop(key, None)

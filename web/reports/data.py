@@ -13,6 +13,8 @@ from projections.pastviews import AsOf
 from projections.plans import plan_dict, progress
 from projections.queries import Queries
 from tracker.auditchain import GENESIS, ChainWriter
+from tracker.domain import WorkItem
+from tracker.domain.status import Status
 from tracker.errors import N_, NotFoundError, ValidationError
 
 Row = dict[str, Any]
@@ -62,7 +64,7 @@ def source(q: Queries, cutoff: datetime | None) -> Row:
 
 def with_rate(row: Row) -> Row:
     """A ledger row with its on-time rate (percent of items done, None when none done)."""
-    done = row["done"]
+    done = row["done"]  # not a status: a figure
     return {**row, "on_time_rate": round(100 * row["done_on_time"] / done) if done else None}
 
 
@@ -144,15 +146,16 @@ def review(q: Queries, plan_key: str, as_of: date | None = None,
     late = [dict(i, person=r["person"]) for r in rows for i in r["items"]["done_late"]]
     overdue = [dict(i, person=r["person"]) for r in rows for i in r["items"]["overdue"]]
     returned = [i for r in rows for i in r["items"]["returned"]]
-    cancelled = [c for c in cards if c["status"] == "cancelled"]
+    cancelled = [c for c in cards if c["status"] == Status.CANCELLED]
     engine = q.rm.engine
     return {**ctx, "progress": progress(plan, cards, ctx["day"]), "rows": rows,
             "grades": all_grades(engine, plan_key, view, q.rm.app.timezone),
             "movement": movement(engine, plan_key, view),
             "units": unit_lights(q, plan_key, view, ctx["day"]),
             "late": late, "overdue": overdue,
-            "returned": _reasons(q, returned, "Returned", upto),
-            "cancelled": _reasons(q, cancelled, "Cancelled", upto),
+            "returned": _reasons(q, returned, WorkItem.Returned.__name__, upto),
+            "cancelled": _reasons(q, cancelled, WorkItem.Cancelled.__name__,  # not a status
+                                 upto),
             "nominations": nominations(q, plan_key, cutoff)}
 
 
