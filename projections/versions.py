@@ -20,12 +20,15 @@ from projections import tables as t
 from projections.base import Projection
 from projections.board_projection import apply_item
 from projections.events import Envelope
-from projections.rows import get_row, insert_row, preload, update_row
+from projections.rows import get_row, insert_row, memo, seed, update_row
 
 Row = dict[str, Any]
 OPEN_SEQ = 2**62  # seq_to of the current version
 OPEN_DAY = date(9999, 12, 31)  # eff_to of the current version
 BOARD_COLUMNS = tuple(c.name for c in t.board.columns)
+CLOSED = "versions_closed"  # memo key: stored versions the prefetch has already closed
+CURRENT = "versions_current"  # memo key: item id -> its open version in this transaction
+CHUNK = 500
 DATED = ("ProgressReported", "CompletionSubmitted")  # events that carry the day they took effect
 
 board_versions = sa.Table(
@@ -46,6 +49,7 @@ board_versions = sa.Table(
     sa.Index("ix_rm_board_versions_eff_to", "plan_key", "eff_to", "eff_from"),
     sa.Index("ix_rm_board_versions_eff_from", "plan_key", "eff_from"),
     sa.Index("ix_rm_board_versions_at", "at_from"),
+    sa.Index("ix_rm_board_versions_open", "id", "seq_to"),
 )
 
 
@@ -72,24 +76,81 @@ def _close_back(conn: sa.Connection, item_id: str, version: int, eff: date) -> N
         version -= 1
 
 
+def _close(conn: sa.Connection, previous: Row, env: Envelope, eff: date) -> None:
+    """End the previous version where this event begins (in both orders)."""
+    start = min(previous["eff_from"], eff)
+    update_row(conn, board_versions, {"seq_to": env.seq, "eff_to": eff, "eff_from": start},
+               id=env.aggregate_id, version=previous["version"])
+    if eff < previous["eff_from"]:  # starts stay in order: only then can earlier ones move
+        _close_back(conn, env.aggregate_id, previous["version"] - 1, eff)
+
+
+def _close_stored(conn: sa.Connection, rows: list[Row], envelopes: Sequence[Envelope]) -> None:
+    """End the stored open versions the batch's first event of each item supersedes, with one
+    narrow UPDATE for all of them (rather than rewriting every column of each row)."""
+    first: dict[str, Envelope] = {}
+    for env in envelopes:
+        if env.aggregate_type == "WorkItem":
+            first.setdefault(env.aggregate_id, env)
+    closed: set[tuple[str, int]] = memo(conn).setdefault(CLOSED, set())
+    updates = []
+    for row in rows:
+        found = first.get(row["id"])
+        if found is None or found.version != row["version"] + 1:
+            continue
+        env = found
+        eff = effective_day(env)
+        if eff < row["eff_from"]:
+            _close_back(conn, row["id"], row["version"] - 1, eff)
+        row.update(seq_to=env.seq, eff_to=eff, eff_from=min(row["eff_from"], eff))
+        updates.append({"k_id": row["id"], "k_version": row["version"], "seq_to": row["seq_to"],
+                        "eff_to": eff, "eff_from": row["eff_from"]})
+        closed.add((row["id"], row["version"]))
+    if updates:
+        v = board_versions.c
+        conn.execute(board_versions.update().where(
+            v.id == sa.bindparam("k_id"), v.version == sa.bindparam("k_version")).values(
+            seq_to=sa.bindparam("seq_to"), eff_to=sa.bindparam("eff_to"),
+            eff_from=sa.bindparam("eff_from")), updates)
+
+
+def _current_rows(conn: sa.Connection, ids: list[str]) -> list[Row]:
+    v = board_versions.c
+    out: list[Row] = []
+    for start in range(0, len(ids), CHUNK):
+        query = sa.select(board_versions).where(v.id.in_(ids[start:start + CHUNK]),
+                                                v.seq_to == OPEN_SEQ)
+        out.extend(dict(r) for r in conn.execute(query).mappings())
+    return out
+
+
+def _current(conn: sa.Connection, item_id: str) -> Row | None:
+    """The item's open version (a batch keeps which one it is; else one indexed query)."""
+    known: dict[str, int | None] = memo(conn).setdefault(CURRENT, {})
+    if item_id not in known:
+        rows = _current_rows(conn, [item_id])
+        seed(conn, board_versions, rows)
+        known[item_id] = rows[0]["version"] if rows else None
+    version = known[item_id]
+    return None if version is None else get_row(conn, board_versions, id=item_id,
+                                                version=version)
+
+
 def handle(conn: sa.Connection, env: Envelope) -> None:
     """Close the item's current version and open the one this event makes."""
     if env.aggregate_type != "WorkItem":
         return
-    previous = None
-    if env.version > 1:
-        previous = get_row(conn, board_versions, id=env.aggregate_id, version=env.version - 1)
-        if get_row(conn, board_versions, id=env.aggregate_id, version=env.version) is not None:
-            return  # already applied
-    new = apply_item(_board_row(previous), env)
+    previous = _current(conn, env.aggregate_id)
+    new = apply_item(_board_row(previous), env)  # None when the version already has it
     if new is None:
         return
+    memo(conn).setdefault(CURRENT, {})[env.aggregate_id] = env.version
     eff = effective_day(env)
-    if previous is not None:
-        start = min(previous["eff_from"], eff)
-        update_row(conn, board_versions, {"seq_to": env.seq, "eff_to": eff, "eff_from": start},
-                   id=env.aggregate_id, version=previous["version"])
-        _close_back(conn, env.aggregate_id, previous["version"] - 1, eff)
+    closed: set[tuple[str, int]] = memo(conn).setdefault(CLOSED, set())
+    if previous is not None and (env.aggregate_id, previous["version"]) in closed:
+        closed.discard((env.aggregate_id, previous["version"]))  # the prefetch closed it
+    elif previous is not None:
+        _close(conn, previous, env, eff)
     entered = previous["completion_entered"] if previous else None
     if env.event_type == "CompletionSubmitted":
         entered = env.day
@@ -102,9 +163,15 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
 
 
 def prefetch(conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
-    """The versions of the batch's items (their current ones are what the handler reads)."""
-    preload(conn, board_versions,
-            (e.aggregate_id for e in envelopes if e.aggregate_type == "WorkItem"))
+    """The open versions of the batch's items, in one query per chunk."""
+    known: dict[str, int | None] = memo(conn).setdefault(CURRENT, {})
+    ids = [i for i in dict.fromkeys(e.aggregate_id for e in envelopes
+                                    if e.aggregate_type == "WorkItem") if i not in known]
+    rows = _current_rows(conn, ids)
+    _close_stored(conn, rows, envelopes)
+    seed(conn, board_versions, rows)
+    known.update(dict.fromkeys(ids))
+    known.update({r["id"]: r["version"] for r in rows})
 
 
 PROJECTION = Projection("versions", (board_versions,), handle, prefetch)
