@@ -30,7 +30,8 @@ def data_uri(chart: Any) -> str:
 
 
 def _chart(kind: type, title: str, style: Style = STYLE, **options: Any) -> Any:
-    settings = {"js": [], "width": 800, "height": 360, "show_legend": True, **options}
+    settings = {"js": [], "width": 800, "height": 360, "show_legend": True,
+                "no_data_text": _("Nothing to chart for this day yet."), **options}
     return kind(title=title, style=style, **settings)
 
 
