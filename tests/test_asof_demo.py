@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from flask import Flask
-from webfixtures import api_token, bearer, make_web_app, services_of
+from webfixtures import api_token, bearer, login, make_web_app, services_of
 
 from projections import tables as t
 from projections.grades import movement
@@ -101,3 +101,20 @@ def test_as_of_dates_outside_the_plan_or_in_the_future_are_refused(demo_app: Fla
     response = client.get(f"/api/board?plan={DEMO_PLAN_KEY}&as_of={future}&basis=x",
                           headers=headers)
     assert response.status_code == 422
+
+
+def test_board_and_report_pages_label_the_past_and_refuse_a_future_date(demo_app: Flask) -> None:
+    svc = services_of(demo_app)
+    client = demo_app.test_client()
+    assert login(client, "viewer", "viewer-demo").status_code in (302, 303)
+    day = svc.tracker.today() - timedelta(days=60)
+    page = client.get(f"/plans/{DEMO_PLAN_KEY}/board?as_of={day}&basis=recorded")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "As recorded at the end of" in text
+    assert "Demo data" in text
+    report = client.get(f"/reports/leaders?plan={DEMO_PLAN_KEY}&as_of={day}")
+    assert report.status_code == 200 and "As in effect on" in report.get_data(as_text=True)
+    future = day + timedelta(days=90)
+    refused = client.get(f"/plans/{DEMO_PLAN_KEY}/board?as_of={future}",
+                         headers={"Accept-Language": "zh-CN"})
+    assert refused.status_code == 422 and "是将来的日期" in refused.get_data(as_text=True)
