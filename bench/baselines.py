@@ -20,6 +20,8 @@ from flask import Flask, request
 from flask.testing import FlaskClient
 
 from tracker.application import TrackerApplication
+from tracker.domain import WorkItem
+from tracker.domain.status import WORKING, Status
 
 # -- the bare library --------------------------------------------------------------------------
 
@@ -128,13 +130,14 @@ def conventional_app(engine: sa.Engine, pad: list[str]) -> Flask:
         with engine.begin() as conn:
             done = conn.execute(items.update().where(
                 items.c.id == item_id, items.c.version == expected,
-                items.c.status.in_(("todo", "doing"))).values(
-                status="doing", percent=percent, last_report_on=now.date(),
+                items.c.status.in_([s.value for s in WORKING])).values(
+                status=Status.DOING.value, percent=percent, last_report_on=now.date(),
                 last_activity=now, version=items.c.version + 1)).rowcount
             if not done:
                 return "conflict", 409
             conn.execute(audit.insert().values(
-                item_id=item_id, at=now, actor="bench", event_type="ProgressReported",
+                item_id=item_id, at=now, actor="bench",
+                event_type=WorkItem.ProgressReported.__name__,
                 data={"note": note, "percent": percent}))
         with engine.connect() as conn:
             row = conn.execute(sa.select(items).where(items.c.id == item_id)).mappings().one()

@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate
 
 from tracker.application import TrackerApplication
 from tracker.domain import Person, Plan, Unit, WorkItem
+from tracker.domain.status import Status
 
 STARTS, ENDS = date(2012, 1, 1), date(2012, 12, 31)
 PERIOD = (STARTS, ENDS)
@@ -198,7 +199,7 @@ def generate(app: TrackerApplication, plan_sizes: list[int], seed: int = 2012,
         saver.flush()
     for plan_key in out.plans:
         out.doing[plan_key] = [i.id for i in everything
-                               if i.plan_key == plan_key and i.status == "doing"][:400]
+                               if i.plan_key == plan_key and i.status == Status.DOING][:400]
     out.events, out.clock_end = saver.events, clock.now
     out.seconds = time.perf_counter() - began
     return out

@@ -16,7 +16,7 @@ def plan_key_of(conn: sa.Connection, env: Envelope) -> str | None:
     """The plan an event belongs to: its own key, its item's plan, or none (people, units)."""
     if env.aggregate_type == "Plan" and "key" in env.fields:
         return str(env.fields["key"])
-    if env.event_type == "Created" and "plan_key" in env.fields:
+    if env.version == 1 and "plan_key" in env.fields:
         return str(env.fields["plan_key"])
     if env.aggregate_type not in ("Plan", "WorkItem"):
         return None

@@ -39,7 +39,7 @@ class Projection:
 def check_version(current: int | None, env: Envelope) -> bool:
     """True to apply the event; False when the row already has it; raise when events are missing."""
     if current is None:
-        if env.event_type == "Created":
+        if env.version == 1:  # every aggregate begins with its created event
             return True
         raise ProjectionError(f"{env.aggregate_id} has no Created event before seq {env.seq}")
     if env.version <= current:

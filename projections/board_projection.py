@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +11,9 @@ from projections import tables as t
 from projections.base import Projection, check_version
 from projections.events import Envelope, jsonable, to_date
 from projections.rows import get_row, insert_row, preload, update_row
+from tracker.domain.item import evolve
+from tracker.domain.state import ItemState
+from tracker.domain.status import Status
 
 Row = dict[str, Any]
 TRACKED = ("title", "deliverable", "description", "owner", "lead_unit", "units", "due", "status",
@@ -19,34 +22,37 @@ TRACKED = ("title", "deliverable", "description", "owner", "lead_unit", "units",
 EXPLAINED = ("reason", "note", "text")
 
 
-def created(env: Envelope) -> Row:
-    """The card of a newly created item."""
-    f = env.fields
+def to_state(row: Row) -> ItemState:
+    """The item's state as far as its card keeps it."""
+    pending = ({"new_due": row["pending_due"], "reason": "", "by": ""}
+               if row["extension_pending"] else None)
+    completion = row["completion"]
+    if completion is not None:
+        completion = {**completion, "on": to_date(completion.get("on"))}
+    return ItemState(
+        plan_key=row["plan_key"], key=row["key"], title=row["title"],
+        deliverable=row["deliverable"], description=row["description"], owner=row["owner"],
+        lead_unit=row["lead_unit"], units=list(row["units"]), due=row["due"],
+        original_due=row["original_due"], phase=row["phase"], goal=row["goal"],
+        parent=row["parent"], report_every_days=row["report_every_days"],
+        status=Status(row["status"]), percent=row["percent"],
+        last_report_on=row["last_report_on"], pending_extension=pending,
+        returns=row["returns"], chases=row["chases"], completion=completion)
+
+
+def card_values(s: ItemState) -> Row:
+    """The card's columns from the item's state."""
+    pending = s.pending_extension
     return {
-        "id": env.aggregate_id, "key": f["key"], "plan_key": f["plan_key"], "title": f["title"],
-        "deliverable": f["deliverable"], "description": f["description"], "owner": f["owner"],
-        "lead_unit": f["lead_unit"], "units": list(f["units"]), "due": f["due"],
-        "original_due": f["due"], "status": "todo", "phase": f["phase"], "goal": f["goal"],
-        "percent": None, "last_report_on": None, "extension_pending": False, "pending_due": None,
-        "returns": 0, "chases": 0, "created_on": env.day, "last_activity": env.at,
-        "report_every_days": f["report_every_days"], "parent": f["parent"], "version": 0,
-        "completion": None,
+        "key": s.key, "plan_key": s.plan_key, "title": s.title, "deliverable": s.deliverable,
+        "description": s.description, "owner": s.owner, "lead_unit": s.lead_unit,
+        "units": list(s.units), "due": to_date(s.due), "original_due": s.original_due,
+        "status": str(s.status), "phase": s.phase, "goal": s.goal, "percent": s.percent,
+        "last_report_on": s.last_report_on, "extension_pending": pending is not None,
+        "pending_due": to_date(pending["new_due"]) if pending else None, "returns": s.returns,
+        "chases": s.chases, "report_every_days": s.report_every_days, "parent": s.parent,
+        "completion": _completion(s.completion),
     }
-
-
-def _reported(row: Row, env: Envelope) -> Row:
-    f = env.fields
-    return {"percent": row["percent"] if f["percent"] is None else f["percent"],
-            "status": "doing" if row["status"] == "todo" else row["status"],
-            "last_report_on": f["on"] or env.day}
-
-
-def _submitted(row: Row, env: Envelope) -> Row:
-    f = env.fields
-    on = f["on"] or env.day
-    return {"status": "submitted", "completion": {
-        "outcome": f["outcome"], "evidence": list(f["evidence"]), "on": on.isoformat(),
-        "by": env.actor}}
 
 
 def _completion(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -57,53 +63,14 @@ def _completion(value: dict[str, Any] | None) -> dict[str, Any] | None:
             "on": on.isoformat() if on else None, "by": value.get("by")}
 
 
-def _undone(row: Row, env: Envelope) -> Row:
-    """An undo restores the fields its event lists as [now, restored]."""
-    out: Row = {}
-    for field, (_now, restored) in env.fields["changes"].items():
-        if field == "completion":
-            out["completion"] = _completion(restored)
-        elif field == "pending_extension":
-            out["extension_pending"] = restored is not None
-            out["pending_due"] = to_date(restored["new_due"]) if restored else None
-        elif field == "units":
-            out["units"] = list(restored)
-        elif field in row:
-            out[field] = to_date(restored) if field == "due" else restored
-    return out
-
-
-CHANGES: dict[str, Callable[[Row, Envelope], Row]] = {
-    "Edited": lambda r, e: {k: v[1] for k, v in e.fields["changes"].items()},
-    "Started": lambda r, e: {"status": "doing"},
-    "ProgressReported": _reported,
-    "Chased": lambda r, e: {"chases": r["chases"] + 1},
-    "ExtensionRequested": lambda r, e: {"extension_pending": True,
-                                        "pending_due": e.fields["new_due"]},
-    "ExtensionGranted": lambda r, e: {"due": e.fields["new_due"], "extension_pending": False,
-                                      "pending_due": None},
-    "ExtensionRefused": lambda r, e: {"extension_pending": False, "pending_due": None},
-    "Rescheduled": lambda r, e: {"due": e.fields["due"]},
-    "Reassigned": lambda r, e: {"owner": e.fields["owner"]},
-    "UnitsChanged": lambda r, e: {"lead_unit": e.fields["lead_unit"],
-                                  "units": list(e.fields["units"])},
-    "CompletionSubmitted": _submitted,
-    "Accepted": lambda r, e: {"status": "done", "percent": 100},
-    "Returned": lambda r, e: {"status": "doing", "returns": r["returns"] + 1, "completion": None},
-    "Cancelled": lambda r, e: {"status": "cancelled"},
-    "Reopened": lambda r, e: {"status": "doing", "completion": None},
-    "Undone": _undone,
-}
-
-
 def apply_item(row: Row | None, env: Envelope) -> Row | None:
     """The card after the event, or None when the card already has it."""
     if not check_version(row["version"] if row else None, env):
         return None
-    new = created(env) if row is None else dict(row)
-    change = CHANGES.get(env.event_type)
-    if change is not None and row is not None:
-        new.update(change(row, env))
+    state = evolve(to_state(row) if row is not None else None, env.event, env.day)
+    new: Row = dict(row) if row is not None else {
+        "id": env.aggregate_id, "created_on": env.day}
+    new.update(card_values(state))
     new["version"], new["last_activity"] = env.version, env.at
     return new
 

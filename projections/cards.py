@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.events import as_utc, to_date
 from projections.lights import light, worst
+from tracker.domain.status import OPEN_STATUSES, Status
 
 Row = dict[str, Any]
 SQL_FILTERS = ("owner", "phase", "goal")
@@ -50,12 +51,12 @@ def children(conn: sa.Connection, parents: set[tuple[str, str]], today: date,
         for start in range(0, len(keys), CHUNK):
             query = sa.select(*(b[c] for c in CHILD_COLUMNS)).where(
                 b.plan_key == plan_key, b.parent.in_(keys[start:start + CHUNK]),
-                b.status != "cancelled")
+                b.status != Status.CANCELLED.value)
             for row in conn.execute(query).mappings():
                 entry = out.setdefault((row["plan_key"], row["parent"]),
-                                       {"total": 0, "done": 0, "lights": []})
+                                       {"total": 0, "done": 0, "lights": []})  # not a status
                 entry["total"] += 1
-                entry["done"] += row["status"] == "done"
+                entry["done"] += row["status"] == Status.DONE  # not a status: the count
                 entry["lights"].append(row_light(row, today, yellow_days))
     return out
 
@@ -63,7 +64,8 @@ def children(conn: sa.Connection, parents: set[tuple[str, str]], today: date,
 def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
             units: dict[str, str], kids: dict[tuple[str, str], Row]) -> Row:
     """The card dict the web and the API render."""
-    stats = kids.get((row["plan_key"], row["key"]), {"total": 0, "done": 0, "lights": []})
+    nothing = {"total": 0, "done": 0, "lights": []}  # not a status: a figure
+    stats = kids.get((row["plan_key"], row["key"]), nothing)
     completion = row["completion"]
     return {
         "id": row["id"], "key": row["key"], "plan_key": row["plan_key"], "title": row["title"],
@@ -78,7 +80,7 @@ def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
         "returns": row["returns"], "chases": row["chases"],
         "last_activity": as_utc(row["last_activity"]),
         "report_every_days": row["report_every_days"], "parent": row["parent"],
-        "children_total": stats["total"], "children_done": stats["done"],
+        "children_total": stats["total"], "children_done": stats["done"],  # not a status: a figure
         "children_worst_light": worst(stats["lights"]), "version": row["version"],
         "created_on": row["created_on"],
         "completion": None if completion is None else {
@@ -107,9 +109,9 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
     if status:
         query = query.where(b.status.in_(_as_list(status)))
     elif not include_cancelled:
-        query = query.where(b.status != "cancelled")
+        query = query.where(b.status != Status.CANCELLED.value)
     if light_is:
-        query = query.where(b.status.in_(("todo", "doing", "submitted")))
+        query = query.where(b.status.in_([s.value for s in OPEN_STATUSES]))
     if q:
         text = q.lower()
         query = query.where(sa.or_(*(sa.func.lower(c).contains(text, autoescape=True)

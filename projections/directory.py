@@ -17,7 +17,7 @@ Handler = Callable[[sa.Connection, Envelope], None]
 
 def handle(conn: sa.Connection, env: Envelope) -> None:
     """Apply one Plan, Unit or Person event."""
-    handler = HANDLERS.get((env.aggregate_type, env.event_type))
+    handler = HANDLERS.get(f"{env.aggregate_type}.{env.event_type}")
     if handler is not None:
         handler(conn, env)
 
@@ -33,6 +33,13 @@ def _plan_created(conn: sa.Connection, env: Envelope) -> None:
         "ends": f["ends"], "description": f["description"], "goals": jsonable(f["goals"]),
         "phases": jsonable(f["phases"]),
     })
+
+
+def _goal(env: Envelope) -> dict[str, Any]:
+    goal = {"key": env.fields["key"], "title": env.fields["title"]}
+    if env.fields.get("leader"):
+        goal["leader"] = env.fields["leader"]
+    return goal
 
 
 def _plan_edited(conn: sa.Connection, env: Envelope) -> None:
@@ -72,20 +79,22 @@ def _set(table: sa.Table, column: str, field: str | None = None, value: Any = No
     return apply
 
 
-HANDLERS: dict[tuple[str, str], Handler] = {
-    ("Plan", "Created"): _plan_created,
-    ("Plan", "Edited"): _plan_edited,
-    ("Plan", "GoalSet"): _plan_list_set(
-        "goals", lambda e: {"key": e.fields["key"], "title": e.fields["title"]}),
-    ("Plan", "PhaseSet"): _plan_list_set("phases", lambda e: jsonable(e.fields["phase"])),
-    ("Person", "Created"): _person_created,
-    ("Person", "Renamed"): _set(t.people, "name", "name"),
-    ("Person", "RoleChanged"): _set(t.people, "role", "role"),
-    ("Person", "Deactivated"): _set(t.people, "active", value=False),
-    ("Person", "Reactivated"): _set(t.people, "active", value=True),
-    ("Unit", "Created"): _unit_created,
-    ("Unit", "Renamed"): _set(t.units, "name", "name"),
-    ("Unit", "LiaisonsSet"): _set(t.units, "liaisons", "liaisons"),
+HANDLERS: dict[str, Handler] = {
+    "Plan.Created": _plan_created,
+    "Plan.Edited": _plan_edited,
+    "Plan.GoalSet": _plan_list_set("goals", _goal),
+    "Plan.PhaseSet": _plan_list_set("phases", lambda e: jsonable(e.fields["phase"])),
+    "Person.Created": _person_created,
+    "Person.Renamed": _set(t.people, "name", "name"),
+    "Person.RoleChanged": _set(t.people, "role", "role"),
+    "Person.UnitSet": _set(t.people, "unit", "unit"),
+    "Person.Deactivated": _set(t.people, "active", value=False),
+    "Person.Reactivated": _set(t.people, "active", value=True),
+    "Unit.Created": _unit_created,
+    "Unit.Renamed": _set(t.units, "name", "name"),
+    "Unit.LiaisonsSet": _set(t.units, "liaisons", "liaisons"),
+    "Unit.ContactSet": _set(t.units, "contact", "contact"),
+    "Unit.ParentSet": _set(t.units, "parent", "parent"),
 }
 
 PROJECTION = Projection("directory", (t.plans, t.people, t.units), handle)

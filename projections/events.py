@@ -28,6 +28,7 @@ class Envelope:
     event_type: str
     version: int
     fields: dict[str, Any]
+    event: Any = None  # the domain event itself (its class says what happened)
 
     @cached_property
     def data(self) -> dict[str, Any]:
@@ -74,6 +75,7 @@ def decode(app: Application[Any], notification: Notification, tz: ZoneInfo) -> E
         event_type=event_type,
         version=int(notification.originator_version),
         fields={k: v for k, v in values.items() if k not in HIDDEN},
+        event=event,
     )
 
 

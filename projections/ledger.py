@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from projections import tables as t
+from tracker.domain.status import Status
 
 Row = dict[str, Any]
 EVENT_FIGURES = ("reassigned_to", "reassigned_away", "extensions_requested",
@@ -45,11 +46,11 @@ def _count(entry: Row, figure: str, item: Row, **extra: Any) -> None:
 
 
 def _item_figures(entry: Row, item: Row, today: date) -> None:
-    if item["status"] == "cancelled":
+    if item["status"] == Status.CANCELLED:
         return
     _count(entry, "owned", item)
-    if item["status"] == "done":
-        _count(entry, "done", item)
+    if item["status"] == Status.DONE:
+        _count(entry, "done", item)  # not a status: a figure
         done_on = item["completed_on"]
         _count(entry, "done_late" if done_on > item["due"] else "done_on_time", item,
                on=done_on, due=item["due"])

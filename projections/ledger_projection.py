@@ -12,12 +12,13 @@ from projections import tables as t
 from projections.base import Projection, ProjectionError
 from projections.events import Envelope, to_date
 from projections.rows import get_row, insert_row, preload, update_row
+from tracker.domain.item import WorkItem, evolve
+from tracker.domain.lifecycle import EVENTS
+from tracker.domain.state import ItemState
+from tracker.domain.status import WORKING, Status
 
 Row = dict[str, Any]
-# Events counted against the item's owner at the time they happened.
-COUNTED = {"Chased": "chased", "ExtensionRequested": "extensions_requested",
-           "ExtensionGranted": "extensions_granted", "ExtensionRefused": "extensions_refused",
-           "Returned": "returned"}
+E = WorkItem
 
 
 def _record(conn: sa.Connection, env: Envelope, item: Row, kind: str, person: str) -> None:
@@ -46,72 +47,62 @@ def _open(conn: sa.Connection, item: Row, day: date) -> None:
 def _created(conn: sa.Connection, env: Envelope) -> None:
     f = env.fields
     item = {"id": env.aggregate_id, "plan_key": f["plan_key"], "key": f["key"],
-            "title": f["title"], "owner": f["owner"], "status": "todo", "due": f["due"],
+            "title": f["title"], "owner": f["owner"], "status": str(Status.TODO), "due": f["due"],
             "original_due": f["due"], "completed_on": None, "cadence": f["report_every_days"],
             "anchor": env.day, "segment": 0, "segment_open": False}
     _open(conn, item, env.day)
     insert_row(conn, t.ledger_items, item)
 
 
+def _state(item: Row) -> ItemState:
+    """The item's state as far as the ledger keeps it."""
+    completion = {"on": item["completed_on"]} if item["completed_on"] else None
+    return ItemState(plan_key=item["plan_key"], key=item["key"], title=item["title"],
+                     owner=item["owner"], status=Status(item["status"]), due=item["due"],
+                     original_due=item["original_due"], completion=completion)
+
+
+def _count(conn: sa.Connection, env: Envelope, item: Row) -> None:
+    """What the lifecycle table says this event counts, against the people it names."""
+    info = EVENTS.get(type(env.event))
+    for kind, person_field in info.counts if info else ():
+        _record(conn, env, item, kind, env.fields[person_field] if person_field else item["owner"])
+
+
 def _apply(conn: sa.Connection, env: Envelope, item: Row) -> None:
-    f, kind, day = env.fields, env.event_type, env.day
-    if kind in COUNTED:
-        _record(conn, env, item, COUNTED[kind], item["owner"])
-    if kind == "Edited" and "title" in f["changes"]:
-        item["title"] = f["changes"]["title"][1]
-    elif kind in ("Started", "ProgressReported") and item["status"] == "todo":
-        item["status"] = "doing"
-    if kind == "ProgressReported":
-        reported_on = f["on"] or day
+    _count(conn, env, item)
+    before, event, day = _state(item), env.event, env.day
+    after = evolve(before, event, day)
+    completion = after.completion
+    item.update(title=after.title, due=to_date(after.due),
+                completed_on=to_date(completion.get("on")) if completion else None)
+    if isinstance(event, E.ProgressReported):
+        reported_on = after.last_report_on or day
         _close(conn, item, reported_on)
         item["anchor"] = reported_on
         _open(conn, item, reported_on)
-    elif kind in ("ExtensionGranted", "Rescheduled"):
-        item["due"] = f["new_due"] if kind == "ExtensionGranted" else f["due"]
-    elif kind == "Reassigned":
-        _record(conn, env, item, "reassigned_away", f["old_owner"])
-        _record(conn, env, item, "reassigned_to", f["owner"])
-        was_open = item["segment_open"]
+    if after.owner != before.owner or _segment_changes(before, after, event):
+        # Reporting is owed by one owner while the item is worked on: a new segment begins.
         _close(conn, item, day)
-        item["owner"] = f["owner"]
-        if was_open:
+        item["owner"], item["status"] = after.owner, str(after.status)
+        if after.status in WORKING:
             _open(conn, item, day)
-    elif kind == "CompletionSubmitted":
-        item["status"], item["completed_on"] = "submitted", f["on"] or day
-        _close(conn, item, day)
-    elif kind == "Accepted":
-        item["status"] = "done"
-    elif kind == "Cancelled":
-        item["status"] = "cancelled"
-        _close(conn, item, day)
-    elif kind in ("Returned", "Reopened"):
-        item["status"], item["completed_on"] = "doing", None
-        _open(conn, item, day)
-    elif kind == "Undone":
-        _undone(conn, item, f["changes"], day)
+    item["status"] = str(after.status)
 
 
-def _undone(conn: sa.Connection, item: Row, changes: dict[str, Any], day: date) -> None:
-    """An undo restores status, owner, due date or completion; what was counted stays counted."""
-    if "due" in changes:
-        item["due"] = to_date(changes["due"][1])
-    if "completion" in changes:
-        restored = changes["completion"][1]
-        item["completed_on"] = to_date(restored.get("on")) if restored else None
-    owner = changes.get("owner", [None, item["owner"]])[1]
-    status = changes.get("status", [None, item["status"]])[1]
-    if owner != item["owner"] or status != item["status"]:
-        _close(conn, item, day)
-        item["owner"], item["status"] = owner, status
-        if status in ("todo", "doing"):
-            _open(conn, item, day)
+def _segment_changes(before: ItemState, after: ItemState, event: object) -> bool:
+    """Whether the status change ends or begins a reporting segment (starting work does not)."""
+    if before.status == after.status:
+        return False
+    return isinstance(event, E.Undone) or not (before.status in WORKING
+                                               and after.status in WORKING)
 
 
 def handle(conn: sa.Connection, env: Envelope) -> None:
     """Apply one WorkItem event to the ledger's inputs."""
     if env.aggregate_type != "WorkItem":
         return
-    if env.event_type == "Created":
+    if env.version == 1:
         _created(conn, env)
         return
     item = get_row(conn, t.ledger_items, id=env.aggregate_id)

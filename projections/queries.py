@@ -18,6 +18,7 @@ from projections.engine import ReadModels
 from projections.events import as_utc
 from projections.ledger import ledger as ledger_rows
 from projections.plans import plan_dict, progress
+from tracker.domain.status import Status
 
 Row = dict[str, Any]
 AUDIT_BATCH = 1000
@@ -144,7 +145,7 @@ class Queries:
                 sa.select(t.units).order_by(t.units.c.key)).mappings()]
             b = t.board.c
             query = sa.select(b.lead_unit, b.units, *(b[c] for c in LIGHT_COLUMNS)).where(
-                b.status != "cancelled")
+                b.status != Status.CANCELLED.value)
             if plan_key is not None:
                 query = query.where(t.board.c.plan_key == plan_key)
             led: dict[str, int] = {}
@@ -168,15 +169,17 @@ class Queries:
         """Every unit's key, name and liaisons, by key (no item counts: cheap for forms)."""
         u = t.units.c
         with self.rm.engine.connect() as conn:
-            rows = conn.execute(sa.select(u.key, u.name, u.liaisons).order_by(u.key))
-            return [{"key": r["key"], "name": r["name"], "liaisons": list(r["liaisons"])}
-                    for r in rows.mappings()]
+            rows = conn.execute(sa.select(u.key, u.name, u.liaisons, u.contact, u.parent)
+                                .order_by(u.key))
+            return [{"key": r["key"], "name": r["name"], "liaisons": list(r["liaisons"]),
+                     "contact": r["contact"], "parent": r["parent"]} for r in rows.mappings()]
 
     def people(self) -> list[Row]:
         """Everyone who can own, review or act."""
         p = t.people.c
         with self.rm.engine.connect() as conn:
-            rows = conn.execute(sa.select(p.key, p.name, p.role, p.active).order_by(p.key))
+            rows = conn.execute(sa.select(p.key, p.name, p.role, p.active, p.unit)
+                                .order_by(p.key))
             return [dict(r) for r in rows.mappings()]
 
     def head(self) -> int:

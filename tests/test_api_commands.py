@@ -12,7 +12,7 @@ from flask import Flask
 from webfixtures import *  # noqa: F403
 from webfixtures import ACCOUNTS, PLAN_KEY, api_token, bearer, services_of
 
-from tracker.commands import COMMANDS
+from tracker.domain.lifecycle import COMMANDS
 from tracker.permissions import SYSTEM, Actor
 from web.services import Services
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from webfixtures import *  # noqa: F403
 
-from tracker.commands import COMMANDS
+from tracker.domain.lifecycle import COMMANDS
 from web.api.openapi import rule_path, spec_paths
 
 

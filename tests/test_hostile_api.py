@@ -23,8 +23,9 @@ from hostile_payloads import (
 from webfixtures import PLAN_KEY, api_token, bearer, make_web_app, seed, services_of
 from webfixtures import web_app as web_app  # noqa: F401  (fixture for the PostgreSQL sample)
 
-from tracker.commands import COMMANDS, Field
 from tracker.domain import item_id
+from tracker.domain.fields import Field
+from tracker.domain.lifecycle import COMMANDS
 from web.api.items import CREATE_ITEM
 
 ITEM = str(item_id(PLAN_KEY, "mine"))

@@ -14,7 +14,7 @@ from hostile_payloads import BAD_DATES, HUGE_NUMBERS, INVALID_TEXT, NASTY_TEXT
 from markupsafe import escape
 from webfixtures import PLAN_KEY, make_web_app, seed, services_of
 
-from tracker.commands import COMMANDS
+from tracker.domain.lifecycle import COMMANDS
 
 NEW_ITEM = f"/plans/{PLAN_KEY}/items/new"
 # A payload with one of these must never appear verbatim (escaping changes it); payloads

@@ -14,10 +14,10 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
-from tracker.commands import COMMANDS, Command, parse_args
 from tracker.domain import Person, Plan, Unit, WorkItem, item_id, person_id, plan_id, unit_id
 from tracker.domain.base import clean_title
-from tracker.domain.item import NEUTRAL, RESTORED
+from tracker.domain.fields import parse_args
+from tracker.domain.lifecycle import COMMANDS, Need, Rule, counts_as_change
 from tracker.errors import N_, ConflictError, NotFoundError, UnknownReferenceError
 from tracker.evidence import EvidenceFile
 from tracker.grading import check_kind
@@ -231,25 +231,24 @@ class TrackerApplication(Application[UUID]):
     def execute(
         self,
         item: UUID | str,
-        command: str,
+        command: str | Rule,
         actor: Actor,
         expected_version: int | None = None,
         **values: Any,
     ) -> Result:
-        """Run one item command (see tracker.commands) as the actor."""
-        try:
-            spec = COMMANDS[command]
-        except KeyError:
+        """Run one item command (a rule of tracker.domain.lifecycle, or its name) as the actor."""
+        rule = command if isinstance(command, Rule) else COMMANDS.get(command)
+        if rule is None:
             raise NotFoundError(
                 N_("There is no command %(key)s."), what="command", key=command
-            ) from None
-        args = parse_args(spec, values)
+            )
+        args = parse_args(rule.fields, values)
         # Without an expected_version the caller means "the item as it is now": a save that
         # loses a race is decided again on the fresh item (a few times) rather than refused.
         attempts = 1 if expected_version is not None else 4
         for attempt in range(attempts):
             try:
-                return self._execute_once(item, spec, command, actor, expected_version, dict(args))
+                return self._execute_once(item, rule, actor, expected_version, dict(args))
             except ConflictError:
                 if attempt == attempts - 1:
                     raise
@@ -258,28 +257,37 @@ class TrackerApplication(Application[UUID]):
     def _execute_once(
         self,
         item: UUID | str,
-        spec: Command,
-        command: str,
+        rule: Rule,
         actor: Actor,
         expected_version: int | None,
         args: dict[str, Any],
     ) -> Result:
         aggregate = self.get_item(item)
-        authorize(actor, command, aggregate.owner)
+        authorize(actor, rule.name, aggregate.owner)
         self._check_expected(aggregate, expected_version)
-        if "owner" in args:
-            self.check_person(args["owner"])
-        if "lead_unit" in args:
-            self.check_units(args["lead_unit"], *args.get("units", []))
-        if spec.needs_period:
-            plan = self.get_plan(aggregate.plan_key)
-            args["period"] = (plan.starts, plan.ends)
-        if command == "undo":
-            args.update(self._undo_facts(aggregate))
-        getattr(aggregate, spec.method)(actor=actor.name, **args)
-        if not aggregate.pending_events:
-            return Result(aggregate.id, aggregate.version, None)
-        return self._commit(aggregate)
+        self._check_references(rule, args)
+        for need in rule.needs:
+            args.update(self._supply(need, aggregate))
+        rule.decide(aggregate, actor=actor.name, **args)
+        return self._commit_if_changed(aggregate)
+
+    def _check_references(self, rule: Rule, args: dict[str, Any]) -> None:
+        """Refuse keys of people and units that do not exist (by the fields' types)."""
+        for f in rule.fields:
+            if f.name not in args:
+                continue
+            if f.type == "person":
+                self.check_person(args[f.name])
+            elif f.type == "unit" or (f.type == "list" and f.name == "units"):
+                value = args[f.name]
+                self.check_units(*(value if isinstance(value, list) else [value]))
+
+    def _supply(self, need: Need, item: WorkItem) -> dict[str, Any]:
+        """What a decision needs besides its fields: the plan's period, the item's history."""
+        if need is Need.PERIOD:
+            plan = self.get_plan(item.plan_key)
+            return {"period": (plan.starts, plan.ends)}
+        return self._undo_facts(item)
 
     def attach_evidence(
         self,
@@ -381,22 +389,27 @@ class TrackerApplication(Application[UUID]):
         return self._commit(aggregate)
 
     def _undo_facts(self, item: WorkItem) -> dict[str, Any]:
-        """The item's latest change (version, event type), skipping notes, and its prior state."""
+        """The item's latest change (version, event class), skipping notes, and its prior state."""
         before = item.version
         while before > 1:
             stored = self.recorder.select_events(item.id, lte=before, desc=True, limit=50)
             for s in stored:
-                kind = s.topic.rpartition(".")[2]
-                if kind not in NEUTRAL:
-                    if kind == "Created":
-                        return {"latest": None, "previous": {}}
+                event = self.mapper.to_domain_event(s)
+                if counts_as_change(type(event).__name__):
                     prior: WorkItem = self.repository.get(item.id, version=s.originator_version - 1)
-                    return {
-                        "latest": (s.originator_version, kind),
-                        "previous": {f: getattr(prior, f) for f in RESTORED},
-                    }
+                    return {"latest": (s.originator_version, type(event)), "previous": prior.state}
+                if s.originator_version == 1:
+                    return {"latest": None, "previous": None}
             before = stored[-1].originator_version - 1 if stored else 0
-        return {"latest": None, "previous": {}}
+        return {"latest": None, "previous": None}
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        """Whether an aggregate with this id has been saved."""
+        return self._exists(aggregate_id)
+
+    def save_all(self, *aggregates: Aggregate) -> Result:
+        """Save several changed aggregates in one transaction (e.g. a whole plan import)."""
+        return self._commit(*aggregates)
 
     def list_item_ids(self) -> list[UUID]:
         """Every work item id in the store (for tools that walk all items)."""

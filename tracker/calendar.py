@@ -14,9 +14,10 @@ from typing import Any
 
 import icalendar
 
+from tracker.domain.status import OPEN_STATUSES, Status
+
 PRODID = "-//accountability-tracker//due dates//EN"
 ALARM_HOUR = 9  # alarms ring at 09:00 on the day they are due
-OPEN = ("todo", "doing", "submitted")
 
 
 def feed_token(secret: str, person: str) -> str:
@@ -40,7 +41,7 @@ def alarm_triggers(yellow_days: int) -> list[timedelta]:
 def _event(item: Mapping[str, Any], today: date, yellow_days: int, overdue_label: str,
            overdue_title: str, stamp: datetime) -> icalendar.Event:
     due: date = item["due"]
-    overdue = item["status"] in OPEN and due < today
+    overdue = item["status"] in OPEN_STATUSES and due < today
     event = icalendar.Event()
     event.add("uid", f"{item['id']}@tracker")
     event.add("dtstamp", stamp)
@@ -48,7 +49,7 @@ def _event(item: Mapping[str, Any], today: date, yellow_days: int, overdue_label
     event.add("dtend", due + timedelta(days=1))
     event.add("summary", overdue_title % {"title": item["title"]} if overdue else item["title"])
     event.add("description", item.get("description") or "")
-    event.add("status", "CANCELLED" if item["status"] == "cancelled" else "CONFIRMED")
+    event.add("status", "CANCELLED" if item["status"] == Status.CANCELLED else "CONFIRMED")
     event.add("transp", "TRANSPARENT")
     event.add("sequence", int(item.get("version") or 0))
     if item.get("last_activity"):

@@ -4,38 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker.domain.lifecycle import RULES, Party
 from tracker.errors import N_, PermissionDeniedError
 
 ACCOUNT_ROLES = ("admin", "leader", "member", "viewer")
 
-# Commands an item's owner may run on it, whatever their account role (except viewer).
-OWNER_COMMANDS = frozenset({"start", "report", "request-extension", "submit", "comment", "edit",
-                            "evidence"})
-# Commands a leader (reviewer, supervisor) may run on any item.
+# Who may run each item command comes from the lifecycle table; these are the others.
+OWNER_COMMANDS = frozenset(n for n, r in RULES.items() if Party.OWNER in r.parties)
 LEADER_COMMANDS = frozenset(
-    {
-        "create",
-        "start",
-        "report",
-        "chase",
-        "decide-extension",
-        "reassign",
-        "units",
-        "reschedule",
-        "accept",
-        "return",
-        "cancel",
-        "reopen",
-        "comment",
-        "edit",
-        "undo",
-        "evidence",
-        "nominate",
-        "withdraw-nomination",
-    }
+    {n for n, r in RULES.items() if r.parties & {Party.LEADER, Party.SUPERVISOR, Party.REVIEWER}}
+    | {"create", "nominate", "withdraw-nomination"}
 )
-ADMIN_ONLY = frozenset({"import", "plan", "person", "unit", "assess", "webhook", "remind",
-                        "grading"})
+ADMIN_ONLY = frozenset({"import", "plan", "person", "unit", "assess", "webhook", "grading"}
+                       | {n for n, r in RULES.items() if r.parties == {Party.ADMIN}})
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 from tracker.application import TrackerApplication
 from tracker.config import ConfigError
 from tracker.domain import WorkItem
+from tracker.domain.status import WORKING, Light, light
 from tracker.outbox import Mail, MailError, Outbox
 from tracker.permissions import Actor
 
@@ -44,13 +45,12 @@ class Outcome:
 
 def causes(item: WorkItem, today: date, yellow_days: int) -> list[str]:
     """The causes for a reminder today: red / yellow with the due date, or a missed report."""
-    if item.status not in ("todo", "doing"):  # submitted: the owner has nothing left to do
+    if item.status not in WORKING:  # submitted: the owner has nothing left to do
         return []
     found = []
-    if today > item.due:
-        found.append(f"red:{item.due.isoformat()}")
-    elif (item.due - today).days <= yellow_days:
-        found.append(f"yellow:{item.due.isoformat()}")
+    colour = light(item.status, item.due, today, yellow_days)  # the board's rule, by due date
+    if colour in (Light.RED, Light.YELLOW):
+        found.append(f"{colour}:{item.due.isoformat()}")
     cadence = item.report_every_days
     if cadence:
         anchor = item.last_report_on or item.created_on.date()

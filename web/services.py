@@ -13,12 +13,12 @@ from projections.queries import Queries
 from tracker.accounts import Accounts, make_engine
 from tracker.application import Result
 from tracker.config import Settings
+from tracker.domain.lifecycle import Rule
 from tracker.errors import N_, TrackerError
 from tracker.permissions import Actor
 from tracker.runtime import build_application
 from tracker.storage import parse_database_url
-from tracker.webhooks import Webhooks
-from web.webhooks import WebhookWorker
+from tracker.webhooks import Webhooks, WebhookWorker
 
 
 class ProjectionLagError(TrackerError):
@@ -43,7 +43,7 @@ class Services:
         self.state_engine = make_engine(self.store)
         self.accounts = Accounts(self.state_engine)
         self.accounts.create_tables()
-        self.webhooks = Webhooks(self.state_engine)
+        self.webhooks = Webhooks(self.state_engine, settings.webhook_allow)
         self.webhooks.create_tables()
         self.webhook_worker = WebhookWorker(self.tracker, self.webhooks, config)
         if config.get("WEBHOOKS_ENABLED", True):
@@ -72,7 +72,7 @@ class Services:
     def run(
         self,
         item: UUID | str,
-        command: str,
+        command: str | Rule,
         actor: Actor,
         expected_version: int | None = None,
         **values: Any,

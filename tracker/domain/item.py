@@ -1,11 +1,14 @@
 """The WorkItem aggregate: one concrete piece of work with a responsible owner and a deadline.
 
-Public methods decide (check the rules, raise a named error); private ``@event`` methods only
-apply, so replaying old events never re-runs today's rules.
+Public methods decide (check the rules of ``tracker.domain.lifecycle``, raise a named error)
+and trigger an event; each event's ``effect`` is the only code that changes an item's state,
+so the aggregate and the read models (through ``evolve``) can never disagree, and replaying
+old events never re-runs today's rules.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -19,69 +22,69 @@ from tracker.domain.base import (
     clean_title,
     item_id,
 )
-from tracker.errors import N_, IllegalStateError, PermissionDeniedError, ValidationError
+from tracker.domain.state import RESTORED, ItemState
+from tracker.domain.status import OPEN_STATUSES, STATUSES, Status
+from tracker.errors import N_, IllegalStateError, ValidationError
 
-STATUSES = ("todo", "doing", "submitted", "done", "cancelled")
-OPEN_STATUSES = ("todo", "doing", "submitted")
+__all__ = ["EDITABLE_FIELDS", "OPEN_STATUSES", "STATUSES", "ItemState", "WorkItem", "evolve"]
+
 EDITABLE_FIELDS = ("title", "deliverable", "description")
+
+
+class _Effect:
+    """An item event's effect on the item's state: a pure function of the two."""
+
+    def effect(self, s: ItemState, on: date) -> ItemState:
+        """The state after this event (``on``: the day it happened); the default changes none."""
+        return s
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.state = self.effect(aggregate.state, self.timestamp.date())  # type: ignore[attr-defined]
+
+
+def evolve(state: ItemState | None, event: Any, on: date) -> ItemState:
+    """An item's next state after one of its events (``on``: the day the event happened)."""
+    return event.effect(state or ItemState(), on)  # type: ignore[no-any-return]
 
 
 class WorkItem(Aggregate):
     """A work item 工作项目: title, deliverable, owner, units, due date, phase, goal, status."""
+
+    class Event(_Effect, Aggregate.Event):
+        """Every item event: it carries the actor."""
+
+        actor: str
 
     @staticmethod
     def create_id(plan_key: str, key: str, **_: Any) -> UUID:
         return item_id(plan_key, key)
 
     @classmethod
-    def create(
-        cls,
-        *,
-        actor: str,
-        plan_key: str,
-        period: tuple[date, date],
-        key: str,
-        title: str,
-        owner: str,
-        lead_unit: str,
-        due: date,
-        units: list[str] | None = None,
-        phase: str | None = None,
-        goal: str | None = None,
-        deliverable: str = "",
-        description: str = "",
-        parent: str | None = None,
-        report_every_days: int | None = None,
-    ) -> WorkItem:
+    def create(cls, *, actor: str, plan_key: str, period: tuple[date, date], key: str,
+               title: str, owner: str, lead_unit: str, due: date,
+               units: list[str] | None = None, phase: str | None = None,
+               goal: str | None = None, deliverable: str = "", description: str = "",
+               parent: str | None = None, report_every_days: int | None = None) -> WorkItem:
         """Decide to create an item; references were checked by the application."""
-        check_in_period(check_date(due, "due date"), *period, field="due date")
+        check_in_period(check_date(due, "due"), *period, field="due")
         if report_every_days is not None and (
             isinstance(report_every_days, bool)
             or not isinstance(report_every_days, int)
             or not 1 <= report_every_days <= 366
         ):
             raise ValidationError(
-                N_("The report cadence must be a whole number of days, 1 to 366.")
-            )
+                N_("The report cadence must be a whole number of days, 1 to 366."),
+                field="report_every_days")
         supporting = [u for u in dict.fromkeys(units or []) if u != lead_unit]
         return cls(
-            actor=actor,
-            plan_key=plan_key,
-            key=key,
-            title=clean_title(title),
+            actor=actor, plan_key=plan_key, key=key, title=clean_title(title),
             deliverable=clean_text(deliverable, "deliverable"),
-            description=clean_text(description, "description"),
-            owner=owner,
-            lead_unit=lead_unit,
-            units=supporting,
-            due=due,
-            phase=phase,
-            goal=goal,
-            parent=parent,
-            report_every_days=report_every_days,
+            description=clean_text(description, "description"), owner=owner,
+            lead_unit=lead_unit, units=supporting, due=due, phase=phase, goal=goal,
+            parent=parent, report_every_days=report_every_days,
         )
 
-    class Created(Aggregate.Created):
+    class Created(_Effect, Aggregate.Created):
         """v2 added parent and report_every_days (decomposition and report cadence)."""
 
         class_version = 2
@@ -105,11 +108,51 @@ class WorkItem(Aggregate):
             state.setdefault("parent", None)
             state.setdefault("report_every_days", None)
 
-    class ProgressReported(Aggregate.Event):
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return ItemState(
+                plan_key=self.plan_key, key=self.key, title=self.title,
+                deliverable=self.deliverable, description=self.description, owner=self.owner,
+                lead_unit=self.lead_unit, units=list(self.units), due=self.due,
+                original_due=self.due, phase=self.phase, goal=self.goal, parent=self.parent,
+                report_every_days=self.report_every_days)
+
+    @event(Created)
+    def __init__(self, *, actor: str, plan_key: str, key: str, title: str, deliverable: str,
+                 description: str, owner: str, lead_unit: str, units: list[str], due: date,
+                 phase: str | None, goal: str | None, parent: str | None,
+                 report_every_days: int | None) -> None:
+        self.state = ItemState()  # Created.effect sets it, once this returns
+
+    def __getattr__(self, name: str) -> Any:
+        # The item's facts (status, owner, due …) are read from its state.
+        if name != "state" and name in ItemState.__dataclass_fields__:
+            return getattr(self.state, name)
+        raise AttributeError(name)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state.is_open
+
+    # -- the events and what each does to the state -------------------------------------------
+
+    class Edited(Event):
+        changes: dict[str, list[str]]
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            changed: dict[str, Any] = {f: new for f, (_old, new) in self.changes.items()}
+            return replace(s, **changed)
+
+    class Commented(Event):
+        text: str
+
+    class Started(Event):
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, status=Status.DOING)
+
+    class ProgressReported(Event):
         """v2 added the date the progress happened (``on``)."""
 
         class_version = 2
-        actor: str
         note: str
         percent: int | None
         on: date | None
@@ -118,67 +161,148 @@ class WorkItem(Aggregate):
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state.setdefault("on", None)
 
-    @event(Created)
-    def __init__(
-        self,
-        *,
-        actor: str,
-        plan_key: str,
-        key: str,
-        title: str,
-        deliverable: str,
-        description: str,
-        owner: str,
-        lead_unit: str,
-        units: list[str],
-        due: date,
-        phase: str | None,
-        goal: str | None,
-        parent: str | None,
-        report_every_days: int | None,
-    ) -> None:
-        self.plan_key, self.key, self.title = plan_key, key, title
-        self.deliverable, self.description = deliverable, description
-        self.owner, self.lead_unit, self.units = owner, lead_unit, list(units)
-        self.due = self.original_due = due
-        self.phase, self.goal, self.parent = phase, goal, parent
-        self.report_every_days = report_every_days
-        self.status = "todo"
-        self.percent: int | None = None
-        self.last_report_on: date | None = None
-        self.pending_extension: dict[str, Any] | None = None
-        self.returns = 0
-        self.chases = 0
-        self.completion: dict[str, Any] | None = None
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            status = Status.DOING if s.status == Status.TODO else s.status
+            percent = s.percent if self.percent is None else self.percent
+            return replace(s, status=status, percent=percent, last_report_on=self.on or on)
 
-    # -- guards -------------------------------------------------------------------------------
+    class Chased(Event):
+        note: str
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, chases=s.chases + 1)
 
-    def _require(self, *statuses: str) -> None:
-        if self.status not in statuses:
-            raise IllegalStateError(
-                N_("This is not possible while the item is %(status)s."), status=self.status
-            )
+    class ExtensionRequested(Event):
+        new_due: date
+        reason: str
 
-    def _require_not_closed(self) -> None:
-        if self.status == "cancelled":
-            raise IllegalStateError(N_("The item is cancelled; reopen it first."))
-        if self.status == "done":
-            raise IllegalStateError(N_("The item is done; reopen it first."))
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            request = {"new_due": self.new_due, "reason": self.reason, "by": self.actor}
+            return replace(s, pending_extension=request)
 
-    @staticmethod
-    def _reason(reason: str) -> str:
+    class ExtensionGranted(Event):
+        old_due: date
+        new_due: date
+        note: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, due=self.new_due, pending_extension=None)
+
+    class ExtensionRefused(Event):
+        note: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, pending_extension=None)
+
+    class Rescheduled(Event):
+        old_due: date
+        due: date
+        reason: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, due=self.due)
+
+    class Reassigned(Event):
+        old_owner: str
+        owner: str
+        reason: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, owner=self.owner)
+
+    class UnitsChanged(Event):
+        old_lead_unit: str
+        old_units: list[str]
+        lead_unit: str
+        units: list[str]
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, lead_unit=self.lead_unit, units=list(self.units))
+
+    class CompletionSubmitted(Event):
+        outcome: str
+        evidence: list[str]
+        on: date | None
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            completion = {"outcome": self.outcome, "evidence": list(self.evidence),
+                          "on": self.on or on, "by": self.actor}
+            return replace(s, status=Status.SUBMITTED, completion=completion)
+
+    class Accepted(Event):
+        note: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, status=Status.DONE, percent=100)
+
+    class Returned(Event):
+        reason: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, status=Status.DOING, returns=s.returns + 1, completion=None)
+
+    class Cancelled(Event):
+        old_status: str
+        reason: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            # A cancelled item's open extension request lapses with it.
+            return replace(s, status=Status.CANCELLED, pending_extension=None)
+
+    class Reopened(Event):
+        old_status: str
+        reason: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, status=Status.DOING, completion=None)
+
+    class EvidenceAttached(Event):
+        sha256: str
+        name: str
+        size: int
+        content_type: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            file = {"sha256": self.sha256, "name": self.name, "size": self.size,
+                    "content_type": self.content_type}
+            return replace(s, evidence=[*s.evidence, file])
+
+    class Reminded(Event):
+        cause: str
+        due: date
+        owner: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, reminded=[*s.reminded, self.cause])
+
+    class Undone(Event):
+        """Compensates one earlier change: ``changes`` lists each restored field [now, then]."""
+
+        undoes: int
+        undone_type: str
+        changes: dict[str, list[Any]]
+        reason: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            restored = {f: then for f, (_now, then) in self.changes.items() if f in RESTORED}
+            if "status" in restored:
+                restored["status"] = Status(restored["status"])
+            return replace(s, **restored)
+
+    # -- decisions ----------------------------------------------------------------------------
+
+    def _guard(self, command: str, actor: str) -> None:
+        # The table refers to this module's events, so it is imported when first needed.
+        from tracker.domain.lifecycle import RULES
+
+        RULES[command].check(self.state, actor)
+
+    def _reason(self, reason: str) -> str:
         return clean_text(reason, "reason", required=True)
-
-    # -- content ------------------------------------------------------------------------------
 
     def edit(self, *, actor: str, **fields: str) -> None:
         """Change title, deliverable or description; old and new values go in the event."""
-        if self.status == "cancelled":
-            raise IllegalStateError(N_("The item is cancelled; reopen it first."))
+        self._guard("edit", actor)
         changes: dict[str, list[str]] = {}
         for field, value in fields.items():
             if field not in EDITABLE_FIELDS:
@@ -186,354 +310,159 @@ class WorkItem(Aggregate):
             if value is None:
                 continue
             new = clean_title(value) if field == "title" else clean_text(value, field)
-            if new != getattr(self, field):
-                changes[field] = [getattr(self, field), new]
+            if new != getattr(self.state, field):
+                changes[field] = [getattr(self.state, field), new]
         if changes:
-            self._edited(actor=actor, changes=changes)
-
-    @event("Edited")
-    def _edited(self, *, actor: str, changes: dict[str, list[str]]) -> None:
-        for field, (_old, new) in changes.items():
-            setattr(self, field, new)
+            self.trigger_event(self.Edited, actor=actor, changes=changes)
 
     def comment(self, *, actor: str, text: str) -> None:
         """Add a comment (allowed in every status)."""
-        self._commented(actor=actor, text=clean_text(text, "comment", required=True))
-
-    @event("Commented")
-    def _commented(self, *, actor: str, text: str) -> None:
-        pass
-
-    # -- work ---------------------------------------------------------------------------------
+        self._guard("comment", actor)
+        self.trigger_event(self.Commented, actor=actor,
+                           text=clean_text(text, "text", required=True))
 
     def start(self, *, actor: str) -> None:
         """Begin work on an item that is still to do."""
-        self._require("todo")
-        self._started(actor=actor)
+        self._guard("start", actor)
+        self.trigger_event(self.Started, actor=actor)
 
-    @event("Started")
-    def _started(self, *, actor: str) -> None:
-        self.status = "doing"
-
-    def report_progress(
-        self, *, actor: str, note: str, percent: int | None = None, on: date | None = None
-    ) -> None:
+    def report_progress(self, *, actor: str, note: str, percent: int | None = None,
+                        on: date | None = None) -> None:
         """Record a progress report 进展反馈 (note, optional percent and date)."""
-        self._require("todo", "doing")
+        self._guard("report", actor)
         if percent is not None and (
             isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100
         ):
-            raise ValidationError(N_("The percent must be a whole number from 0 to 100."))
+            raise ValidationError(N_("The percent must be a whole number from 0 to 100."),
+                                  field="percent")
         if on is not None:
-            check_date(on, "report date")
-        self._progress_reported(
-            actor=actor, note=clean_text(note, "note", required=True), percent=percent, on=on
-        )
-
-    @event(ProgressReported)
-    def _progress_reported(
-        self, *, actor: str, note: str, percent: int | None, on: date | None
-    ) -> None:
-        if percent is not None:
-            self.percent = percent
-        if self.status == "todo":
-            self.status = "doing"
-        self.last_report_on = on or self.modified_on.date()
+            check_date(on, "on")
+        self.trigger_event(self.ProgressReported, actor=actor,
+                           note=clean_text(note, "note", required=True), percent=percent, on=on)
 
     def chase(self, *, actor: str, note: str) -> None:
         """A supervisor's recorded prompt 催办 on an open item."""
-        self._require("todo", "doing")
-        if actor == self.owner:
-            raise PermissionDeniedError(N_("Owners cannot chase their own items."))
-        self._chased(actor=actor, note=clean_text(note, "note", required=True))
+        self._guard("chase", actor)
+        self.trigger_event(self.Chased, actor=actor, note=clean_text(note, "note", required=True))
 
-    @event("Chased")
-    def _chased(self, *, actor: str, note: str) -> None:
-        self.chases += 1
-
-    # -- deadlines ----------------------------------------------------------------------------
-
-    def request_extension(
-        self, *, actor: str, new_due: date, reason: str, period: tuple[date, date]
-    ) -> None:
+    def request_extension(self, *, actor: str, new_due: date, reason: str,
+                          period: tuple[date, date]) -> None:
         """Ask for a later due date 延期申请."""
-        self._require("todo", "doing")
-        if self.pending_extension is not None:
-            raise IllegalStateError(N_("An extension request is already waiting for a decision."))
-        check_in_period(check_date(new_due, "new due date"), *period, field="new due date")
-        if new_due <= self.due:
-            raise ValidationError(
-                N_("The new due date must be later than %(due)s."), due=self.due.isoformat()
-            )
-        self._extension_requested(actor=actor, new_due=new_due, reason=self._reason(reason))
-
-    @event("ExtensionRequested")
-    def _extension_requested(self, *, actor: str, new_due: date, reason: str) -> None:
-        self.pending_extension = {"new_due": new_due, "reason": reason, "by": actor}
+        self._guard("request-extension", actor)
+        check_in_period(check_date(new_due, "new_due"), *period, field="new_due")
+        if new_due <= self.state.due:
+            raise ValidationError(N_("The new due date must be later than %(due)s."),
+                                  field="new_due", due=self.state.due.isoformat())
+        self.trigger_event(self.ExtensionRequested, actor=actor, new_due=new_due,
+                           reason=self._reason(reason))
 
     def decide_extension(self, *, actor: str, grant: bool, note: str = "") -> None:
         """Grant or refuse the pending extension request; a grant moves the due date in force."""
-        if self.pending_extension is None or not self.is_open:
-            raise IllegalStateError(N_("There is no extension request to decide."))
-        if actor == self.pending_extension["by"] or actor == self.owner:
-            raise PermissionDeniedError(N_("You cannot decide your own extension request."))
+        self._guard("decide-extension", actor)
         if not isinstance(grant, bool):
-            raise ValidationError(N_("Say whether the extension is granted."))
+            raise ValidationError(N_("Say whether the extension is granted."), field="grant")
         note = clean_text(note, "note")
+        pending = self.state.pending_extension or {}
         if grant:
-            self._extension_granted(
-                actor=actor, old_due=self.due, new_due=self.pending_extension["new_due"], note=note
-            )
+            self.trigger_event(self.ExtensionGranted, actor=actor, old_due=self.state.due,
+                               new_due=pending["new_due"], note=note)
         else:
-            self._extension_refused(actor=actor, note=note)
-
-    @event("ExtensionGranted")
-    def _extension_granted(self, *, actor: str, old_due: date, new_due: date, note: str) -> None:
-        self.due = new_due
-        self.pending_extension = None
-
-    @event("ExtensionRefused")
-    def _extension_refused(self, *, actor: str, note: str) -> None:
-        self.pending_extension = None
+            self.trigger_event(self.ExtensionRefused, actor=actor, note=note)
 
     def reschedule(self, *, actor: str, due: date, reason: str, period: tuple[date, date]) -> None:
         """A reviewer sets a new due date directly, with a reason."""
-        self._require_not_closed()
-        check_in_period(check_date(due, "due date"), *period, field="due date")
-        if due != self.due:
-            self._rescheduled(actor=actor, old_due=self.due, due=due, reason=self._reason(reason))
-
-    @event("Rescheduled")
-    def _rescheduled(self, *, actor: str, old_due: date, due: date, reason: str) -> None:
-        self.due = due
-
-    # -- responsibility -----------------------------------------------------------------------
+        self._guard("reschedule", actor)
+        check_in_period(check_date(due, "due"), *period, field="due")
+        if due != self.state.due:
+            self.trigger_event(self.Rescheduled, actor=actor, old_due=self.state.due, due=due,
+                               reason=self._reason(reason))
 
     def reassign(self, *, actor: str, owner: str, reason: str) -> None:
         """Give the item to another responsible person, with a reason."""
-        self._require_not_closed()
-        if owner == self.owner:
-            raise ValidationError(N_("%(owner)s already owns this item."), owner=owner)
-        self._reassigned(
-            actor=actor, old_owner=self.owner, owner=owner, reason=self._reason(reason)
-        )
-
-    @event("Reassigned")
-    def _reassigned(self, *, actor: str, old_owner: str, owner: str, reason: str) -> None:
-        self.owner = owner
+        self._guard("reassign", actor)
+        if owner == self.state.owner:
+            raise ValidationError(N_("%(owner)s already owns this item."), field="owner",
+                                  owner=owner)
+        self.trigger_event(self.Reassigned, actor=actor, old_owner=self.state.owner, owner=owner,
+                           reason=self._reason(reason))
 
     def change_units(self, *, actor: str, lead_unit: str, units: list[str]) -> None:
         """Change the lead unit 牵头 and the supporting units 协办."""
-        self._require_not_closed()
+        self._guard("units", actor)
         supporting = [u for u in dict.fromkeys(units) if u != lead_unit]
-        if lead_unit != self.lead_unit or supporting != self.units:
-            self._units_changed(
-                actor=actor,
-                old_lead_unit=self.lead_unit,
-                old_units=self.units,
-                lead_unit=lead_unit,
-                units=supporting,
-            )
+        if lead_unit != self.state.lead_unit or supporting != self.state.units:
+            self.trigger_event(self.UnitsChanged, actor=actor,
+                               old_lead_unit=self.state.lead_unit, old_units=self.state.units,
+                               lead_unit=lead_unit, units=supporting)
 
-    @event("UnitsChanged")
-    def _units_changed(
-        self,
-        *,
-        actor: str,
-        old_lead_unit: str,
-        old_units: list[str],
-        lead_unit: str,
-        units: list[str],
-    ) -> None:
-        self.lead_unit, self.units = lead_unit, list(units)
-
-    # -- completion ---------------------------------------------------------------------------
-
-    def submit_completion(
-        self, *, actor: str, outcome: str, evidence: list[str] | None = None, on: date | None = None
-    ) -> None:
+    def submit_completion(self, *, actor: str, outcome: str, evidence: list[str] | None = None,
+                          on: date | None = None) -> None:
         """The owner submits the outcome and evidence 办结 for review."""
-        self._require("todo", "doing")
-        evidence = [clean_text(e, "evidence link", required=True) for e in evidence or []]
+        self._guard("submit", actor)
+        links = [clean_text(e, "evidence", required=True) for e in evidence or []]
         if on is not None:
-            check_date(on, "completion date")
-        self._completion_submitted(
-            actor=actor, outcome=clean_text(outcome, "outcome", True), evidence=evidence, on=on
-        )
-
-    @event("CompletionSubmitted")
-    def _completion_submitted(
-        self, *, actor: str, outcome: str, evidence: list[str], on: date | None
-    ) -> None:
-        self.status = "submitted"
-        self.completion = {
-            "outcome": outcome,
-            "evidence": list(evidence),
-            "on": on or self.modified_on.date(),
-            "by": actor,
-        }
+            check_date(on, "on")
+        self.trigger_event(self.CompletionSubmitted, actor=actor,
+                           outcome=clean_text(outcome, "outcome", True), evidence=links, on=on)
 
     def accept(self, *, actor: str, note: str = "") -> None:
         """A reviewer who is not the owner accepts the submitted completion."""
-        self._require("submitted")
-        if actor == self.owner or (self.completion and actor == self.completion["by"]):
-            raise PermissionDeniedError(N_("No one can accept their own completion."))
-        self._accepted(actor=actor, note=clean_text(note, "note"))
-
-    @event("Accepted")
-    def _accepted(self, *, actor: str, note: str) -> None:
-        self.status = "done"
-        self.percent = 100
+        self._guard("accept", actor)
+        self.trigger_event(self.Accepted, actor=actor, note=clean_text(note, "note"))
 
     def return_completion(self, *, actor: str, reason: str) -> None:
         """Send a submitted completion back for more work 退回重办."""
-        self._require("submitted")
-        if actor == self.owner:
-            raise PermissionDeniedError(N_("No one can return their own completion."))
-        self._returned(actor=actor, reason=self._reason(reason))
-
-    @event("Returned")
-    def _returned(self, *, actor: str, reason: str) -> None:
-        self.status = "doing"
-        self.returns += 1
-        self.completion = None
+        self._guard("return", actor)
+        self.trigger_event(self.Returned, actor=actor, reason=self._reason(reason))
 
     def cancel(self, *, actor: str, reason: str) -> None:
         """Cancel an open item, with a reason."""
-        self._require(*OPEN_STATUSES)
-        self._cancelled(actor=actor, old_status=self.status, reason=self._reason(reason))
-
-    @event("Cancelled")
-    def _cancelled(self, *, actor: str, old_status: str, reason: str) -> None:
-        self.status = "cancelled"
-        self.pending_extension = None  # a cancelled item's open request lapses with it
+        self._guard("cancel", actor)
+        self.trigger_event(self.Cancelled, actor=actor, old_status=str(self.state.status),
+                           reason=self._reason(reason))
 
     def reopen(self, *, actor: str, reason: str) -> None:
         """Reopen a done or cancelled item; it goes back to in progress."""
-        self._require("done", "cancelled")
-        self._reopened(actor=actor, old_status=self.status, reason=self._reason(reason))
+        self._guard("reopen", actor)
+        self.trigger_event(self.Reopened, actor=actor, old_status=str(self.state.status),
+                           reason=self._reason(reason))
 
-    @event("Reopened")
-    def _reopened(self, *, actor: str, old_status: str, reason: str) -> None:
-        self.status = "doing"
-        self.completion = None
-
-    # -- evidence -----------------------------------------------------------------------------
-
-    def attach_evidence(
-        self, *, actor: str, sha256: str, name: str, size: int, content_type: str
-    ) -> None:
+    def attach_evidence(self, *, actor: str, sha256: str, name: str, size: int,
+                        content_type: str) -> None:
         """Record a stored evidence file by its SHA-256, so the audit chain covers its content."""
-        if self.status == "cancelled":
-            raise IllegalStateError(N_("The item is cancelled; reopen it first."))
+        self._guard("evidence", actor)
         if not (isinstance(sha256, str) and len(sha256) == 64
                 and all(c in "0123456789abcdef" for c in sha256)):
-            raise ValidationError(N_("%(field)s must be a SHA-256 in hexadecimal."), field="sha256")
+            raise ValidationError(N_("%(field)s must be a SHA-256 in hexadecimal."),
+                                  field="sha256")
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             raise ValidationError(N_("%(field)s must be a whole number from 1."), field="size")
-        self._evidence_attached(
-            actor=actor, sha256=sha256, name=clean_title(name, "file name"), size=size,
-            content_type=clean_text(content_type, "content type", required=True),
-        )
-
-    @event("EvidenceAttached")
-    def _evidence_attached(
-        self, *, actor: str, sha256: str, name: str, size: int, content_type: str
-    ) -> None:
-        file = {"sha256": sha256, "name": name, "size": size, "content_type": content_type}
-        self.evidence = [*getattr(self, "evidence", []), file]
-
-    # -- reminders ----------------------------------------------------------------------------
+        self.trigger_event(self.EvidenceAttached, actor=actor, sha256=sha256,
+                           name=clean_title(name, "name"), size=size,
+                           content_type=clean_text(content_type, "content_type", required=True))
 
     def was_reminded(self, cause: str) -> bool:
         """Whether a Reminded event for this cause (e.g. "red:2012-06-30") is in the history."""
-        return cause in getattr(self, "reminded", ())
+        return cause in self.state.reminded
 
     def remind(self, *, actor: str, cause: str, due: date) -> None:
         """Record a reminder to the owner for a cause; never twice for the same cause."""
-        self._require("todo", "doing")
+        self._guard("remind", actor)
         cause = clean_text(cause, "cause", required=True)
         if self.was_reminded(cause):
             raise IllegalStateError(N_("The owner was already reminded (%(cause)s)."), cause=cause)
-        self._reminded(actor=actor, cause=cause, due=check_date(due, "due date"), owner=self.owner)
+        self.trigger_event(self.Reminded, actor=actor, cause=cause, due=check_date(due, "due"),
+                           owner=self.state.owner)
 
-    @event("Reminded")
-    def _reminded(self, *, actor: str, cause: str, due: date, owner: str) -> None:
-        self.reminded = [*getattr(self, "reminded", []), cause]
+    def undo(self, *, actor: str, version: int, latest: tuple[int, type[Event]] | None,
+             previous: ItemState | None, reason: str = "") -> None:
+        """Compensate the latest change (``latest``: its version and event class; ``previous``:
+        the state before it); which changes can be undone is the lifecycle's to say."""
+        from tracker.domain.lifecycle import check_undo
 
-    # -- undo ---------------------------------------------------------------------------------
-
-    def undo(
-        self,
-        *,
-        actor: str,
-        version: int,
-        latest: tuple[int, str] | None,
-        previous: dict[str, Any],
-        reason: str = "",
-    ) -> None:
-        """Compensate the latest change (a move, cancel, reassignment or new due date)."""
-        if latest is None:
-            raise IllegalStateError(N_("There is no change to undo."))
-        latest_version, latest_type = latest
-        if latest_type == "Undone":
-            raise IllegalStateError(N_("The latest change was already undone."))
-        if version != latest_version:
-            raise IllegalStateError(N_("Only the latest change can be undone."))
-        if latest_type not in UNDOABLE:
-            raise IllegalStateError(
-                N_("Only a move, a cancellation, a reassignment or a new due date can be undone.")
-            )
-        changes = {
-            f: [getattr(self, f), previous[f]]
-            for f in RESTORED
-            if f in previous and previous[f] != getattr(self, f)
-        }
-        self._undone(
-            actor=actor,
-            undoes=version,
-            undone_type=latest_type,
-            changes=changes,
-            reason=clean_text(reason, "reason"),
-        )
-
-    @event("Undone")
-    def _undone(
-        self,
-        *,
-        actor: str,
-        undoes: int,
-        undone_type: str,
-        changes: dict[str, list[Any]],
-        reason: str,
-    ) -> None:
-        for field, (_now, restored) in changes.items():
-            setattr(self, field, restored)
-
-
-# Changes that can be undone, the item's fields an undo restores, and events that neither
-# change those fields nor block an undo of the change before them.
-UNDOABLE = (
-    "Started",
-    "CompletionSubmitted",
-    "Accepted",
-    "Returned",
-    "Cancelled",
-    "Reopened",
-    "Reassigned",
-    "Rescheduled",
-    "ExtensionGranted",
-    "UnitsChanged",
-)
-RESTORED = (
-    "status",
-    "owner",
-    "due",
-    "lead_unit",
-    "units",
-    "percent",
-    "completion",
-    "pending_extension",
-    "returns",
-)
-NEUTRAL = ("Commented", "Chased", "Edited", "EvidenceAttached")
+        self._guard("undo", actor)
+        undone = check_undo(version, latest)
+        changes = {f: [getattr(self.state, f), getattr(previous, f)] for f in RESTORED
+                   if getattr(previous, f) != getattr(self.state, f)}
+        self.trigger_event(self.Undone, actor=actor, undoes=version, undone_type=undone.__name__,
+                           changes=changes, reason=clean_text(reason, "reason"))

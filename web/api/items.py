@@ -8,8 +8,9 @@ from uuid import UUID
 from flask import Response
 
 from projections.lights import LIGHTS
-from tracker.commands import COMMANDS, Command, Field, parse_args
 from tracker.domain import STATUSES
+from tracker.domain.fields import Field, Form, parse_args
+from tracker.domain.lifecycle import COMMANDS
 from tracker.errors import N_, NotFoundError, UnknownReferenceError, ValidationError
 from web.api import bp
 from web.api.common import (
@@ -25,7 +26,7 @@ from web.services import services
 
 MAX_PAGE = 1000
 # POST /api/items: the fields of TrackerApplication.create_item, typed like the commands'.
-CREATE_ITEM = Command("create", "create_item", (
+CREATE_ITEM = Form("create", (
     Field("plan", "text", True), Field("title", "text", True), Field("owner", "person", True),
     Field("lead_unit", "unit", True), Field("due", "date", True), Field("key", "text"),
     Field("units", "list"), Field("phase", "text"), Field("goal", "text"),
@@ -68,7 +69,7 @@ def list_items() -> Response:
 @bp.post("/items")
 def create_item() -> Response:
     """Create a work item → 201 {id, version}; a retried create with the same key → 200."""
-    fields = parse_args(CREATE_ITEM, json_body())
+    fields = parse_args(CREATE_ITEM.fields, json_body())
     plan = fields.pop("plan")
     try:
         result = services().create_item(api_user().actor, plan, **fields)

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Response, current_app
 
-from tracker.commands import COMMANDS
+from tracker.domain.lifecycle import COMMANDS
+from tracker.domain.status import LIGHTS
 from web.api import bp
 from web.api.common import json_response
 from web.api.items import CREATE_ITEM
@@ -43,7 +44,7 @@ ITEM_QUERY = [
     _param("status", {"type": "string", "enum": list(SCHEMAS["Card"]["properties"]["status"]
                                                      ["enum"])}, "Only this status."),
     _param("phase", TEXT, "Only this phase (key)."), _param("goal", TEXT, "Only this goal (key)."),
-    _param("light", {"type": "string", "enum": ["red", "yellow", "green"]}, "Only this light."),
+    _param("light", {"type": "string", "enum": list(LIGHTS)}, "Only this light."),
     _param("q", TEXT, "Text to look for in title, key, deliverable and description."),
     INCLUDE_CANCELLED,
     _param("offset", {"type": "integer", "minimum": 0, "maximum": 10**9}, "Skip this many."),
@@ -90,7 +91,7 @@ def _command_operation(name: str) -> Schema:
     operation = _op("api.run_command", {200: _json(ref("Result"), "Done: the new version.")},
                     WRITE_ERRORS, [ITEM_ID], body)
     operation["operationId"] = "run_" + name.replace("-", "_")
-    operation["summary"] = f"Run the item command {name!r} (method {command.method})."
+    operation["summary"] = f"{command.label} (the item command {name!r})."
     return operation
 
 
@@ -99,7 +100,16 @@ def build_spec() -> Schema:
     plan_body = {"required": True, "content": {
         "application/json": {"schema": ref("PlanFile")},
         "application/yaml": {"schema": {"type": "string"}},
-        "text/yaml": {"schema": {"type": "string"}}}}
+        "text/yaml": {"schema": {"type": "string"}},
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+            "schema": {"type": "string", "format": "binary"}}}}
+    import_params = [
+        _param("update_directory", {"type": "boolean"}, "Let the file rename or re-role "
+               "existing people and units (each change recorded)."),
+        _param("key", TEXT, "Task sheet: the plan's key (else from its sheet 方案 / Plan)."),
+        _param("title", TEXT, "Task sheet: the plan's title."),
+        _param("starts", {"type": "string", "format": "date"}, "Task sheet: the first day."),
+        _param("ends", {"type": "string", "format": "date"}, "Task sheet: the last day.")]
     item_body = {"required": True, "content": {"application/json": {
         "schema": command_body(CREATE_ITEM, with_version=False)}}}
     audit_params = [*AUDIT_QUERY, _param("format", {"type": "string", "enum": ["jsonl", "csv"]},
@@ -115,7 +125,7 @@ def build_spec() -> Schema:
         "/api/plans": {
             "get": _op("api.list_plans", {200: _json(ref("PlanList"), "The plans.")}),
             "post": _op("api.import_plan_file", {201: _json(ref("ImportResult"), "Imported.")},
-                        WRITE_ERRORS, body=plan_body)},
+                        WRITE_ERRORS, params=import_params, body=plan_body)},
         "/api/plans/{key}": {"get": _op("api.get_plan", {200: _json(ref("Plan"), "The plan.")},
                                         params=[_param("key", TEXT, "The plan's key.", "path")])},
         "/api/items": {

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from projections.ledger import FIGURES
-from tracker.commands import Command, Field
+from tracker.domain.fields import Field, Form
+from tracker.domain.lifecycle import Rule
+from tracker.domain.status import LIGHTS, STATUSES
 
 Schema = dict[str, Any]
 
@@ -38,7 +40,7 @@ def field_schema(field: Field) -> Schema:
     return schema if field.required else nullable(schema)
 
 
-def command_body(command: Command, with_version: bool = True) -> Schema:
+def command_body(command: Rule | Form, with_version: bool = True) -> Schema:
     """The JSON object a command takes: its fields, and the optional expected_version."""
     properties = {f.name: field_schema(f) for f in command.fields}
     if with_version:
@@ -60,15 +62,16 @@ def obj(required: list[str], properties: dict[str, Schema], extra: bool = True) 
 
 STRING, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 DATE, INSTANT = {"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}
-STATUS = {"type": "string", "enum": ["todo", "doing", "submitted", "done", "cancelled"]}
-LIGHT = {"type": ["string", "null"], "enum": ["red", "yellow", "green", None]}
+STATUS = {"type": "string", "enum": list(STATUSES)}
+LIGHT = {"type": ["string", "null"], "enum": [*LIGHTS, None]}
 KEYED = obj(["key", "title"], {"key": STRING, "title": STRING})
 
 SCHEMAS: dict[str, Schema] = {
     "Error": obj(["error", "message"], {
         "error": STRING, "message": STRING, "current_version": nullable(INT),
         "problems": {"type": "array", "items": obj(["line", "message"], {
-            "line": nullable(INT), "message": STRING})}}),
+            "line": nullable(INT), "message": STRING, "sheet": nullable(STRING),
+            "row": nullable(INT), "column": nullable(STRING)})}}),
     "Result": obj(["id", "version"], {"id": {"type": "string", "format": "uuid"},
                                       "version": INT}),
     "Card": obj(["id", "key", "plan_key", "title", "owner", "lead_unit", "due", "status",
@@ -102,7 +105,7 @@ SCHEMAS: dict[str, Schema] = {
         "progress": {"type": "object", "description": "Counts per plan, goal and phase."}}),
     "PlanList": obj(["plans"], {"plans": {"type": "array", "items": ref("Plan")}}),
     "PlanFile": {"type": "object", "required": ["plan"], "description":
-                 "A plan file (DESIGN §4) as JSON: plan, units, people, items.",
+                 "A plan file (docs/plan-file.md) as JSON: plan, units, people, items.",
                  "properties": {"plan": {"type": "object"},
                                 "units": {"type": "array", "items": {"type": "object"}},
                                 "people": {"type": "array", "items": {"type": "object"}},

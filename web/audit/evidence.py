@@ -22,8 +22,16 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from tracker.application import Result
+from tracker.domain import WorkItem
+from tracker.domain.status import Status
 from tracker.errors import N_, TrackerError, ValidationError
-from tracker.evidence import EvidenceFile, EvidenceStore, parse_references, sha256_of
+from tracker.evidence import (
+    EvidenceFile,
+    EvidenceStore,
+    clean_name,
+    parse_references,
+    sha256_of,
+)
 from tracker.permissions import Actor, allowed
 from web.audit import bp
 from web.auth import current_actor, login_required
@@ -114,8 +122,9 @@ def download_evidence(item_id: str, sha256: str) -> Response:
     if state != "ok":
         return error_response(409, "changed", _(  # type: ignore[return-value]
             "The stored file no longer matches the hash recorded when it was uploaded."))
+    name = clean_name(entry["name"]) or f"{sha256[:12]}.bin"  # older events may hold CR/LF
     response = send_file(evidence_store().path(sha256), mimetype=entry["content_type"],
-                         as_attachment=True, download_name=entry["name"], max_age=0)
+                         as_attachment=True, download_name=name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -126,11 +135,11 @@ def evidence_files(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     files: list[dict[str, Any]] = []
     for e in history:
         data = e.get("data") or {}
-        if e["event_type"] == "EvidenceAttached":
+        if e["event_type"] == WorkItem.EvidenceAttached.__name__:
             files.append({"sha256": data["sha256"], "name": data["name"], "size": data["size"],
                           "content_type": data["content_type"], "at": e["at"],
                           "actor": e["actor"]})
-        elif e["event_type"] == "CompletionSubmitted":
+        elif e["event_type"] == WorkItem.CompletionSubmitted.__name__:
             files.extend({"sha256": sha, "name": name, "size": None,
                           "content_type": "application/octet-stream", "at": e["at"],
                           "actor": e["actor"]}
@@ -161,7 +170,7 @@ def evidence_panel(history: list[dict[str, Any]], card: dict[str, Any]) -> dict[
     files = [{**f, "state": file_state(store.path(f["sha256"]), f["sha256"])}
              for f in evidence_files(history)]
     try:
-        can_attach = card["status"] != "cancelled" and allowed(current_actor(), "evidence",
+        can_attach = card["status"] != Status.CANCELLED and allowed(current_actor(), "evidence",
                                                                 card["owner"])
     except TrackerError:
         can_attach = False

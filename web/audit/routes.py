@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, g, jsonify, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
 from projections import tables as t
@@ -63,10 +64,10 @@ def trail() -> str:
     """The whole trail (or a filter of it), newest pages loaded as the user scrolls."""
     g.no_store = True
     filters = audit_filters()
-    try:
-        after = int(request.args.get("after", "0") or 0)
-    except ValueError:
-        raise BadRequest("after must be a number") from None
+    raw = request.args.get("after", "0") or "0"
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):  # fits a BIGINT
+        raise BadRequest(_("The page position must be a whole number of at most 18 digits."))
+    after = int(raw)
     rows = services().queries.audit(after_seq=after, limit=PAGE,
                                     **{k: v for k, v in filters.items() if v is not None})
     people, titles = _names(rows)

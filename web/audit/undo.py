@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, request, url_for
+from flask_babel import gettext
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
-from tracker.domain.item import NEUTRAL, UNDOABLE
+from tracker.domain.lifecycle import UNDO, undo_label, undoable_change
 from tracker.errors import TrackerError
 from tracker.permissions import allowed
 from web.audit import bp
-from web.audit.describe import UNDONE
 from web.auth import current_actor, login_required
 from web.extensions import translate_error
 from web.items.ui import wants_fragment
@@ -24,14 +24,15 @@ from web.services import services
 def undo_offer(history: list[dict[str, Any]], card: dict[str, Any]) -> dict[str, Any] | None:
     """The change the signed-in user may undo on this item (the latest one), or None."""
     try:
-        if not allowed(current_actor(), "undo", card["owner"]):
+        if not allowed(current_actor(), UNDO.name, card["owner"]):
             return None
     except Exception:  # noqa: BLE001 - nobody signed in: nothing to offer
         return None
-    latest = next((e for e in reversed(history) if e["event_type"] not in NEUTRAL), None)
-    if latest is None or latest["event_type"] not in UNDOABLE:
+    latest = undoable_change([e["event_type"] for e in history])
+    if latest is None:
         return None
-    return {"version": latest["version"], "label": UNDONE[latest["event_type"]]}
+    version = next(e["version"] for e in reversed(history) if e["event_type"] == latest)
+    return {"version": version, "label": gettext(undo_label(latest))}
 
 
 @bp.app_context_processor
@@ -49,7 +50,7 @@ def undo_item(item_id: str) -> Response | tuple[str, int]:
     if not raw_expected.isdigit() or not raw_version.isdigit():
         raise BadRequest("expected_version and version are required")
     try:
-        services().run(item_id, "undo", current_actor(), int(raw_expected),
+        services().run(item_id, UNDO, current_actor(), int(raw_expected),
                        version=int(raw_version), reason=request.form.get("reason", ""))
     except TrackerError as error:
         return item_response(item_id, error.status, error_message=translate_error(error),

@@ -45,7 +45,8 @@ class BoardFilters:
             raise BadRequest("as_of must be a date like 2012-06-30") from None
         return cls(**text, light=light if light in LIGHTS else "",
                    lane=lane if lane in LANES else "",
-                   cancelled=args.get("cancelled") in ("1", "on", "true"), as_of=day)
+                   cancelled=args.get("cancelled") in ("1", "on", "true"),  # not a status
+                   as_of=day)
 
     @classmethod
     def from_url(cls, url: str | None) -> BoardFilters:

@@ -1,40 +1,37 @@
-"""Which command a move between board columns means, and who is offered the move control."""
+"""Which command a move between board columns means (from the lifecycle table), and who is
+offered the move control."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from tracker.domain.lifecycle import Rule, moves
+from tracker.domain.status import CLOSED, Status
 from tracker.errors import N_, IllegalStateError
 from tracker.permissions import Actor, allowed
 
 # (from, to) → the command that makes that move.
-MOVES = {
-    ("todo", "doing"): "start",
-    ("todo", "submitted"): "submit", ("doing", "submitted"): "submit",
-    ("submitted", "done"): "accept",
-    ("submitted", "doing"): "return",
-    ("done", "doing"): "reopen", ("cancelled", "doing"): "reopen",
-    ("todo", "cancelled"): "cancel", ("doing", "cancelled"): "cancel",
-    ("submitted", "cancelled"): "cancel",
-}
-MOVE_COMMANDS = frozenset(MOVES.values())
+MOVES = moves()
+MOVE_COMMANDS = frozenset(rule.name for rule in MOVES.values())
 # The move a card's control proposes first: the natural next step.
-NEXT = {"todo": "doing", "doing": "submitted", "submitted": "done", "done": "doing",
-        "cancelled": "doing"}
+NEXT = {Status.TODO: Status.DOING, Status.DOING: Status.SUBMITTED,
+        Status.SUBMITTED: Status.DONE, Status.DONE: Status.DOING,
+        Status.CANCELLED: Status.DOING}
 
 
-def move_command(current: str, to: str) -> str | None:
+def move_command(current: str, to: str) -> Rule | None:
     """The command a move runs (None: the card stays); an impossible move raises, with why."""
     if current == to:
         return None
-    if (current, to) in MOVES:
-        return MOVES[(current, to)]
-    if to == "todo":
+    rule = MOVES.get((Status(current), Status(to)))
+    if rule is not None:
+        return rule
+    if to == Status.TODO:
         raise IllegalStateError(N_("Work that has begun cannot go back to To do."))
-    if to == "done":
+    if to == Status.DONE:
         raise IllegalStateError(N_(
             "An item is done only when a reviewer accepts its completion: submit it first."))
-    if current in ("done", "cancelled"):
+    if current in CLOSED:
         raise IllegalStateError(N_("The item is closed; move it to In progress to reopen it."))
     raise IllegalStateError(N_("This move is not possible."))
 

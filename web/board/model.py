@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import url_for
 
+from tracker.domain.status import STATUSES
 from web.board.filters import PAGE, BoardFilters
 from web.items.ui import COLUMNS
 from web.services import services
@@ -93,7 +94,7 @@ def lane_keys(plan: dict[str, Any], filters: BoardFilters) -> list[tuple[str, st
 def build_lanes(plan: dict[str, Any], filters: BoardFilters) -> list[Lane]:
     """Every lane with its columns; lanes without any card are left out."""
     source = CardSource(plan["key"], filters)
-    statuses = (*COLUMNS, "cancelled") if filters.cancelled else COLUMNS
+    statuses = STATUSES if filters.cancelled else COLUMNS
     lanes = []
     for key, title, lane_filter in lane_keys(plan, filters):
         lane = Lane(key, title, [source.column(s, lane_filter) for s in statuses])

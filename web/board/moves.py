@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
-from tracker.commands import COMMANDS
 from tracker.domain import STATUSES
+from tracker.domain.lifecycle import Rule
 from tracker.errors import ConflictError, TrackerError, ValidationError
 from web.auth import login_required
 from web.board import bp
@@ -19,8 +19,9 @@ from web.board.mapping import move_command
 from web.board.views import board_answer
 from web.extensions import translate_error
 from web.items.forms import command_values, error_field, expected_version, missing_input
-from web.items.ui import COMMAND, actor, current_url, wants_fragment
+from web.items.ui import actor, current_url, wants_fragment
 from web.items.views import load_card
+from web.labels import command_label
 from web.services import services
 
 
@@ -35,37 +36,36 @@ def move_item(item_id: str) -> Response | tuple[str, int]:
     expected = expected_version(request.form)
     filters = BoardFilters.from_url(current_url()).live()
     plan_key = card["plan_key"]
-    command: str | None = None
+    rule: Rule | None = None
     try:
-        command = move_command(card["status"], to)
-        if command is None:
+        rule = move_command(card["status"], to)
+        if rule is None:
             return board_answer(plan_key, filters)
-        spec = COMMANDS[command]
-        if missing_input(spec, request.form):
-            return board_answer(plan_key, filters, dialog=dialog(card, command, to, expected))
-        values = command_values(spec, request.form)
-        services().run(item_id, command, actor(), expected, **values)
+        if missing_input(rule, request.form):
+            return board_answer(plan_key, filters, dialog=dialog(card, rule, to, expected))
+        values = command_values(rule, request.form)
+        services().run(item_id, rule, actor(), expected, **values)
     except ConflictError as error:
         return board_answer(plan_key, filters, error.status, message=translate_error(error))
     except ValidationError as error:
-        if command is not None and COMMANDS[command].fields:
-            values = command_values(COMMANDS[command], request.form)
-            form = dialog(card, command, to, expected, values, error)
+        if rule is not None and rule.fields:
+            values = command_values(rule, request.form)
+            form = dialog(card, rule, to, expected, values, error)
             return board_answer(plan_key, filters, error.status, dialog=form)
         return board_answer(plan_key, filters, error.status, message=translate_error(error))
     except TrackerError as error:
         return board_answer(plan_key, filters, error.status, message=translate_error(error))
     if not wants_fragment():
         return redirect(url_for("board.plan_board", plan_key=plan_key, **filters.args()))
-    return board_answer(plan_key, filters, notice=_("%(title)s: %(action)s.",
-                                                    title=card["title"], action=COMMAND[command]))
+    notice = _("%(title)s: %(action)s.", title=card["title"], action=command_label(rule.name))
+    return board_answer(plan_key, filters, notice=notice)
 
 
-def dialog(card: dict[str, Any], command: str, to: str, expected: int,
+def dialog(card: dict[str, Any], rule: Rule, to: str, expected: int,
            values: dict[str, Any] | None = None, error: TrackerError | None = None
            ) -> dict[str, Any]:
     """The small form a move needs first (an outcome, a reason), with any refusal by its field."""
-    return {"card": card, "command": command, "spec": COMMANDS[command], "to": to,
+    return {"card": card, "command": rule.name, "spec": rule, "to": to,
             "expected": expected, "values": values or {},
             "error_field": error_field(error) if error else None,
             "error_message": translate_error(error) if error else None}

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort
 
+from tracker.domain.status import OPEN_STATUSES
 from web.auth import login_required
 from web.board import bp
 from web.items.ui import actor, render
@@ -60,7 +61,7 @@ def my_work() -> tuple[str, int]:
     if person:
         for key in plans:
             cards += [c for c in queries.board(key, owner=person)
-                      if c["status"] in ("todo", "doing", "submitted")]
+                      if c["status"] in OPEN_STATUSES]
     cards.sort(key=lambda c: (c["due"], c["title"]))
     groups = [(light, [c for c in cards if c["light"] == light]) for light in LIGHT_ORDER]
     return render("board/my_work.html", "board/_my_work.html", person=person, plans=plans,

@@ -7,13 +7,14 @@ from typing import Any
 from flask import abort, redirect, request, url_for
 from werkzeug.wrappers import Response
 
+from tracker.domain.status import STATUSES
 from tracker.permissions import allowed
 from web.auth import login_required
 from web.board import bp
 from web.board.filters import LANES, LIGHTS, BoardFilters
 from web.board.mapping import NEXT, can_move
 from web.board.model import CardSource, build_lanes
-from web.items.ui import COLUMNS, actor, plan_info, render, wants_fragment
+from web.items.ui import actor, plan_info, render, wants_fragment
 from web.services import services
 
 
@@ -36,7 +37,7 @@ def board_context(plan: dict[str, Any], filters: BoardFilters, **extra: Any) -> 
         "people_list": queries.people(), "units_list": queries.unit_list(),
         "lights": LIGHTS, "lane_kinds": LANES, "today": services().tracker.today(),
         "movable": (lambda card: not readonly and can_move(me, card)),
-        "move_targets": (*COLUMNS, "cancelled"), "next_status": NEXT,
+        "move_targets": STATUSES, "next_status": NEXT,
         "can_create": allowed(me, "create"),
         "message": None, "notice": None, "dialog": None, **extra,
     }
@@ -79,7 +80,7 @@ def plan_board(plan_key: str) -> tuple[str, int] | tuple[str, int, dict[str, str
 def column(plan_key: str, status: str) -> tuple[str, int]:
     """The next page of one column (htmx loads it when the column's end scrolls into view)."""
     plan = load_plan(plan_key)
-    if status not in (*COLUMNS, "cancelled"):
+    if status not in STATUSES:
         abort(404)
     filters = BoardFilters.from_args(request.args)
     offset = request.args.get("offset", "0")

@@ -8,14 +8,15 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from tracker.commands import COMMANDS
+from tracker.domain.lifecycle import COMMANDS
 from tracker.errors import ConflictError, TrackerError
 from web.auth import login_required
 from web.extensions import translate_error
 from web.items import bp
 from web.items.forms import command_values, error_field, expected_version
-from web.items.ui import COMMAND, actor, wants_fragment
+from web.items.ui import actor, wants_fragment
 from web.items.views import item_response
+from web.labels import command_label
 from web.services import services
 
 
@@ -34,17 +35,17 @@ def run_command(item_id: str, command: str) -> Response | tuple[str, int]:
     expected = expected_version(request.form)
     values = command_values(spec, request.form)
     try:
-        services().run(item_id, command, actor(), expected, **values)
+        services().run(item_id, spec, actor(), expected, **values)
     except ConflictError as error:
         conflict = {"expected": expected, "current": error.current_version,
                     "changes": changes_since(item_id, expected), "command": command,
-                    "submitted": values}
+                    "submitted": values}  # not a status: what was typed
         return item_response(item_id, error.status, conflict=conflict)
     except TrackerError as error:
         return item_response(item_id, error.status, error_message=translate_error(error),
                              error_field=error_field(error), open_command=command,
                              submitted=values)
     if not wants_fragment():
-        flash(_("Done: %(action)s.", action=COMMAND[command]), "success")
+        flash(_("Done: %(action)s.", action=command_label(command)), "success")
         return redirect(url_for("items.item", item_id=item_id))
-    return item_response(item_id, notice=_("Done: %(action)s.", action=COMMAND[command]))
+    return item_response(item_id, notice=_("Done: %(action)s.", action=command_label(command)))

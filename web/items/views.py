@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import abort
 
-from tracker.commands import COMMANDS
+from tracker.domain.lifecycle import COMMANDS
 from tracker.permissions import allowed
 from web.auth import login_required
 from web.items import bp
@@ -36,11 +36,11 @@ def item_context(card: Card, **extra: Any) -> dict[str, Any]:
         "units": {u["key"]: u["name"] for u in units_list},
         "phases": {p["key"]: p["title"] for p in plan["phases"]},
         "goals": {g["key"]: g["title"] for g in plan["goals"]},
-        "actions": available(me, card), "can_edit": may(me, "edit", card),
+        "actions": available(me, card), "can_edit": may(me, COMMANDS["edit"], card),
         "can_create": allowed(me, "create"),
         "people_list": [p for p in people_list if p["active"]], "units_list": units_list,
         "commands": COMMANDS, "error_field": None, "error_message": None, "open_command": None,
-        "submitted": {}, "conflict": None, "notice": None,
+        "submitted": {}, "conflict": None, "notice": None,  # not a status: typed values
         **extra,
     }
 

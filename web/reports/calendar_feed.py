@@ -6,6 +6,7 @@ from flask import Response, abort, url_for
 from flask_babel import gettext as _
 
 from tracker.calendar import calendar, feed_token, token_matches
+from tracker.domain.status import OPEN_STATUSES
 from web.reports import bp
 from web.services import services
 
@@ -25,7 +26,7 @@ def calendar_feed(person: str, token: str) -> Response:
     names = {p["key"]: p["name"] for p in q.people()}
     if person not in names:
         abort(404)
-    cards = q.board(owner=person, status=("todo", "doing", "submitted"))
+    cards = q.board(owner=person, status=OPEN_STATUSES)
     items = [{**c, "description": c["deliverable"],
               "url": url_for("items.item", item_id=c["id"], _external=True)} for c in cards]
     body = calendar(names[person], items, today=q.today(), yellow_days=q.yellow_days,

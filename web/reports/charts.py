@@ -36,7 +36,7 @@ def _chart(kind: type, title: str, style: Style = STYLE, **options: Any) -> Any:
 
 def on_time_rates(rows: list[Row]) -> str:
     """Bar chart: percent of items done on time per person (people with something done)."""
-    done = [r for r in rows if r["done"]]
+    done = [r for r in rows if r["done"]]  # not a status: a figure
     chart = _chart(pygal.HorizontalBar, _("On-time rate per person (%)"), range=(0, 100))
     chart.x_labels = [r["name"] for r in done]
     chart.add(_("On time"), [r["on_time_rate"] for r in done])

@@ -12,6 +12,8 @@ from projections.nominations import plan_nominations
 from projections.plans import plan_dict, progress
 from projections.queries import Queries
 from tracker.auditchain import GENESIS, ChainWriter
+from tracker.domain import WorkItem
+from tracker.domain.status import Status
 from tracker.errors import N_, NotFoundError, ValidationError
 
 Row = dict[str, Any]
@@ -61,7 +63,7 @@ def source(q: Queries, cutoff: datetime | None) -> Row:
 
 def with_rate(row: Row) -> Row:
     """A ledger row with its on-time rate (percent of items done, None when none done)."""
-    done = row["done"]
+    done = row["done"]  # not a status: a figure
     return {**row, "on_time_rate": round(100 * row["done_on_time"] / done) if done else None}
 
 
@@ -138,15 +140,16 @@ def review(q: Queries, plan_key: str, as_of: date | None = None) -> Row:
     late = [dict(i, person=r["person"]) for r in rows for i in r["items"]["done_late"]]
     overdue = [dict(i, person=r["person"]) for r in rows for i in r["items"]["overdue"]]
     returned = [i for r in rows for i in r["items"]["returned"]]
-    cancelled = [c for c in cards if c["status"] == "cancelled"]
+    cancelled = [c for c in cards if c["status"] == Status.CANCELLED]
     engine = q.rm.engine
     return {**ctx, "progress": progress(plan, cards, ctx["day"]), "rows": rows,
             "grades": all_grades(engine, plan_key, cutoff),
             "movement": movement(engine, plan_key, cutoff),
             "units": unit_lights(q, plan_key, cutoff, ctx["day"]),
             "late": late, "overdue": overdue,
-            "returned": _reasons(q, returned, "Returned", upto),
-            "cancelled": _reasons(q, cancelled, "Cancelled", upto),
+            "returned": _reasons(q, returned, WorkItem.Returned.__name__, upto),
+            "cancelled": _reasons(q, cancelled, WorkItem.Cancelled.__name__,  # not a status
+                                 upto),
             "nominations": nominations(q, plan_key, cutoff)}
 
 

@@ -56,12 +56,12 @@ def review_tables(report: Row) -> list[Table]:
                   + [[_("Returned"), i["key"], i["title"], "", "", i["reason"]]
                      for i in report["returned"]]
                   + [[_("Cancelled"), i["key"], i["title"], _text(i["due"]), "", i["reason"]]
-                     for i in report["cancelled"]])
+                     for i in report["cancelled"]])  # not a status: a section
     return [
         source_table(report),
         (_("Progress"), [_("Scope"), _("Key"), _("Title"), _("Items"), _("Done"),
                          _("Percent done"), _("Overdue")],
-         [[s, k, t, x["total"], x["done"], x["percent_done"], x["overdue"]]
+         [[s, k, t, x["total"], x["done"], x["percent_done"], x["overdue"]]  # not a status
           for s, k, t, x in scopes]),
         ledger_table(report),
         (_("Unit grades"), [_("Unit"), _("Assessment"), _("Date"), _("Score"), _("Grade"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 COLUMN = {
-    "person": _l("Key"), "name": _l("Person"), "owned": _l("Owned"), "done": _l("Done"),
+    "person": _l("Key"), "name": _l("Person"), "owned": _l("Owned"),
+    "done": _l("Done"),  # not a status: a figure
     "done_on_time": _l("Done on time"), "done_late": _l("Done late (due date in force)"),
     "done_on_time_original": _l("Done on time (original due date)"),
     "done_late_original": _l("Done late (original due date)"), "open": _l("Open"),

@@ -1,5 +1,4 @@
-"""The item commands as data: their names, fields and types — one source for the
-application, the web forms, the JSON API and its OpenAPI document."""
+"""The fields a command takes, their types, and how a JSON or form value becomes one."""
 
 from __future__ import annotations
 
@@ -20,45 +19,6 @@ class Field:
     name: str
     type: str  # text | date | int | bool | list | person | unit
     required: bool = False
-
-
-@dataclass(frozen=True)
-class Command:
-    """An item command: the aggregate method it runs and the fields it takes."""
-
-    name: str
-    method: str
-    fields: tuple[Field, ...] = ()
-    needs_period: bool = False
-
-
-def _c(name: str, method: str, *fields: Field, period: bool = False) -> Command:
-    return Command(name, method, fields, period)
-
-
-COMMANDS: dict[str, Command] = {c.name: c for c in (
-    _c("start", "start"),
-    _c("report", "report_progress", Field("note", "text", True), Field("percent", "int"),
-       Field("on", "date")),
-    _c("comment", "comment", Field("text", "text", True)),
-    _c("chase", "chase", Field("note", "text", True)),
-    _c("request-extension", "request_extension", Field("new_due", "date", True),
-       Field("reason", "text", True), period=True),
-    _c("decide-extension", "decide_extension", Field("grant", "bool", True), Field("note", "text")),
-    _c("reassign", "reassign", Field("owner", "person", True), Field("reason", "text", True)),
-    _c("units", "change_units", Field("lead_unit", "unit", True), Field("units", "list")),
-    _c("reschedule", "reschedule", Field("due", "date", True), Field("reason", "text", True),
-       period=True),
-    _c("submit", "submit_completion", Field("outcome", "text", True), Field("evidence", "list"),
-       Field("on", "date")),
-    _c("accept", "accept", Field("note", "text")),
-    _c("return", "return_completion", Field("reason", "text", True)),
-    _c("cancel", "cancel", Field("reason", "text", True)),
-    _c("reopen", "reopen", Field("reason", "text", True)),
-    _c("edit", "edit", Field("title", "text"), Field("deliverable", "text"),
-       Field("description", "text")),
-    _c("undo", "undo", Field("version", "int", True), Field("reason", "text")),
-)}
 
 
 def parse_value(field: Field, value: Any) -> Any:
@@ -100,14 +60,14 @@ def _bad(field: Field) -> Any:
     raise ValidationError(N_("%(field)s must be a date like 2012-06-30."), field=field.name)
 
 
-def parse_args(command: Command, values: dict[str, Any]) -> dict[str, Any]:
+def parse_args(fields: tuple[Field, ...], values: dict[str, Any]) -> dict[str, Any]:
     """Check a command's arguments: unknown fields, missing required ones, wrong types."""
-    known = {f.name for f in command.fields}
+    known = {f.name for f in fields}
     unknown = sorted(set(values) - known)
     if unknown:
         raise ValidationError(N_("Unknown field %(field)s."), field=unknown[0])
     args: dict[str, Any] = {}
-    for field in command.fields:
+    for field in fields:
         value = values.get(field.name)
         if value is None or (value == "" and field.type not in ("text",)):
             if field.required:
@@ -115,3 +75,11 @@ def parse_args(command: Command, values: dict[str, Any]) -> dict[str, Any]:
             continue
         args[field.name] = parse_value(field, value)
     return args
+
+
+@dataclass(frozen=True)
+class Form:
+    """A named set of fields outside the lifecycle (creating an item), parsed like a command's."""
+
+    name: str
+    fields: tuple[Field, ...]

@@ -1,0 +1,55 @@
+"""An item's state as plain data: what the aggregate holds and the read models rebuild."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tracker.domain.status import OPEN_STATUSES, Status
+
+# The fields an undo restores (each Undone event lists them as [now, restored]).
+RESTORED = ("status", "owner", "due", "lead_unit", "units", "percent", "completion",
+            "pending_extension", "returns")
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """Every fact about one work item that its events establish."""
+
+    plan_key: str = ""
+    key: str = ""
+    title: str = ""
+    deliverable: str = ""
+    description: str = ""
+    owner: str = ""
+    lead_unit: str = ""
+    units: list[str] = field(default_factory=list)
+    due: date = date.min
+    original_due: date = date.min
+    phase: str | None = None
+    goal: str | None = None
+    parent: str | None = None
+    report_every_days: int | None = None
+    status: Status = Status.TODO
+    percent: int | None = None
+    last_report_on: date | None = None
+    pending_extension: dict[str, Any] | None = None  # {"new_due", "reason", "by"}
+    returns: int = 0
+    chases: int = 0
+    completion: dict[str, Any] | None = None  # {"outcome", "evidence", "on", "by"}
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    reminded: list[str] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        """Not done and not cancelled."""
+        return self.status in OPEN_STATUSES
+
+    def asked_by(self) -> set[str]:
+        """Who asked for the decision now pending (the submitter, the requester)."""
+        people = set()
+        for request in (self.completion, self.pending_extension):
+            if request and request.get("by"):
+                people.add(str(request["by"]))
+        return people

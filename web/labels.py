@@ -1,0 +1,60 @@
+"""The translated names of statuses, lights, commands, events and fields (from the domain's
+tables; the field labels are the forms' own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from tracker.domain.lifecycle import RULES, event_info
+from tracker.domain.status import LIGHT_LABELS, STATUS_LABELS, Light, Status
+
+FIELD = {
+    "title": _l("Title"), "deliverable": _l("Deliverable"), "description": _l("Description"),
+    "owner": _l("Responsible person"), "lead_unit": _l("Lead unit"),
+    "units": _l("Supporting units"), "due": _l("Due date"), "original_due": _l("Original due date"),
+    "status": _l("Status"), "phase": _l("Phase"), "goal": _l("Goal"), "percent": _l("Percent done"),
+    "note": _l("Note"), "on": _l("Date"), "text": _l("Comment"), "new_due": _l("New due date"),
+    "reason": _l("Reason"), "grant": _l("Decision"), "outcome": _l("Outcome"),
+    "evidence": _l("Evidence (one link or file name per line)"), "key": _l("Key"),
+    "parent": _l("Part of"), "report_every_days": _l("Report every (days)"),
+    "last_report_on": _l("Last report"), "pending_due": _l("Requested due date"),
+    "returns": _l("Returned"), "chases": _l("Chased"), "version": _l("Version"),
+    "last_activity": _l("Last activity"),
+}
+
+
+def status_label(value: Any) -> str:
+    """A status in the user's language (anything else as it is)."""
+    try:
+        return gettext(STATUS_LABELS[Status(value)])
+    except ValueError:
+        return str(value)
+
+
+def light_label(value: Any) -> str:
+    """A light in the user's language (None: closed)."""
+    try:
+        return gettext(LIGHT_LABELS[Light(value) if value is not None else None])
+    except ValueError:
+        return str(value)
+
+
+def command_label(name: str) -> str:
+    """An item command's label ("Start")."""
+    rule = RULES.get(name)
+    return gettext(rule.label) if rule is not None else name
+
+
+def event_label(name: str) -> str:
+    """What an item event says happened ("started work")."""
+    info = event_info(name)
+    return gettext(info.done) if info is not None else name
+
+
+def field_label(name: str) -> str:
+    """A field's label."""
+    label = FIELD.get(name)
+    return str(label) if label is not None else name
