@@ -9,7 +9,7 @@ from flask import Response
 
 from projections.lights import LIGHTS
 from tracker.domain import STATUSES
-from tracker.domain.fields import Field, Form, parse_args
+from tracker.domain.fields import Field, Form, parse_args, whole_number
 from tracker.domain.lifecycle import COMMANDS
 from tracker.errors import N_, NotFoundError, UnknownReferenceError, ValidationError
 from web.api import bp
@@ -50,10 +50,9 @@ def expected_version(body: dict[str, Any]) -> int | None:
     value = body.pop("expected_version", None)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(N_("%(field)s must be a whole number from 1."),
-                              field="expected_version")
-    return value
+    if isinstance(value, str):  # a JSON number, not its digits as text
+        raise ValidationError(N_("%(field)s must be a whole number."), field="expected_version")
+    return whole_number("expected_version", value, 1)
 
 
 @bp.get("/items")
