@@ -33,7 +33,7 @@ def _param(name: str, schema: Schema, description: str, where: str = "query") ->
     if where == "query":  # an empty query value means "not given" (as the server reads it)
         if "enum" in schema:
             schema = {**schema, "enum": [*schema["enum"], ""]}
-        elif schema.get("type") in ("integer", "boolean"):
+        elif schema.get("type") in ("integer", "boolean") or "pattern" in schema:
             schema = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
     return {"name": name, "in": where, "required": where == "path", "schema": schema,
             "description": description}
