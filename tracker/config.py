@@ -16,6 +16,7 @@ KEYS = (
     "TRACKER_TIMEZONE", "TRACKER_MAIL_FROM", "TRACKER_EVIDENCE_MAX_BYTES",
     "TRACKER_SESSION_IDLE_HOURS", "TRACKER_SESSION_MAX_HOURS", "TRACKER_TRUSTED_PROXIES",
     "TRACKER_WEBHOOK_ALLOW",
+    "TRACKER_BASE_URL", "TRACKER_MAIL_LANGUAGE",
 )
 
 
@@ -39,6 +40,8 @@ class Settings:
     session_max_hours: float = 24.0
     trusted_proxies: int = 0
     webhook_allow: tuple[str, ...] = ()
+    base_url: str = "http://127.0.0.1:5000"
+    mail_language: str = "zh_Hans_CN"
 
     @property
     def evidence_folder(self) -> Path:
@@ -76,13 +79,19 @@ class Settings:
             raise ConfigError("TRACKER_EVIDENCE_MAX_BYTES must be a whole number of bytes") from e
         if max_bytes < 1:
             raise ConfigError("TRACKER_EVIDENCE_MAX_BYTES must be at least 1")
+        base_url = env.get("TRACKER_BASE_URL") or "http://127.0.0.1:5000"
+        if not base_url.startswith(("http://", "https://")):
+            raise ConfigError("TRACKER_BASE_URL must start with http:// or https://")
+        mail_language = env.get("TRACKER_MAIL_LANGUAGE") or "zh_Hans_CN"
+        if mail_language not in ("zh_Hans_CN", "en"):
+            raise ConfigError("TRACKER_MAIL_LANGUAGE must be zh_Hans_CN or en")
         return cls(
             **security_settings(env),
             instance=folder, database_url=url, secret_key=env.get("TRACKER_SECRET_KEY")
             or secret_from(folder), smtp_url=env.get("TRACKER_SMTP_URL") or None,
             yellow_days=yellow, timezone=tz,
             mail_from=env.get("TRACKER_MAIL_FROM", "tracker@localhost"),
-            evidence_max_bytes=max_bytes,
+            evidence_max_bytes=max_bytes, base_url=base_url, mail_language=mail_language,
         )
 
 

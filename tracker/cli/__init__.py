@@ -66,7 +66,7 @@ def handles_errors(func: F) -> F:
         except PlanFileError as e:
             fail(
                 "The plan file was refused; nothing was written:\n"
-                + "\n".join(f"  line {p.line}: {p.message}" for p in e.problems)
+                + "\n".join(f"  {p.where}: {p.message}" for p in e.problems)
             )
         except TrackerError as e:
             fail(f"Error: {e}")
@@ -98,7 +98,7 @@ def main(ctx: click.Context, db: str | None, instance: str | None) -> None:
 
 from tracker.cli import core  # noqa: E402,F401  (registers its commands on main)
 
-for _module in ("users", "web", "projections", "audit", "reports", "backup", "evidence"):
+for _module in ("users", "web", "projections", "audit", "reports", "backup", "evidence", "mail"):
     try:
         __import__(f"tracker.cli.{_module}")
     except ModuleNotFoundError as _e:  # an area whose commands are not written yet

@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
 from projections import tables as t
-from tracker.auditexport import audit_head, audit_records, stream_csv, stream_jsonl, stream_xlsx
+from tracker.auditexport import audit_records, signed_head, stream_csv, stream_jsonl, stream_xlsx
 from web.audit import bp
 from web.audit.describe import describe
+from web.audit.signing import head_signer
 from web.auth import login_required
 from web.services import services
 
@@ -90,7 +91,7 @@ def export(fmt: str) -> Response:
         raise BadRequest("format must be jsonl, csv or xlsx")
     mimetype, stream = EXPORTS[fmt]
     records = audit_records(services().queries, **audit_filters())
-    body: Iterator[Any] = stream(records)  # type: ignore[operator]
+    body: Iterator[Any] = stream(records, signer=head_signer())  # type: ignore[operator]
     response = Response(stream_with_context(body), mimetype=mimetype)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     response.headers["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{fmt}"'
@@ -100,6 +101,6 @@ def export(fmt: str) -> Response:
 @bp.get("/audit/head")
 @login_required
 def head() -> Response:
-    """The current chain head of the whole trail and its last sequence number."""
+    """The current chain head of the whole trail, its last sequence number and signature."""
     g.no_store = True
-    return jsonify(audit_head(services().queries))
+    return jsonify(signed_head(services().queries, head_signer()))
