@@ -26,6 +26,8 @@ from tracker.domain.state import RESTORED, ItemState
 from tracker.domain.status import OPEN_STATUSES, STATUSES, Status
 from tracker.errors import N_, IllegalStateError, ValidationError
 
+CITED = "sha256:"  # an evidence link naming a stored file: sha256:<hex> <name>
+
 __all__ = ["EDITABLE_FIELDS", "OPEN_STATUSES", "STATUSES", "ItemState", "WorkItem", "evolve"]
 
 EDITABLE_FIELDS = ("title", "deliverable", "description")
@@ -386,10 +388,11 @@ class WorkItem(Aggregate):
         self.trigger_event(self.Reassigned, actor=actor, old_owner=self.state.owner, owner=owner,
                            reason=self._reason(reason))
 
-    def change_units(self, *, actor: str, lead_unit: str, units: list[str]) -> None:
-        """Change the lead unit 牵头 and the supporting units 协办."""
+    def change_units(self, *, actor: str, lead_unit: str, units: list[str] | None = None
+                     ) -> None:
+        """Change the lead unit 牵头 and the supporting units 协办 (none when not given)."""
         self._guard("units", actor)
-        supporting = [u for u in dict.fromkeys(units) if u != lead_unit]
+        supporting = [u for u in dict.fromkeys(units or []) if u != lead_unit]
         if lead_unit != self.state.lead_unit or supporting != self.state.units:
             self.trigger_event(self.UnitsChanged, actor=actor,
                                old_lead_unit=self.state.lead_unit, old_units=self.state.units,
@@ -400,10 +403,20 @@ class WorkItem(Aggregate):
         """The owner submits the outcome and evidence 办结 for review."""
         self._guard("submit", actor)
         links = [clean_text(e, "evidence", required=True) for e in evidence or []]
+        self._check_citations(links)
         if on is not None:
             check_date(on, "on")
         self.trigger_event(self.CompletionSubmitted, actor=actor,
                            outcome=clean_text(outcome, "outcome", True), evidence=links, on=on)
+
+    def _check_citations(self, links: list[str]) -> None:
+        """A stored file is cited only if it was attached to this item, under its name there."""
+        attached = {f"{CITED}{f['sha256']} {f['name']}" for f in self.state.evidence}
+        for link in links:
+            if link.startswith(CITED) and link not in attached:
+                raise ValidationError(N_("%(field)s: only a file attached to this item can be "
+                                         "cited, as its evidence list names it."),
+                                      field="evidence")
 
     def accept(self, *, actor: str, note: str = "") -> None:
         """A reviewer who is not the owner accepts the submitted completion."""
