@@ -6,7 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from flask import Flask
 from projections_fixtures import *  # noqa: F403  (fixtures read_models, queries)
+from webfixtures import seeded_app as seeded_app  # noqa: F401  (fixture)
+from webfixtures import services_of
+from webfixtures import web_app as web_app  # noqa: F401  (fixture)
 
 from projections.engine import ReadModels
 from projections.queries import Queries
@@ -83,3 +87,23 @@ def test_bad_milestones_are_reported_with_their_line(old: str, new: str, message
     with pytest.raises(PlanFileError) as info:
         parse_plan_file(PLAN.replace(old, new, 1))
     assert any(message in p.message for p in info.value.problems), info.value.problems
+
+
+def test_the_item_page_shows_leaders_co_leads_and_milestones_with_their_lights(
+        seeded_app: Flask) -> None:  # noqa: F811
+    from webfixtures import api_token, bearer, login
+
+    client = seeded_app.test_client()
+    headers = bearer(api_token(seeded_app, "admin"))
+    assert client.post("/api/plans", data=PLAN.encode(), headers=headers,
+                       content_type="application/yaml").status_code == 201
+    item = services_of(seeded_app).tracker.get_item("big", "ms")
+    login(client, "admin")
+    html = client.get(f"/items/{item.id}", headers={"Accept-Language": "zh-CN"}).get_data(
+        as_text=True)
+    for text in ("副市长", "发展改革委、财政局", "节点", "形成初稿", "征求意见", "验收节点"):
+        assert text in html, text
+    card = client.get(f"/api/items/{item.id}", headers=headers).get_json()
+    assert card["co_leads"] == ["fin"] and card["leaders"] == ["vice"]
+    assert [m["light"] for m in card["milestones"]] in (["red", "red"], ["red", "green"],
+                                                        ["red", "yellow"])

@@ -22,7 +22,7 @@ FIELD = {
     "parent": _l("Part of"), "report_every_days": _l("Report every (days)"),
     "last_report_on": _l("Last report"), "pending_due": _l("Requested due date"),
     "returns": _l("Returned"), "chases": _l("Chased"), "version": _l("Version"),
-    "last_activity": _l("Last activity"),
+    "last_activity": _l("Last activity"), "milestone": _l("Milestone"),
 }
 
 
