@@ -84,6 +84,8 @@ def _people(app: TrackerApplication, pf: PlanFile, who: str) -> list[Aggregate]:
                 person.change_role(actor=who, role=spec.role)
         else:
             person = Person.create(actor=who, key=spec.key, name=spec.name, role=spec.role)
+        if spec.email is not None:  # a file without addresses keeps those set elsewhere
+            person.set_contact(actor=who, email=spec.email, language=person.language)
         if spec.unit:
             person.set_unit(actor=who, unit=spec.unit)
         out.append(person)

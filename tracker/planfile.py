@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from tracker.domain.org import EMAIL_RE
 from tracker.errors import N_
 from tracker.planitems import ItemReader
 from tracker.planspecs import (
@@ -117,7 +118,7 @@ class _Parser(ItemReader):
         return UnitSpec(key, name, line_of(node), contact, parent)
 
     def person(self, node: Node) -> PersonSpec | None:
-        f = self.fields(node, "person", ("key", "name"), ("role", "liaison", "unit"))
+        f = self.fields(node, "person", ("key", "name"), ("role", "liaison", "unit", "email"))
         if f is None:
             return None
         key, name = self.text(f.get("key"), "key", key=True), self.text(f.get("name"), "name")
@@ -129,9 +130,14 @@ class _Parser(ItemReader):
                      roles=", ".join(ROLES), value=role)
         liaison = self.refs(f.get("liaison"), "liaison", self.units, "unit")
         unit = self.ref(f.get("unit"), "unit", self.units, "unit")
+        email = self.text(f.get("email"), "email") if "email" in f else None
+        if email is not None and not EMAIL_RE.fullmatch(email):
+            self.add(f["email"], N_("field 'email' is not a mail address: %(value)r"),
+                     value=email[:100])
+            email = None
         if key is None or name is None or role is None:
             return None
-        return PersonSpec(key, name, role, liaison, line_of(node), unit, "role" in f)
+        return PersonSpec(key, name, role, liaison, line_of(node), unit, "role" in f, email)
 
     def check_units(self, units: tuple[UnitSpec, ...]) -> None:
         """Contacts and parents name known people and units; the unit tree has no cycle."""

@@ -84,6 +84,7 @@ class PersonSpec:
     line: int
     unit: str | None = None
     role_given: bool = True
+    email: str | None = None
 
 
 @dataclass(frozen=True)

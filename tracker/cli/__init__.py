@@ -98,7 +98,7 @@ def main(ctx: click.Context, db: str | None, instance: str | None) -> None:
 
 from tracker.cli import core  # noqa: E402,F401  (registers its commands on main)
 
-for _module in ("users", "web", "projections", "audit", "reports", "backup", "evidence"):
+for _module in ("users", "web", "projections", "audit", "reports", "backup", "evidence", "mail"):
     try:
         __import__(f"tracker.cli.{_module}")
     except ModuleNotFoundError as _e:  # an area whose commands are not written yet

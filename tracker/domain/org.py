@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -13,6 +14,9 @@ from tracker.errors import N_, IllegalStateError, ValidationError
 from tracker.grading import check_scores, check_weights, combined_score, grade_of
 
 ROLES = ("group_leader", "deputy", "member", "none")  # none: an ordinary member, no leadership role
+MAIL_LANGUAGES = ("zh_Hans_CN", "en")  # the languages mail to a person can be written in
+EMAIL_MAX = 254
+EMAIL_RE = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"'.]+(\.[^@\s<>,;\"'.]+)+")
 
 
 class Unit(Aggregate):
@@ -220,6 +224,23 @@ class Person(Aggregate):
     def _reactivated(self, *, actor: str, reason: str) -> None:
         self.active = True
 
+    # Set by ContactChanged only; people recorded before it have neither.
+    email: str | None = None
+    language: str | None = None
+
+    def set_contact(self, *, actor: str, email: str | None, language: str | None) -> bool:
+        """Set the person's own mail address and mail language (None clears); True if changed."""
+        email, language = check_email(email), check_language(language)
+        if (email, language) == (self.email, self.language):
+            return False
+        self._contact_changed(actor=actor, email=email, language=language)
+        return True
+
+    @event("ContactChanged")
+    def _contact_changed(self, *, actor: str, email: str | None, language: str | None) -> None:
+        self.email = email
+        self.language = language
+
 
 def check_role(role: str) -> None:
     """Refuse a role outside the leadership group's three."""
@@ -227,3 +248,22 @@ def check_role(role: str) -> None:
         raise ValidationError(
             N_("Unknown role %(role)s (use group_leader, deputy, member or none)."), role=role
         )
+
+
+def check_email(email: str | None) -> str | None:
+    """A mail address as given (trimmed), or None for none; refuse what cannot be one."""
+    if email is None or not email.strip():
+        return None
+    email = email.strip()
+    if len(email) > EMAIL_MAX or not EMAIL_RE.fullmatch(email):
+        raise ValidationError(N_("%(value)s is not a mail address."), value=email[:EMAIL_MAX])
+    return email
+
+
+def check_language(language: str | None) -> str | None:
+    """A mail language of MAIL_LANGUAGES, or None for the tracker's default."""
+    if language is None or language == "":
+        return None
+    if language not in MAIL_LANGUAGES:
+        raise ValidationError(N_("Unknown language %(value)s."), value=language[:40])
+    return language

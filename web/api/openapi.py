@@ -148,7 +148,11 @@ def build_spec() -> Schema:
             params=[_param("key", TEXT, "The unit's key.", "path")])},
         "/api/audit": {"get": _op("api.audit", {200: audit_ok}, params=audit_params)},
         "/api/audit/head": {"get": _op("api.audit_chain_head", {200: _json(
-            ref("AuditHead"), "The chain head.")}, params=AUDIT_QUERY)},
+            ref("AuditHead"), "The signed chain head.")}, params=AUDIT_QUERY)},
+        "/api/people/{key}/contact": {"post": _op(
+            "api.set_person_contact", {200: _json(ref("Contact"), "Where their mail goes.")},
+            WRITE_ERRORS, [_param("key", TEXT, "The person's key.", "path")],
+            {"required": True, "content": {"application/json": {"schema": ref("ContactBody")}}})},
     }
     for name in COMMANDS:
         paths[f"/api/items/{{item_id}}/{name}"] = {"post": _command_operation(name)}

@@ -125,10 +125,17 @@ SCHEMAS: dict[str, Schema] = {
                       "additionalProperties": {"type": "array", "items": {"type": "object"}}}})}}),
     "Grades": obj(["unit", "grades"], {
         "unit": STRING, "grades": {"type": "array", "items": {"type": "object"}}}),
-    "AuditHead": obj(["chain_head", "seq", "count"], {
+    "AuditHead": obj(["chain_head", "seq", "count", "public_key", "signature"], {
         "chain_head": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "seq": nullable(INT),
-        "count": INT}),
+        "count": INT, "public_key": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "signature": {"type": "string", "pattern": "^[0-9a-f]{128}$"}}),
     "Health": obj(["status"], {"status": STRING}),
+    "ContactBody": obj([], {
+        "email": nullable({"type": "string", "maxLength": 254}),
+        "language": {"enum": ["zh_Hans_CN", "en", None]}}),
+    "Contact": obj(["person", "email", "language"], {
+        "person": STRING, "email": nullable(STRING),
+        "language": {"enum": ["zh_Hans_CN", "en", None]}}),
     "NewWebhook": {"type": "object", "required": ["url", "event_types"],
                    "additionalProperties": False, "properties": {
                        "url": {"type": "string", "format": "uri"},

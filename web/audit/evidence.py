@@ -25,7 +25,13 @@ from tracker.application import Result
 from tracker.domain import WorkItem
 from tracker.domain.status import Status
 from tracker.errors import N_, TrackerError, ValidationError
-from tracker.evidence import EvidenceFile, EvidenceStore, parse_references, sha256_of
+from tracker.evidence import (
+    EvidenceFile,
+    EvidenceStore,
+    clean_name,
+    parse_references,
+    sha256_of,
+)
 from tracker.permissions import Actor, allowed
 from web.audit import bp
 from web.auth import current_actor, login_required
@@ -116,8 +122,9 @@ def download_evidence(item_id: str, sha256: str) -> Response:
     if state != "ok":
         return error_response(409, "changed", _(  # type: ignore[return-value]
             "The stored file no longer matches the hash recorded when it was uploaded."))
+    name = clean_name(entry["name"]) or f"{sha256[:12]}.bin"  # older events may hold CR/LF
     response = send_file(evidence_store().path(sha256), mimetype=entry["content_type"],
-                         as_attachment=True, download_name=entry["name"], max_age=0)
+                         as_attachment=True, download_name=name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
