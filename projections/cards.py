@@ -19,9 +19,16 @@ SQL_FILTERS = ("owner", "phase", "goal")
 
 
 def row_light(row: Mapping[str, Any] | sa.RowMapping, today: date, yellow_days: int) -> str | None:
-    """The light of one board row."""
-    return light(row["status"], row["due"], today, yellow_days, row["report_every_days"],
+    """The light of one board row: judged by the earliest of its due date and its open
+    milestones' (the worst of their lights)."""
+    return light(row["status"], light_due(row), today, yellow_days, row["report_every_days"],
                  row["last_report_on"], row["created_on"])
+
+
+def light_due(row: Mapping[str, Any] | sa.RowMapping) -> date:
+    """The earliest due date among the item and its open milestones."""
+    dues = [to_date(m["due"]) for m in row.get("milestones") or [] if not m.get("done_on")]
+    return min([row["due"], *dues])
 
 
 def names(conn: sa.Connection) -> tuple[dict[str, str], dict[str, str]]:
@@ -32,7 +39,7 @@ def names(conn: sa.Connection) -> tuple[dict[str, str], dict[str, str]]:
 
 
 CHILD_COLUMNS = ("plan_key", "parent", "status", "due", "report_every_days", "last_report_on",
-                 "created_on")
+                 "created_on", "milestones")
 CHUNK = 500
 
 
@@ -68,6 +75,7 @@ def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
     nothing = {"total": 0, "done": 0, "lights": []}  # not a status: a figure
     stats = kids.get((row["plan_key"], row["key"]), nothing)
     completion = row["completion"]
+    facts = row.get("facts") or {}
     return {
         "id": row["id"], "key": row["key"], "plan_key": row["plan_key"], "title": row["title"],
         "deliverable": row["deliverable"], "description": row["description"],
@@ -78,6 +86,8 @@ def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
         "status": row["status"], "phase": row["phase"], "goal": row["goal"],
         "percent": row["percent"], "last_report_on": row["last_report_on"],
         "extension_pending": bool(row["extension_pending"]), "pending_due": row["pending_due"],
+        **facts, "fact_names": {k: people[v] for k, v in facts.items()
+                                if isinstance(v, str) and v in people},
         "returns": row["returns"], "chases": row["chases"],
         "last_activity": as_utc(row["last_activity"]),
         "report_every_days": row["report_every_days"], "parent": row["parent"],
@@ -91,7 +101,27 @@ def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
         "backfilled": backfilled(row.get("fact_on"), row.get("entered_on")),
         "completion_backfilled": None if completion is None else backfilled(
             to_date(completion["on"]), row.get("completion_entered")),
+        "leaders": list(row.get("leaders") or []),
+        "leader_names": [people.get(k, k) for k in row.get("leaders") or []],
+        "co_leads": list(row.get("co_leads") or []),
+        "co_lead_names": [units.get(k, k) for k in row.get("co_leads") or []],
+        "milestones": milestones(row, today, yellow_days),
     }
+
+
+def milestones(row: Mapping[str, Any] | sa.RowMapping, today: date,
+               yellow_days: int) -> list[Row]:
+    """The item's milestones, each with its due date, acceptance and light."""
+    out = []
+    for m in row.get("milestones") or []:
+        done_on = to_date(m.get("done_on"))
+        due = to_date(m["due"])
+        assert due is not None
+        status = Status.DONE if done_on else row["status"]
+        out.append({"key": m["key"], "title": m["title"], "due": due,
+                    "deliverable": m.get("deliverable", ""), "done_on": done_on,
+                    "light": light(status, due, today, yellow_days)})
+    return out
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:
@@ -101,14 +131,19 @@ def _as_list(value: str | Sequence[str]) -> list[str]:
 def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | None = None,
           *, unit: str | None = None, status: str | Sequence[str] | None = None,
           light_is: str | None = None, q: str | None = None, include_cancelled: bool = False,
-          offset: int = 0, limit: int | None = None, source: sa.FromClause = t.board,
-          **equal: str | None) -> list[Row]:
-    """Cards matching the filters, by due date then title (from the live board, or from the
-    versions valid at a past view when source is given)."""
+          offset: int = 0, limit: int | None = None, answering: str | None = None,
+          source: sa.FromClause = t.board, **equal: str | None) -> list[Row]:
+    """Cards matching the filters, by due date then title (``answering``: the items a person
+    owns or otherwise answers for; ``source``: the versions valid at a past view instead of
+    the live board)."""
     b = source.c
     query = sa.select(source).order_by(b.due, b.title, b.id)
     if plan_key is not None:
         query = query.where(b.plan_key == plan_key)
+    if answering is not None:
+        bp = t.board_people.c
+        query = query.where(sa.or_(b.owner == answering, b.id.in_(sa.select(bp.item_id).where(
+            bp.person == answering, bp.current.is_(True)))))
     for field in SQL_FILTERS:
         if equal.get(field) is not None:
             query = query.where(b[field] == equal[field])

@@ -107,10 +107,12 @@ class Queries:
               unit: str | None = None, status: Any = None, phase: str | None = None,
               goal: str | None = None, light: str | None = None, q: str | None = None,
               include_cancelled: bool = False, as_of: datetime | AsOf | None = None,
-              offset: int = 0,
-              limit: int | None = None) -> list[Row]:
-        """The cards matching the filters, by due date then title (as of an instant if given)."""
+              offset: int = 0, limit: int | None = None,
+              answering: str | None = None) -> list[Row]:
+        """The cards matching the filters, by due date then title (as of a past view or an
+        instant if given); ``answering``: the items a person owns or otherwise answers for."""
         args = {"plan_key": plan_key, "owner": owner, "unit": unit, "status": status,
+                "answering": answering,
                 "phase": phase, "goal": goal, "light_is": light, "q": q,
                 "include_cancelled": include_cancelled, "offset": offset, "limit": limit}
         if as_of is None:

@@ -141,9 +141,10 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     if env.aggregate_type != "WorkItem":
         return
     previous = _current(conn, env.aggregate_id)
-    new = apply_item(_board_row(previous), env)  # None when the version already has it
-    if new is None:
+    applied = apply_item(_board_row(previous), env)  # None when the version already has it
+    if applied is None:
         return
+    new = applied[0]
     memo(conn).setdefault(CURRENT, {})[env.aggregate_id] = env.version
     eff = effective_day(env)
     closed: set[tuple[str, int]] = memo(conn).setdefault(CLOSED, set())

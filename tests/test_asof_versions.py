@@ -82,7 +82,8 @@ def _in_effect(app: TrackerApplication, day: date) -> dict[str, dict[str, Any]]:
             keep -= 1
         row = None
         for env in envs[:keep]:
-            row = apply_item(row, env)
+            applied = apply_item(row, env)
+            row = applied[0] if applied is not None else row
         if row is not None:
             out[item_id] = row
     return out

@@ -192,6 +192,9 @@ class TrackerApplication(Application[UUID]):
         description: str = "",
         parent: str | None = None,
         report_every_days: int | None = None,
+        leaders: list[str] | None = None,
+        co_leads: list[str] | None = None,
+        milestones: list[dict[str, Any]] | None = None,
     ) -> Result:
         """Create a work item; a retried create with the same key changes nothing."""
         authorize(actor, "create")
@@ -204,7 +207,9 @@ class TrackerApplication(Application[UUID]):
             existing = self.get_item(uid)
             return Result(uid, existing.version, None)
         self.check_person(owner)
-        self.check_units(lead_unit, *(units or []))
+        for leader in leaders or []:
+            self.check_person(leader)
+        self.check_units(lead_unit, *(units or []), *(co_leads or []))
         plan.check_phase(phase)
         plan.check_goal(goal)
         if parent is not None and not self._exists(item_id(plan_key, parent)):
@@ -225,6 +230,9 @@ class TrackerApplication(Application[UUID]):
             description=description,
             parent=parent,
             report_every_days=report_every_days,
+            leaders=leaders,
+            co_leads=co_leads,
+            milestones=milestones,
         )
         return self._commit(item)
 
@@ -287,7 +295,20 @@ class TrackerApplication(Application[UUID]):
         if need is Need.PERIOD:
             plan = self.get_plan(item.plan_key)
             return {"period": (plan.starts, plan.ends)}
+        if need is Need.LEADERS:
+            return {"leaders": self._leaders()}
         return self._undo_facts(item)
+
+    def _leaders(self) -> dict[str | None, str]:
+        """The active leadership group by key (and the group leader under None)."""
+        leaders: dict[str | None, str] = {}
+        for uid in self._ids_of("Person.Created"):
+            person: Person = self.repository.get(uid)
+            if person.active and person.role in ("group_leader", "deputy"):
+                leaders[person.key] = person.role
+                if person.role == "group_leader":
+                    leaders.setdefault(None, person.key)
+        return leaders
 
     def attach_evidence(
         self,
@@ -413,8 +434,10 @@ class TrackerApplication(Application[UUID]):
 
     def list_item_ids(self) -> list[UUID]:
         """Every work item id in the store (for tools that walk all items)."""
+        return self._ids_of("WorkItem.Created")
+
+    def _ids_of(self, topic_suffix: str) -> list[UUID]:
         ids: list[UUID] = []
-        topic_suffix = "WorkItem.Created"
         start = 1
         while True:
             batch = self.recorder.select_notifications(start, 500)

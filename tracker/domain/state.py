@@ -10,7 +10,8 @@ from tracker.domain.status import OPEN_STATUSES, Status
 
 # The fields an undo restores (each Undone event lists them as [now, restored]).
 RESTORED = ("status", "owner", "due", "lead_unit", "units", "percent", "completion",
-            "pending_extension", "returns")
+            "pending_extension", "returns", "escalations",
+            "escalated_to")
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,21 @@ class ItemState:
     pending_extension: dict[str, Any] | None = None  # {"new_due", "reason", "by"}
     returns: int = 0
     chases: int = 0
+    escalations: int = 0
+    escalated_to: str | None = None  # the higher leader it was escalated to 提级督办
     completion: dict[str, Any] | None = None  # {"outcome", "evidence", "on", "by"}
     evidence: list[dict[str, Any]] = field(default_factory=list)
     reminded: list[str] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)  # responsible leaders 责任领导
+    co_leads: list[str] = field(default_factory=list)  # co-lead units besides lead_unit
+    milestones: list[dict[str, Any]] = field(default_factory=list)  # {key, title, due, ...}
+
+    @property
+    def light_due(self) -> date:
+        """The date the light is judged by: the earliest of the due date and the open
+        milestones' (so the item's light is the worst of its open milestones')."""
+        dues = [m["due"] for m in self.milestones if not m.get("done_on")]
+        return min([self.due, *dues])
 
     @property
     def is_open(self) -> bool:

@@ -9,7 +9,7 @@ from flask import Response
 
 from projections.lights import LIGHTS
 from tracker.domain import STATUSES
-from tracker.domain.fields import Field, Form, parse_args
+from tracker.domain.fields import Field, Form, parse_args, whole_number
 from tracker.domain.lifecycle import COMMANDS
 from tracker.errors import N_, NotFoundError, UnknownReferenceError, ValidationError
 from web.api import bp
@@ -25,6 +25,7 @@ from web.api.common import (
 from web.services import services
 
 MAX_PAGE = 1000
+MAX_QUERY = 200  # longer search text is refused (SQLite's LIKE gives up on very long patterns)
 # POST /api/items: the fields of TrackerApplication.create_item, typed like the commands'.
 CREATE_ITEM = Form("create", (
     Field("plan", "text", True), Field("title", "text", True), Field("owner", "person", True),
@@ -49,10 +50,9 @@ def expected_version(body: dict[str, Any]) -> int | None:
     value = body.pop("expected_version", None)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(N_("%(field)s must be a whole number from 1."),
-                              field="expected_version")
-    return value
+    if isinstance(value, str):  # a JSON number, not its digits as text
+        raise ValidationError(N_("%(field)s must be a whole number."), field="expected_version")
+    return whole_number("expected_version", value, 1)
 
 
 @bp.get("/items")
@@ -60,10 +60,19 @@ def list_items() -> Response:
     """Cards matching the filters, by due date then title."""
     cards = services().queries.board(
         arg("plan"), owner=arg("owner"), unit=arg("unit"), phase=arg("phase"), goal=arg("goal"),
-        q=arg("q"), status=choice_arg("status", STATUSES), light=choice_arg("light", LIGHTS),
+        q=search_text(), status=choice_arg("status", STATUSES), light=choice_arg("light", LIGHTS),
         include_cancelled=bool_arg("include_cancelled"), offset=int_arg("offset", 0, 0, 10**9),
         limit=int_arg("limit", MAX_PAGE, 1, MAX_PAGE))
     return json_response({"items": cards})
+
+
+def search_text() -> str | None:
+    """The q argument, at most MAX_QUERY characters."""
+    q = arg("q")
+    if q is not None and len(q) > MAX_QUERY:
+        raise ValidationError(N_("%(field)s is at most %(n)s characters."), field="q",
+                              n=MAX_QUERY)
+    return q
 
 
 @bp.post("/items")
@@ -103,6 +112,7 @@ def run_command(item_id: str, command: str) -> Response:
     """Run one item command → 200 {id, version}; a stale expected_version → 409."""
     body = json_body()
     version = expected_version(body)
+    parse_args(COMMANDS[command].fields, body)  # unknown fields (actor, item …) refused first
     result = services().run(item_uuid(item_id), command, api_user().actor, version, **body)
     return json_response({"id": result.id, "version": result.version})
 

@@ -7,11 +7,12 @@ from typing import Any
 
 from flask_babel import gettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from tracker.domain import WorkItem
 from tracker.domain.lifecycle import PersonKey, event_info
 from tracker.domain.status import Status
-from web.labels import status_label
+from web.labels import actor_label, status_label
 
 Row = dict[str, Any]
 Names = dict[str, str]
@@ -45,14 +46,19 @@ def _item(d: Row, row: Row, people: Names) -> str:
     return _why(text, reason)
 
 
+KIND = {"Plan": _l("plan"), "Person": _l("person"), "Unit": _l("unit")}
+
+
 def _other(d: Row, row: Row, people: Names) -> str:
     """Sentences for plans, people and units."""
-    name = d.get("title") or d.get("name") or d.get("key") or row["aggregate_id"]
+    name = d.get("title") or d.get("name") or d.get("key")
+    what = KIND.get(row["aggregate_type"], row["aggregate_type"])
     if row["version"] == 1:
-        return _("%(who)s created %(what)s “%(name)s”", who=row["who"],
-                 what=row["aggregate_type"], name=name)
-    return _("%(who)s changed %(what)s (%(event)s)", who=row["who"], what=row["aggregate_type"],
-             event=row["event_type"])
+        return _("%(who)s created %(what)s “%(name)s”", who=row["who"], what=what,
+                 name=name or row["aggregate_id"])
+    if name:
+        return _("%(who)s changed %(what)s “%(name)s”", who=row["who"], what=what, name=name)
+    return _("%(who)s changed a %(what)s", who=row["who"], what=what)
 
 
 RENDERERS: dict[str, Callable[[Row, Row, Names], str]] = {"WorkItem": _item}
@@ -61,6 +67,6 @@ RENDERERS: dict[str, Callable[[Row, Row, Names], str]] = {"WorkItem": _item}
 def describe(row: Row, people: Names, titles: Names) -> str:
     """One audit row as a sentence: who did what to which item, from what to what, and why."""
     data = row.get("data") or {}
-    facts = {**row, "who": people.get(row["actor"], row["actor"]),
+    facts = {**row, "who": actor_label(row["actor"], people),
              "title": titles.get(str(row["aggregate_id"]), data.get("title", "?"))}
     return RENDERERS.get(row["aggregate_type"], _other)(data, facts, people)
