@@ -87,7 +87,18 @@ def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
             "outcome": completion["outcome"], "evidence": list(completion["evidence"]),
             "on": to_date(completion["on"])},
         "light": row_light(row, today, yellow_days),
+        "notices": list(row.get("notices") or []),
+        "notice_overdue": notice_overdue(row.get("notices"), today),
     }
+
+
+def notice_overdue(notices: list[Row] | None, today: date) -> Row | None:
+    """The oldest supervision notice past its reply deadline without an answer, or None."""
+    for n in notices or []:
+        if n.get("answered_on") is None and n.get("reply_by") and \
+                date.fromisoformat(str(n["reply_by"])[:10]) < today:
+            return n
+    return None
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:

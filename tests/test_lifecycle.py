@@ -81,6 +81,10 @@ def card_where(rule_name: str) -> dict[str, object]:
     if not rule.when(state):
         state = replace(state, pending_extension={"new_due": state.due, "reason": "r",
                                                   "by": "owner"})
+    if not rule.when(state):  # the notice commands wait for a notice
+        state = replace(state, notices=[{"requirement": "r", "reply_by": state.due, "by": "chief",
+                                         "issued_on": state.due, "acknowledged_on": None,
+                                         "answered_on": None, "reply": None}])
     card = {"id": "x", "extension_pending": state.pending_extension is not None,
             "pending_due": state.pending_extension and state.pending_extension["new_due"],
             **{k: getattr(state, k) for k in ItemState.__dataclass_fields__}}

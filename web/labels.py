@@ -23,6 +23,7 @@ FIELD = {
     "last_report_on": _l("Last report"), "pending_due": _l("Requested due date"),
     "returns": _l("Returned"), "chases": _l("Chased"), "version": _l("Version"),
     "last_activity": _l("Last activity"),
+    "requirement": _l("Requirement"), "reply_by": _l("Reply by"), "reply": _l("Reply"),
 }
 
 
