@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
+from pathlib import Path
 
+from docx import Document
 from flask import Flask
+from papers_render import page_count, page_sizes, to_pdf
 from webfixtures import *  # noqa: F403  (fixtures web_app, seeded_app, database_url)
 from webfixtures import api_token, bearer, csrf_token, login, services_of
 
@@ -67,3 +71,26 @@ def test_the_item_page_offers_the_notice_forms_to_whom_they_belong(seeded_app: F
     member = seeded_app.test_client()
     login(member, "member")
     assert "acknowledge-notice" in member.get(f"/items/{item['id']}").get_data(as_text=True)
+
+
+def test_notice_and_receipt_print_on_one_numbered_a4_page(seeded_app: Flask,
+                                                          tmp_path: Path) -> None:
+    client = seeded_app.test_client()
+    chief, owner = bearer(api_token(seeded_app, "leader")), bearer(api_token(seeded_app, "member"))
+    item = _item(seeded_app, chief)
+    for requirement in ("第一次", "第二次"):
+        client.post(f"/api/items/{item['id']}/issue-notice", headers=chief,
+                    json={"requirement": requirement, "reply_by": "2012-12-01"})
+    client.post(f"/api/items/{item['id']}/acknowledge-notice", headers=owner, json={})
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    login(client, "viewer")
+    response = client.get(f"/reports/notice/{item['id']}/2.docx")
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.data))
+    assert doc.paragraphs[0].text == "督办单" and "第 2 号" in doc.paragraphs[1].text
+    assert "回执" in [p.text for p in doc.paragraphs]
+    (tmp_path / "notice.docx").write_bytes(response.data)
+    pdf = to_pdf([tmp_path / "notice.docx"], tmp_path)[0]
+    assert page_count(pdf) == 1 and page_sizes(pdf)[0][0] < page_sizes(pdf)[0][1]
+    assert client.get(f"/reports/notice/{item['id']}/1.pdf").data.startswith(b"%PDF-")
+    assert client.get(f"/reports/notice/{item['id']}/3.pdf").status_code == 404
