@@ -6,7 +6,7 @@ import importlib
 
 from flask import Flask
 
-AREAS = ("main", "auth", "api", "board", "items", "reports", "audit", "admin")
+AREAS = ("main", "auth", "api", "board", "items", "reports", "audit", "imports", "admin")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -66,7 +66,7 @@ def handles_errors(func: F) -> F:
         except PlanFileError as e:
             fail(
                 "The plan file was refused; nothing was written:\n"
-                + "\n".join(f"  line {p.line}: {p.message}" for p in e.problems)
+                + "\n".join(f"  {p.where}: {p.message}" for p in e.problems)
             )
         except TrackerError as e:
             fail(f"Error: {e}")

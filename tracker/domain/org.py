@@ -13,7 +13,7 @@ from tracker.domain.base import check_date, clean_title, person_id, unit_id
 from tracker.errors import N_, IllegalStateError, ValidationError
 from tracker.grading import check_scores, check_weights, combined_score, grade_of
 
-ROLES = ("group_leader", "deputy", "member")
+ROLES = ("group_leader", "deputy", "member", "none")  # none: an ordinary member, no leadership role
 MAIL_LANGUAGES = ("zh_Hans_CN", "en")  # the languages mail to a person can be written in
 EMAIL_MAX = 254
 EMAIL_RE = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"'.]+(\.[^@\s<>,;\"'.]+)+")
@@ -62,6 +62,36 @@ class Unit(Aggregate):
     @event("LiaisonsSet")
     def _liaisons_set(self, *, actor: str, old: list[str], liaisons: list[str]) -> None:
         self.liaisons = list(liaisons)
+
+    @property
+    def contact(self) -> str | None:
+        """The person who does the unit's work and reports for it (具体责任人), if named."""
+        return getattr(self, "_contact", None)
+
+    @property
+    def parent(self) -> str | None:
+        """The unit above this one in the tree (党委 → 党总支 → 支部), if any."""
+        return getattr(self, "_parent", None)
+
+    def set_contact(self, *, actor: str, contact: str | None) -> None:
+        """Name the unit's contact person (or none)."""
+        if contact != self.contact:
+            self._contact_set(actor=actor, old=self.contact, contact=contact)
+
+    @event("ContactSet")
+    def _contact_set(self, *, actor: str, old: str | None, contact: str | None) -> None:
+        self._contact = contact
+
+    def set_parent(self, *, actor: str, parent: str | None) -> None:
+        """Place the unit under another unit (or at the top)."""
+        if parent == self.key:
+            raise ValidationError(N_("A unit cannot be its own parent."))
+        if parent != self.parent:
+            self._parent_set(actor=actor, old=self.parent, parent=parent)
+
+    @event("ParentSet")
+    def _parent_set(self, *, actor: str, old: str | None, parent: str | None) -> None:
+        self._parent = parent
 
     def assess(
         self,
@@ -140,6 +170,20 @@ class Person(Aggregate):
     def is_leader(self) -> bool:
         return self.role in ("group_leader", "deputy")
 
+    @property
+    def unit(self) -> str | None:
+        """The unit the person belongs to, if named."""
+        return getattr(self, "_unit", None)
+
+    def set_unit(self, *, actor: str, unit: str | None) -> None:
+        """Record the unit the person belongs to (or none)."""
+        if unit != self.unit:
+            self._unit_set(actor=actor, old=self.unit, unit=unit)
+
+    @event("UnitSet")
+    def _unit_set(self, *, actor: str, old: str | None, unit: str | None) -> None:
+        self._unit = unit
+
     def change_role(self, *, actor: str, role: str) -> None:
         """Move the person to another role in the leadership group."""
         check_role(role)
@@ -202,7 +246,7 @@ def check_role(role: str) -> None:
     """Refuse a role outside the leadership group's three."""
     if role not in ROLES:
         raise ValidationError(
-            N_("Unknown role %(role)s (use group_leader, deputy or member)."), role=role
+            N_("Unknown role %(role)s (use group_leader, deputy, member or none)."), role=role
         )
 
 

@@ -70,7 +70,8 @@ SCHEMAS: dict[str, Schema] = {
     "Error": obj(["error", "message"], {
         "error": STRING, "message": STRING, "current_version": nullable(INT),
         "problems": {"type": "array", "items": obj(["line", "message"], {
-            "line": nullable(INT), "message": STRING})}}),
+            "line": nullable(INT), "message": STRING, "sheet": nullable(STRING),
+            "row": nullable(INT), "column": nullable(STRING)})}}),
     "Result": obj(["id", "version"], {"id": {"type": "string", "format": "uuid"},
                                       "version": INT}),
     "Card": obj(["id", "key", "plan_key", "title", "owner", "lead_unit", "due", "status",
@@ -104,7 +105,7 @@ SCHEMAS: dict[str, Schema] = {
         "progress": {"type": "object", "description": "Counts per plan, goal and phase."}}),
     "PlanList": obj(["plans"], {"plans": {"type": "array", "items": ref("Plan")}}),
     "PlanFile": {"type": "object", "required": ["plan"], "description":
-                 "A plan file (DESIGN §4) as JSON: plan, units, people, items.",
+                 "A plan file (docs/plan-file.md) as JSON: plan, units, people, items.",
                  "properties": {"plan": {"type": "object"},
                                 "units": {"type": "array", "items": {"type": "object"}},
                                 "people": {"type": "array", "items": {"type": "object"}},
