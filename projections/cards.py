@@ -106,6 +106,8 @@ def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
         "co_leads": list(row.get("co_leads") or []),
         "co_lead_names": [units.get(k, k) for k in row.get("co_leads") or []],
         "milestones": milestones(row, today, yellow_days),
+        "notices": list(row.get("notices") or []),
+        "notice_overdue": notice_overdue(row.get("notices"), today),
     }
 
 
@@ -122,6 +124,15 @@ def milestones(row: Mapping[str, Any] | sa.RowMapping, today: date,
                     "deliverable": m.get("deliverable", ""), "done_on": done_on,
                     "light": light(status, due, today, yellow_days)})
     return out
+
+
+def notice_overdue(notices: list[Row] | None, today: date) -> Row | None:
+    """The oldest supervision notice past its reply deadline without an answer, or None."""
+    for n in notices or []:
+        if n.get("answered_on") is None and n.get("reply_by") and \
+                date.fromisoformat(str(n["reply_by"])[:10]) < today:
+            return n
+    return None
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:

@@ -25,6 +25,7 @@ FIELD = {
     "returns": _l("Returned"), "chases": _l("Chased"), "version": _l("Version"),
     "last_activity": _l("Last activity"), "milestone": _l("Milestone"),
     "to": _l("Leader to escalate to (none chosen: the group leader)"),
+    "requirement": _l("Requirement"), "reply_by": _l("Reply by"), "reply": _l("Reply"),
 }
 
 
