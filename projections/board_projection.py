@@ -37,7 +37,8 @@ def to_state(row: Row) -> ItemState:
         parent=row["parent"], report_every_days=row["report_every_days"],
         status=Status(row["status"]), percent=row["percent"],
         last_report_on=row["last_report_on"], pending_extension=pending,
-        returns=row["returns"], chases=row["chases"], completion=completion)
+        returns=row["returns"], chases=row["chases"], completion=completion,
+        due_changes=row["due_changes"])
 
 
 def card_values(s: ItemState) -> Row:
@@ -50,7 +51,7 @@ def card_values(s: ItemState) -> Row:
         "status": str(s.status), "phase": s.phase, "goal": s.goal, "percent": s.percent,
         "last_report_on": s.last_report_on, "extension_pending": pending is not None,
         "pending_due": to_date(pending["new_due"]) if pending else None, "returns": s.returns,
-        "chases": s.chases, "report_every_days": s.report_every_days, "parent": s.parent,
+        "chases": s.chases, "due_changes": s.due_changes, "report_every_days": s.report_every_days, "parent": s.parent,
         "completion": _completion(s.completion),
     }
 

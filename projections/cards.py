@@ -77,7 +77,7 @@ def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
         "status": row["status"], "phase": row["phase"], "goal": row["goal"],
         "percent": row["percent"], "last_report_on": row["last_report_on"],
         "extension_pending": bool(row["extension_pending"]), "pending_due": row["pending_due"],
-        "returns": row["returns"], "chases": row["chases"],
+        "returns": row["returns"], "chases": row["chases"], "due_changes": row["due_changes"],
         "last_activity": as_utc(row["last_activity"]),
         "report_every_days": row["report_every_days"], "parent": row["parent"],
         "children_total": stats["total"], "children_done": stats["done"],  # not a status: a figure

@@ -11,7 +11,7 @@ from projections import tables as t
 from tracker.domain.status import Status
 
 Row = dict[str, Any]
-EVENT_FIGURES = ("reassigned_to", "reassigned_away", "extensions_requested",
+EVENT_FIGURES = ("reassigned_to", "reassigned_away", "extensions_requested", "deadline_changes",
                  "extensions_granted", "extensions_refused", "returned", "chased")
 FIGURES = ("owned", "open", "done", "done_on_time", "done_late", "done_on_time_original",
            "done_late_original", "overdue", *EVENT_FIGURES, "reports_missed")
@@ -60,9 +60,36 @@ def _item_figures(entry: Row, item: Row, today: date) -> None:
         return
     _count(entry, "open", item)
     if today > item["due"]:
-        days = (today - item["due"]).days
+        days = overdue_days(item["due"], _since(item), None, today)
         _count(entry, "overdue", item, days=days)
         entry["overdue_days"] += days
+
+
+def overdue_days(due: date, lo: date, hi: date | None, today: date) -> int:
+    """The days after ``due`` that fell in an ownership interval [lo, hi or today)."""
+    return max(0, ((hi or today) - max(lo, due)).days)
+
+
+def _since(item: Row) -> date:
+    """When the item's current owner took it over (date.min: from the start)."""
+    spans = item.get("spans") or [[item["owner"], date.min.isoformat(), None]]
+    return date.fromisoformat(spans[-1][1])
+
+
+def _handed_over(entry_for: Any, item: Row, today: date) -> None:
+    """Overdue days of earlier owners stay theirs after a handover."""
+    if item["status"] == Status.CANCELLED:
+        return
+    for owner, lo, hi in (item.get("spans") or [])[:-1]:
+        days = overdue_days(item["due"], date.fromisoformat(lo), date.fromisoformat(hi), today)
+        if days:
+            entry = entry_for(owner)
+            if entry is None:
+                continue
+            entry["overdue_days"] += days
+            entry["items"]["overdue"].append({
+                "id": item["id"], "key": item["key"], "title": item["title"],
+                "plan_key": item["plan_key"], "days": days, "until": date.fromisoformat(hi)})
 
 
 def ledger(conn: sa.Connection, today: date, plan_key: str | None = None,
@@ -77,9 +104,13 @@ def ledger(conn: sa.Connection, today: date, plan_key: str | None = None,
     def entry(key: str) -> Row:
         return out.setdefault(key, _blank(key, people.get(key, key)))
 
+    spans = {r["item_id"]: r["spans"] for r in _select(conn, t.ledger_tenures, plan_key,
+                                                        "plan_key", None)}
     for item in items:
+        item["spans"] = spans.get(item["id"])
         if person is None or item["owner"] == person:
             _item_figures(entry(item["owner"]), item, today)
+        _handed_over(lambda k: entry(k) if person is None or k == person else None, item, today)
     for ev in _select(conn, t.ledger_events, plan_key, "person", person):
         _count(entry(ev["person"]), ev["kind"], by_id[ev["item_id"]], on=ev["on"], seq=ev["seq"])
     for seg in _select(conn, t.ledger_cadence, plan_key, "owner", person):

@@ -66,6 +66,7 @@ board = sa.Table(
     sa.Column("pending_due", sa.Date),
     sa.Column("returns", sa.Integer, nullable=False),
     sa.Column("chases", sa.Integer, nullable=False),
+    sa.Column("due_changes", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_on", sa.Date, nullable=False),
     sa.Column("last_activity", UTC, nullable=False),
     sa.Column("report_every_days", sa.Integer),
@@ -147,4 +148,12 @@ ledger_cadence = sa.Table(
     sa.Column("cadence", sa.Integer, nullable=False),
     sa.Column("lo", sa.Date, nullable=False),
     sa.Column("hi", sa.Date),
+)
+
+# Who owned each item when: [[owner, from (ISO date), until (ISO date or null)], ...]
+ledger_tenures = sa.Table(
+    "rm_ledger_tenures", metadata,
+    sa.Column("item_id", sa.String(36), primary_key=True),
+    sa.Column("plan_key", S, nullable=False),
+    sa.Column("spans", sa.JSON, nullable=False),
 )

@@ -73,6 +73,9 @@ def import_plan(app: TrackerApplication, pf: PlanFile, actor: Actor) -> ImportRe
         plan = Plan.create(actor=who, key=spec.key, title=spec.title, starts=spec.starts,
                            ends=spec.ends, description=spec.description, goals=goals,
                            phases=phases)
+    # The people a plan file names, with their roles, are the plan's leadership group.
+    if pf.people:
+        plan.set_leadership(actor=who, leadership={p.key: p.role for p in pf.people})
     changed.append(plan)
     for it in pf.items:
         uid = item_id(spec.key, it.key)

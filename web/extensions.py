@@ -7,7 +7,7 @@ from typing import Any, cast
 
 import psycopg
 from eventsourcing import persistence as es_persistence
-from flask import Flask, Response, g, jsonify, render_template, request, session
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, get_locale, gettext
 from flask_limiter import Limiter
@@ -18,6 +18,7 @@ from htmx_flask import Htmx
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
+from tracker.domain.lifecycle import PersonKey
 from tracker.errors import TrackerError
 from web.labels import field_label, status_label
 
@@ -82,6 +83,10 @@ def translate_error(error: TrackerError) -> str:
         params["field"] = field_label(params["field"])
     if "status" in params:
         params["status"] = status_label(params["status"])
+    if isinstance(params.get("who"), PersonKey):  # a person: shown by name
+        queries = current_app.extensions["tracker"].queries
+        names = {p["key"]: p["name"] for p in queries.people()}
+        params["who"] = names.get(params["who"], params["who"])
     return gettext(error.msgid, **params) if params else gettext(error.msgid)
 
 

@@ -186,7 +186,8 @@ class WorkItem(Aggregate):
         note: str
 
         def effect(self, s: ItemState, on: date) -> ItemState:
-            return replace(s, due=self.new_due, pending_extension=None)
+            return replace(s, due=self.new_due, pending_extension=None,
+                           due_changes=s.due_changes + 1)
 
     class ExtensionRefused(Event):
         note: str
@@ -195,12 +196,14 @@ class WorkItem(Aggregate):
             return replace(s, pending_extension=None)
 
     class Rescheduled(Event):
+        """A due date set directly (recorded before due dates needed a decision; still read)."""
+
         old_due: date
         due: date
         reason: str
 
         def effect(self, s: ItemState, on: date) -> ItemState:
-            return replace(s, due=self.due)
+            return replace(s, due=self.due, due_changes=s.due_changes + 1)
 
     class Reassigned(Event):
         old_owner: str
@@ -370,12 +373,15 @@ class WorkItem(Aggregate):
             self.trigger_event(self.ExtensionRefused, actor=actor, note=note)
 
     def reschedule(self, *, actor: str, due: date, reason: str, period: tuple[date, date]) -> None:
-        """A reviewer sets a new due date directly, with a reason."""
+        """Ask for another due date (the owner, or a supervisor on the owner's behalf); it is
+        applied only when a reviewer who is neither the owner nor the requester grants it."""
         self._guard("reschedule", actor)
         check_in_period(check_date(due, "due"), *period, field="due")
-        if due != self.state.due:
-            self.trigger_event(self.Rescheduled, actor=actor, old_due=self.state.due, due=due,
-                               reason=self._reason(reason))
+        if due == self.state.due:
+            raise ValidationError(N_("The item is already due on %(due)s."), field="due",
+                                  due=due.isoformat())
+        self.trigger_event(self.ExtensionRequested, actor=actor, new_due=due,
+                           reason=self._reason(reason))
 
     def reassign(self, *, actor: str, owner: str, reason: str) -> None:
         """Give the item to another responsible person, with a reason."""
@@ -454,14 +460,15 @@ class WorkItem(Aggregate):
         self.trigger_event(self.Reminded, actor=actor, cause=cause, due=check_date(due, "due"),
                            owner=self.state.owner)
 
-    def undo(self, *, actor: str, version: int, latest: tuple[int, type[Event]] | None,
-             previous: ItemState | None, reason: str = "") -> None:
-        """Compensate the latest change (``latest``: its version and event class; ``previous``:
-        the state before it); which changes can be undone is the lifecycle's to say."""
+    def undo(self, *, actor: str, version: int, latest: tuple[int, type[Event], str] | None,
+             previous: ItemState | None, admin: bool = False, reason: str = "") -> None:
+        """Compensate the latest change (``latest``: its version, event class and actor;
+        ``previous``: the state before it); which changes can be undone, and by whom, is the
+        lifecycle's to say."""
         from tracker.domain.lifecycle import check_undo
 
         self._guard("undo", actor)
-        undone = check_undo(version, latest)
+        undone = check_undo(version, latest, actor, admin)
         changes = {f: [getattr(self.state, f), getattr(previous, f)] for f in RESTORED
                    if getattr(previous, f) != getattr(self.state, f)}
         self.trigger_event(self.Undone, actor=actor, undoes=version, undone_type=undone.__name__,

@@ -110,6 +110,7 @@ class EventInfo:
     neutral: bool = False  # neither restores nor blocks undoing the change before it
     counts: tuple[tuple[str, str | None], ...] = ()  # ledger kinds, each against a person
     because: tuple[str, ...] = ("reason",)  # the fields that explain it
+    decision: bool = False  # a reviewer's decision: only its maker may undo it
 
 
 def _rule(name: str, decide: Callable[..., None], label: str, starts: Any, leads_to: Status | None,
@@ -149,8 +150,12 @@ RULES: dict[str, Rule] = {r.name: r for r in (
           Field("text", "text", True)),
     _rule("reassign", E.reassign, N_("Reassign"), OPEN_STATUSES, None, {LEAD}, (E.Reassigned,),
           Field("owner", "person", True), REASON),
-    _rule("reschedule", E.reschedule, N_("Reschedule"), OPEN_STATUSES, None, {LEAD},
-          (E.Rescheduled,), Field("due", "date", True), REASON, needs=frozenset({Need.PERIOD})),
+    # A due-date change is a request (by the owner, or a supervisor on the owner's behalf)
+    # that takes effect only when another reviewer grants it (decide-extension).
+    _rule("reschedule", E.reschedule, N_("Reschedule"), OPEN_STATUSES, None, {OWN, SUP},
+          (E.ExtensionRequested,), Field("due", "date", True), REASON,
+          needs=frozenset({Need.PERIOD}), when=lambda s: s.pending_extension is None,
+          refusal=N_("An extension request is already waiting for a decision.")),
     _rule("units", E.change_units, N_("Change units"), OPEN_STATUSES, None, {LEAD},
           (E.UnitsChanged,), Field("lead_unit", "unit", True), Field("units", "list")),
     _rule("cancel", E.cancel, N_("Cancel the item"), OPEN_STATUSES, Status.CANCELLED, {LEAD},
@@ -158,7 +163,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     _rule("reopen", E.reopen, N_("Reopen"), CLOSED, Status.DOING, {LEAD}, (E.Reopened,), REASON),
     _rule("edit", E.edit, N_("Edit"), NOT_CANCELLED, None, {OWN, LEAD}, (E.Edited,),
           Field("title", "text"), Field("deliverable", "text"), Field("description", "text")),
-    _rule("undo", E.undo, N_("Undo"), EVERY_STATUS, None, {LEAD}, (E.Undone,),
+    _rule("undo", E.undo, N_("Undo"), EVERY_STATUS, None, {OWN, LEAD}, (E.Undone,),
           Field("version", "int", True), Field("reason", "text"),
           needs=frozenset({Need.HISTORY})),
     _rule("evidence", E.attach_evidence, N_("Attach a file"), NOT_CANCELLED, None, {OWN, LEAD},
@@ -191,15 +196,16 @@ EVENTS: dict[type[Any], EventInfo] = {i.event: i for i in (
     EventInfo(E.ExtensionGranted, N_("granted the extension"),
               N_("%(who)s moved the due date of “%(title)s” from %(old)s to %(new)s"),
               facts=lambda d: {"old": d["old_due"], "new": d["new_due"]},
-              undo=N_("the granted extension"), counts=(("extensions_granted", None),),
-              because=("note",)),
+              undo=N_("the granted extension"),
+              counts=(("extensions_granted", None), ("deadline_changes", None)),
+              because=("note",), decision=True),
     EventInfo(E.ExtensionRefused, N_("refused the extension"),
               N_("%(who)s refused the extension of “%(title)s”"),
-              counts=(("extensions_refused", None),), because=("note",)),
+              counts=(("extensions_refused", None),), because=("note",), decision=True),
     EventInfo(E.Rescheduled, N_("rescheduled"),
               N_("%(who)s moved the due date of “%(title)s” from %(old)s to %(new)s"),
               facts=lambda d: {"old": d["old_due"], "new": d["due"]},
-              undo=N_("the new due date")),
+              undo=N_("the new due date"), counts=(("deadline_changes", None),)),
     EventInfo(E.Reassigned, N_("reassigned"),
               N_("%(who)s reassigned “%(title)s” from %(old)s to %(new)s"),
               facts=lambda d: {"old": PersonKey(d["old_owner"]), "new": PersonKey(d["owner"])},
@@ -212,17 +218,18 @@ EVENTS: dict[type[Any], EventInfo] = {i.event: i for i in (
               facts=lambda d: {"new": Status.SUBMITTED}, undo=N_("the submission"),
               because=("outcome",)),
     EventInfo(E.Accepted, N_("accepted"), N_("%(who)s accepted “%(title)s”"),
-              undo=N_("the acceptance"), because=("note",)),
+              undo=N_("the acceptance"), because=("note",), decision=True),
     EventInfo(E.Returned, N_("returned it for more work"),
               N_("%(who)s moved “%(title)s” from %(old)s to %(new)s"),
               facts=lambda d: _moved(d, Status.DOING), undo=N_("the return"),
-              counts=(("returned", None),)),
+              counts=(("returned", None),), decision=True),
     EventInfo(E.Cancelled, N_("cancelled the item"),
               N_("%(who)s moved “%(title)s” from %(old)s to %(new)s"),
               facts=lambda d: _moved(d, Status.CANCELLED), undo=N_("the cancellation")),
     EventInfo(E.Reopened, N_("reopened the item"),
               N_("%(who)s moved “%(title)s” from %(old)s to %(new)s"),
-              facts=lambda d: _moved(d, Status.DOING), undo=N_("the reopening")),
+              facts=lambda d: _moved(d, Status.DOING), undo=N_("the reopening"),
+              decision=True),
     EventInfo(E.EvidenceAttached, N_("attached a file"),
               N_("%(who)s attached the file %(name)s to “%(title)s” (SHA-256 %(sha)s)"),
               facts=lambda d: {"name": d["name"], "sha": d["sha256"]}, neutral=True,
@@ -267,11 +274,15 @@ def _is_neutral(name: str) -> bool:
     return info is not None and info.neutral
 
 
-def check_undo(version: int, latest: tuple[int, type[Any]] | None) -> type[Any]:
-    """The event class an undo of ``version`` compensates, or why it cannot be undone."""
+def check_undo(version: int, latest: tuple[int, type[Any], str] | None, actor: str = "",
+               admin: bool = False) -> type[Any]:
+    """The event class an undo of ``version`` compensates, or why it cannot be undone.
+
+    Only who made a change may undo it (an administrator too, except a reviewer's decision,
+    which only another decision reverses)."""
     if latest is None:
         raise IllegalStateError(N_("There is no change to undo."))
-    latest_version, latest_type = latest
+    latest_version, latest_type, made_by = latest
     if latest_type is E.Undone:
         raise IllegalStateError(N_("The latest change was already undone."))
     if version != latest_version:
@@ -279,6 +290,14 @@ def check_undo(version: int, latest: tuple[int, type[Any]] | None) -> type[Any]:
     if EVENTS[latest_type].undo is None:
         raise IllegalStateError(
             N_("Only a move, a cancellation, a reassignment or a new due date can be undone."))
+    if made_by != actor and EVENTS[latest_type].decision:
+        raise PermissionDeniedError(
+            N_("Only %(who)s, who decided this, can undo it; anyone else must decide again."),
+            who=PersonKey(made_by))
+    if made_by != actor and not admin:
+        raise PermissionDeniedError(
+            N_("Only %(who)s, who made this change, or an administrator can undo it."),
+            who=PersonKey(made_by))
     return latest_type
 
 

@@ -36,6 +36,7 @@ class ItemState:
     last_report_on: date | None = None
     pending_extension: dict[str, Any] | None = None  # {"new_due", "reason", "by"}
     returns: int = 0
+    due_changes: int = 0  # due dates changed in force (granted requests, old direct changes)
     chases: int = 0
     completion: dict[str, Any] | None = None  # {"outcome", "evidence", "on", "by"}
     evidence: list[dict[str, Any]] = field(default_factory=list)
