@@ -49,10 +49,11 @@ CASES: dict[str, tuple[Prepare, dict[str, Any]]] = {
     "edit": (_run(), {"title": "改过的标题"}),
     "undo": (_run(("cancel", SYSTEM, {"reason": "暂停"})), {"version": 2, "reason": "误操作"}),
 }
-OWNER_MAY = {"start", "report", "request-extension", "submit", "comment", "edit"}
+OWNER_MAY = {"start", "report", "request-extension", "reschedule", "submit", "comment", "edit"}
 ALLOWED: dict[str, set[str]] = {
     "admin": set(COMMANDS),
-    "leader": set(COMMANDS) - {"request-extension", "submit"},
+    # The undo case undoes the system's cancellation: only its maker or an administrator may.
+    "leader": set(COMMANDS) - {"request-extension", "submit", "undo"},
     "member": OWNER_MAY,  # the item's owner
     "other": set(),  # a member acting on someone else's item
     "viewer": set(),
