@@ -8,11 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from projections import tables as t
+from tracker.domain.lifecycle import LEDGER_COUNTERS
 from tracker.domain.status import Status
 
 Row = dict[str, Any]
-EVENT_FIGURES = ("reassigned_to", "reassigned_away", "extensions_requested", "deadline_changes",
-                 "extensions_granted", "extensions_refused", "returned", "chased")
+EVENT_FIGURES = tuple(LEDGER_COUNTERS)  # what the lifecycle table says events count
 FIGURES = ("owned", "open", "done", "done_on_time", "done_late", "done_on_time_original",
            "done_late_original", "overdue", *EVENT_FIGURES, "reports_missed")
 
@@ -82,10 +82,8 @@ def _handed_over(entry_for: Any, item: Row, today: date) -> None:
         return
     for owner, lo, hi in (item.get("spans") or [])[:-1]:
         days = overdue_days(item["due"], date.fromisoformat(lo), date.fromisoformat(hi), today)
-        if days:
-            entry = entry_for(owner)
-            if entry is None:
-                continue
+        entry = entry_for(owner) if days else None
+        if entry is not None:
             entry["overdue_days"] += days
             entry["items"]["overdue"].append({
                 "id": item["id"], "key": item["key"], "title": item["title"],

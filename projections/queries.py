@@ -69,9 +69,11 @@ class Queries:
               unit: str | None = None, status: Any = None, phase: str | None = None,
               goal: str | None = None, light: str | None = None, q: str | None = None,
               include_cancelled: bool = False, as_of: datetime | None = None, offset: int = 0,
-              limit: int | None = None) -> list[Row]:
-        """The cards matching the filters, by due date then title (as of an instant if given)."""
+              limit: int | None = None, answering: str | None = None) -> list[Row]:
+        """The cards matching the filters, by due date then title (as of an instant if given);
+        ``answering``: the items a person owns or otherwise answers for (their work)."""
         args = {"plan_key": plan_key, "owner": owner, "unit": unit, "status": status,
+                "answering": answering,
                 "phase": phase, "goal": goal, "light_is": light, "q": q,
                 "include_cancelled": include_cancelled, "offset": offset, "limit": limit}
         if as_of is None:

@@ -66,17 +66,26 @@ board = sa.Table(
     sa.Column("pending_due", sa.Date),
     sa.Column("returns", sa.Integer, nullable=False),
     sa.Column("chases", sa.Integer, nullable=False),
-    sa.Column("due_changes", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_on", sa.Date, nullable=False),
     sa.Column("last_activity", UTC, nullable=False),
     sa.Column("report_every_days", sa.Integer),
     sa.Column("parent", Text),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("completion", sa.JSON),
+    sa.Column("facts", sa.JSON),  # the rest of the item's state (tracker.domain.state)
     sa.Index("ix_rm_board_plan_due", "plan_key", "due", "title"),
     sa.Index("ix_rm_board_plan_status_due", "plan_key", "status", "due", "title"),
     sa.Index("ix_rm_board_plan_parent", "plan_key", "parent"),
     sa.Index("ix_rm_board_lead_unit", "lead_unit"),
+)
+
+# Who answers for each item besides its owner (tracker.domain.lifecycle.ANSWERABLE).
+board_people = sa.Table(
+    "rm_board_people", metadata,
+    sa.Column("item_id", sa.String(36), primary_key=True),
+    sa.Column("person", S, primary_key=True),
+    sa.Column("current", sa.Boolean, nullable=False),
+    sa.Index("ix_rm_board_people_person", "person", "current"),
 )
 
 history = sa.Table(

@@ -8,8 +8,9 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from tracker.domain.lifecycle import RULES, event_info
+from tracker.domain.lifecycle import BADGES, RULES, event_info
 from tracker.domain.status import LIGHT_LABELS, STATUS_LABELS, Light, Status
+from tracker.permissions import SYSTEM
 
 FIELD = {
     "title": _l("Title"), "deliverable": _l("Deliverable"), "description": _l("Description"),
@@ -23,6 +24,7 @@ FIELD = {
     "last_report_on": _l("Last report"), "pending_due": _l("Requested due date"),
     "returns": _l("Returned"), "chases": _l("Chased"), "version": _l("Version"),
     "last_activity": _l("Last activity"),
+    "to": _l("Leader to escalate to (none chosen: the group leader)"),
 }
 
 
@@ -58,3 +60,25 @@ def field_label(name: str) -> str:
     """A field's label."""
     label = FIELD.get(name)
     return str(label) if label is not None else name
+
+
+def badges(card: dict[str, Any]) -> list[tuple[str, str]]:
+    """The facts the lifecycle table shows on a card while they hold: (field, text)."""
+    out = []
+    for badge in BADGES:
+        value = card.get(badge.field)
+        if not value:
+            continue
+        if badge.kind == "person":
+            value = card.get("fact_names", {}).get(badge.field, value)
+        out.append((badge.field, gettext(badge.text, value=value)))
+    return out
+
+
+def actor_label(actor: str, people: dict[str, str]) -> str:
+    """Who did something: a person by name, an account by its login, the system as such."""
+    if actor in people:
+        return people[actor]
+    if actor == SYSTEM.name:
+        return gettext("The system")
+    return actor.removeprefix("user:")

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from tracker.domain import WorkItem
 from tracker.domain.lifecycle import PersonKey, event_info
 from tracker.domain.status import Status
-from web.labels import status_label
+from web.labels import actor_label, status_label
 
 Row = dict[str, Any]
 Names = dict[str, str]
@@ -61,6 +61,6 @@ RENDERERS: dict[str, Callable[[Row, Row, Names], str]] = {"WorkItem": _item}
 def describe(row: Row, people: Names, titles: Names) -> str:
     """One audit row as a sentence: who did what to which item, from what to what, and why."""
     data = row.get("data") or {}
-    facts = {**row, "who": people.get(row["actor"], row["actor"]),
+    facts = {**row, "who": actor_label(row["actor"], people),
              "title": titles.get(str(row["aggregate_id"]), data.get("title", "?"))}
     return RENDERERS.get(row["aggregate_type"], _other)(data, facts, people)

@@ -10,10 +10,18 @@ from babel.dates import format_datetime
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
 
-from tracker.domain.status import BOARD_COLUMNS
+from tracker.domain.status import BOARD_COLUMNS, STATUSES
 from tracker.permissions import Actor
 from web.auth import current_actor
-from web.labels import command_label, event_label, field_label, light_label, status_label
+from web.labels import (
+    actor_label,
+    badges,
+    command_label,
+    event_label,
+    field_label,
+    light_label,
+    status_label,
+)
 from web.services import services
 
 COLUMNS = BOARD_COLUMNS
@@ -68,6 +76,9 @@ def install(bp: Blueprint) -> None:
             "command_label": command_label,
             "field_label": field_label,
             "event_label": event_label,
+            "card_badges": badges,
+            "actor_label": actor_label,
             "board_columns": COLUMNS,
+            "all_statuses": STATUSES,
             "has_endpoint": lambda name: name in current_app.view_functions,
         }
