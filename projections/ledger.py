@@ -71,17 +71,19 @@ def overdue_days(due: date, lo: date, hi: date | None, today: date) -> int:
 
 
 def _since(item: Row) -> date:
-    """When the item's current owner took it over (date.min: from the start)."""
-    spans = item.get("spans") or [[item["owner"], date.min.isoformat(), None]]
-    return date.fromisoformat(spans[-1][1])
+    """When the item's current owner took it over (date.min: the first owner, from the start,
+    even for an item created after its due date)."""
+    spans = item.get("spans") or []
+    return date.fromisoformat(spans[-1][1]) if len(spans) > 1 else date.min
 
 
 def _handed_over(entry_for: Any, item: Row, today: date) -> None:
     """Overdue days of earlier owners stay theirs after a handover."""
     if item["status"] == Status.CANCELLED:
         return
-    for owner, lo, hi in (item.get("spans") or [])[:-1]:
-        days = overdue_days(item["due"], date.fromisoformat(lo), date.fromisoformat(hi), today)
+    for n, (owner, lo, hi) in enumerate((item.get("spans") or [])[:-1]):
+        since = date.min if n == 0 else date.fromisoformat(lo)
+        days = overdue_days(item["due"], since, date.fromisoformat(hi), today)
         entry = entry_for(owner) if days else None
         if entry is not None:
             entry["overdue_days"] += days
