@@ -13,7 +13,7 @@ from projections_fixtures import shanghai
 from projections import Queries, ReadModels
 from tracker.application import TrackerApplication
 from tracker.domain import WorkItem
-from tracker.errors import PermissionDeniedError
+from tracker.errors import PermissionDeniedError, ValidationError
 from tracker.importer import import_plan
 from tracker.permissions import SYSTEM, Actor
 from tracker.planfile import parse_plan_file
@@ -182,3 +182,23 @@ def test_a_stored_direct_due_date_change_still_loads_and_counts(
     again = plans.get_item(item.id)
     assert (again.due, again.due_changes) == (date(2012, 6, 30), 1)
     assert figures(queries, read_models, "chief")["deadline_changes"] == 1
+
+
+def test_an_owners_change_of_the_deliverable_waits_for_a_reviewer(
+        plans: TrackerApplication, read_models: ReadModels, queries: Queries) -> None:
+    item = plans.get_item("late", "a").id
+    plans.execute(item, "edit", CHIEF, deliverable="口头汇报即可", reason="简化")
+    waiting = plans.get_item(item)
+    assert waiting.deliverable == ""
+    assert waiting.pending_deliverable == {"deliverable": "口头汇报即可", "reason": "简化",
+                                           "by": "chief"}
+    with pytest.raises(PermissionDeniedError):
+        plans.execute(item, "decide-deliverable", CHIEF, grant=True)
+    plans.execute(item, "decide-deliverable", BOSS, grant=False, note="不同意")
+    assert plans.get_item(item).deliverable == ""
+    with pytest.raises(ValidationError):  # a reviewer's change needs a reason
+        plans.execute(item, "edit", BOSS, deliverable="党组织职责制度（修订稿）")
+    plans.execute(item, "edit", BOSS, deliverable="党组织职责制度（修订稿）", reason="明确要求")
+    changed = plans.get_item(item)
+    assert (changed.deliverable, changed.deliverable_changes) == ("党组织职责制度（修订稿）", 1)
+    assert figures(queries, read_models, "chief")["deliverable_changes"] == 1

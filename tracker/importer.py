@@ -83,7 +83,7 @@ def import_plan(app: TrackerApplication, pf: PlanFile, actor: Actor) -> ImportRe
             item = app.get_item(uid)
             if item.status != Status.CANCELLED:
                 item.edit(actor=who, title=it.title, deliverable=it.deliverable,
-                          description=it.description)
+                          description=it.description, imported=True)
             changed.append(item)
             continue
         changed.append(WorkItem.create(

@@ -142,6 +142,32 @@ class WorkItem(Aggregate):
             changed: dict[str, Any] = {f: new for f, (_old, new) in self.changes.items()}
             return replace(s, **changed)
 
+    class DeliverableChangeRequested(Event):
+        deliverable: str
+        reason: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            request = {"deliverable": self.deliverable, "reason": self.reason, "by": self.actor}
+            return replace(s, pending_deliverable=request)
+
+    class DeliverableChanged(Event):
+        """By a reviewer with a reason, or an owner's request granted (``asked_by``)."""
+
+        old: str
+        deliverable: str
+        reason: str
+        asked_by: str | None
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, deliverable=self.deliverable, pending_deliverable=None,
+                           deliverable_changes=s.deliverable_changes + 1)
+
+    class DeliverableChangeRefused(Event):
+        note: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, pending_deliverable=None)
+
     class Commented(Event):
         text: str
 
@@ -310,8 +336,12 @@ class WorkItem(Aggregate):
     def _reason(self, reason: str) -> str:
         return clean_text(reason, "reason", required=True)
 
-    def edit(self, *, actor: str, **fields: str) -> None:
-        """Change title, deliverable or description; old and new values go in the event."""
+    def edit(self, *, actor: str, reason: str = "", imported: bool = False,
+             **fields: str) -> None:
+        """Change title, deliverable or description; old and new values go in the event.
+
+        The deliverable is a commitment: the owner's change is a request for a reviewer to
+        decide; anyone else's is recorded with a reason (a plan file's import needs none)."""
         self._guard("edit", actor)
         changes: dict[str, list[str]] = {}
         for field, value in fields.items():
@@ -322,8 +352,34 @@ class WorkItem(Aggregate):
             new = clean_title(value) if field == "title" else clean_text(value, field)
             if new != getattr(self.state, field):
                 changes[field] = [getattr(self.state, field), new]
+        promised = changes.pop("deliverable", None) if not imported else None
+        if promised and actor == self.state.owner and self.state.pending_deliverable:
+            raise IllegalStateError(N_("A change of the deliverable is already waiting for a "
+                                       "decision."))
+        if promised and actor != self.state.owner:
+            why = self._reason(reason)  # checked before anything is recorded
         if changes:
             self.trigger_event(self.Edited, actor=actor, changes=changes)
+        if promised and actor == self.state.owner:
+            self.trigger_event(self.DeliverableChangeRequested, actor=actor,
+                               deliverable=promised[1], reason=clean_text(reason, "reason"))
+        elif promised:
+            self.trigger_event(self.DeliverableChanged, actor=actor, old=promised[0],
+                               deliverable=promised[1], reason=why, asked_by=None)
+
+    def decide_deliverable(self, *, actor: str, grant: bool, note: str = "") -> None:
+        """Grant or refuse the owner's pending change of the deliverable."""
+        self._guard("decide-deliverable", actor)
+        if not isinstance(grant, bool):
+            raise ValidationError(N_("Say whether the change is granted."), field="grant")
+        note = clean_text(note, "note")
+        pending = self.state.pending_deliverable or {}
+        if grant:
+            self.trigger_event(self.DeliverableChanged, actor=actor, old=self.state.deliverable,
+                               deliverable=pending["deliverable"], reason=note,
+                               asked_by=pending.get("by"))
+        else:
+            self.trigger_event(self.DeliverableChangeRefused, actor=actor, note=note)
 
     def comment(self, *, actor: str, text: str) -> None:
         """Add a comment (allowed in every status)."""

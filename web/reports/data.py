@@ -20,7 +20,7 @@ Row = dict[str, Any]
 FIGURES = ("owned", "done", "done_on_time", "done_late", "done_late_original", "open",
            "overdue", "overdue_days", "reassigned_to", "reassigned_away",
            "extensions_requested", "extensions_granted", "extensions_refused",
-           "deadline_changes", "returned", "chased", "reports_missed")
+           "deadline_changes", "deliverable_changes", "returned", "chased", "reports_missed")
 COLUMNS = ("name", *FIGURES, "on_time_rate")
 
 
