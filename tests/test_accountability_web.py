@@ -143,3 +143,12 @@ def test_refusals_are_translated(dated: Flask) -> None:
         **bearer(api_token(dated, "leader")), "Accept-Language": "zh-CN"})
     assert response.status_code == 403
     assert "领导小组" in response.get_json()["message"]
+
+
+def test_the_item_page_offers_a_leader_no_leader_actions_in_a_plan_without_their_role(
+        dated: Flask) -> None:
+    client = dated.test_client()
+    sign_in(client, "leader")
+    html = client.get(f"/items/{item_id('b', 'bitem')}").get_data(as_text=True)
+    assert "action-chase" not in html and "action-reassign" not in html
+    assert "action-chase" in client.get(f"/items/{iid('mine')}").get_data(as_text=True)

@@ -154,7 +154,7 @@ class TrackerApplication(Application[UUID]):
         """The plan's roles {person: role}, or None when it never recorded them."""
         return self.get_plan(plan_key).leadership
 
-    def set_leadership(self, actor: Actor, plan_key: str, leadership: dict[str, Any]) -> Result:
+    def set_leadership(self, actor: Actor, plan_key: str, leadership: Any) -> Result:
         """Name a plan's leadership group and supervising office (admin)."""
         authorize(actor, "plan")
         plan = self.get_plan(plan_key)
