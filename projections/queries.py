@@ -171,15 +171,17 @@ class Queries:
         """Every unit's key, name and liaisons, by key (no item counts: cheap for forms)."""
         u = t.units.c
         with self.rm.engine.connect() as conn:
-            rows = conn.execute(sa.select(u.key, u.name, u.liaisons).order_by(u.key))
-            return [{"key": r["key"], "name": r["name"], "liaisons": list(r["liaisons"])}
-                    for r in rows.mappings()]
+            rows = conn.execute(sa.select(u.key, u.name, u.liaisons, u.contact, u.parent)
+                                .order_by(u.key))
+            return [{"key": r["key"], "name": r["name"], "liaisons": list(r["liaisons"]),
+                     "contact": r["contact"], "parent": r["parent"]} for r in rows.mappings()]
 
     def people(self) -> list[Row]:
         """Everyone who can own, review or act."""
         p = t.people.c
         with self.rm.engine.connect() as conn:
-            rows = conn.execute(sa.select(p.key, p.name, p.role, p.active).order_by(p.key))
+            rows = conn.execute(sa.select(p.key, p.name, p.role, p.active, p.unit)
+                                .order_by(p.key))
             return [dict(r) for r in rows.mappings()]
 
     def head(self) -> int:

@@ -25,6 +25,7 @@ plans = sa.Table(
     sa.Column("description", Text, nullable=False),
     sa.Column("goals", sa.JSON, nullable=False),
     sa.Column("phases", sa.JSON, nullable=False),
+    sa.Column("organisation", Text),
 )
 
 people = sa.Table(
@@ -34,6 +35,7 @@ people = sa.Table(
     sa.Column("name", Text, nullable=False),
     sa.Column("role", S, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("unit", S),
 )
 
 units = sa.Table(
@@ -42,6 +44,8 @@ units = sa.Table(
     sa.Column("key", S, nullable=False, unique=True),
     sa.Column("name", Text, nullable=False),
     sa.Column("liaisons", sa.JSON, nullable=False),
+    sa.Column("contact", S),
+    sa.Column("parent", S),
 )
 
 board = sa.Table(

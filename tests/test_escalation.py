@@ -77,6 +77,8 @@ def test_the_chinese_item_page_and_audit_line_say_it_without_english_words(
     text = re.sub(r"<[^>]+>", " ", line)
     assert "组长将“负责人的事项”提级督办至管理员：进度严重滞后" in re.sub(r"\s+", "", text)
     assert LATIN_WORD.findall(text) == []
+    rows = re.findall(r'<span class="sentence">(.*?)</span>', trail, re.S)
+    assert rows and all(LATIN_WORD.findall(r) == [] for r in rows)  # plans, people, units too
 
 
 def test_the_escalated_leader_sees_it_in_their_work_until_it_is_undone(

@@ -177,6 +177,15 @@ class TrackerApplication(Application[UUID]):
         authorize(actor, "person")
         return self._commit(Person.create(actor=actor.name, key=key, name=name, role=role))
 
+    def set_person_contact(self, actor: Actor, key: str, *, email: str | None,
+                           language: str | None = None) -> Result | None:
+        """Set a person's mail address and mail language (admin); None when nothing changed."""
+        authorize(actor, "person")
+        person = self.get_person(key)
+        if not person.set_contact(actor=actor.name, email=email, language=language):
+            return None
+        return self._commit(person)
+
     # -- work items ---------------------------------------------------------------------------
 
     def create_item(

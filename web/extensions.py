@@ -10,8 +10,6 @@ from eventsourcing import persistence as es_persistence
 from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, get_locale, gettext
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
@@ -20,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from tracker.domain.lifecycle import PersonKey
 from tracker.errors import TrackerError
-from web.labels import field_label, status_label
+from tracker.messages import render
 
 # The store is down, locked beyond its timeout, out of connections or read-only: answer 503.
 STORE_UNAVAILABLE: tuple[type[BaseException], ...] = (
@@ -37,7 +35,6 @@ RETRY_AFTER = "5"
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
 htmx = Htmx()
 
@@ -77,17 +74,12 @@ def error_response(
 
 
 def translate_error(error: TrackerError) -> str:
-    """The domain error's message in the user's language."""
-    params = {k: v for k, v in error.params.items()}
-    if isinstance(params.get("field"), str):  # a field id: shown by its label
-        params["field"] = field_label(params["field"])
-    if "status" in params:
-        params["status"] = status_label(params["status"])
-    if isinstance(params.get("who"), PersonKey):  # a person: shown by name
-        queries = current_app.extensions["tracker"].queries
-        names = {p["key"]: p["name"] for p in queries.people()}
-        params["who"] = names.get(params["who"], params["who"])
-    return gettext(error.msgid, **params) if params else gettext(error.msgid)
+    """The domain error's message in the user's language (a person named by name)."""
+    who = error.params.get("who")
+    if isinstance(who, PersonKey):
+        people = current_app.extensions["tracker"].queries.people()
+        error.params["who"] = next((p["name"] for p in people if p["key"] == who), str(who))
+    return render(error, gettext)
 
 
 class SessionCookies(SecureCookieSessionInterface):
@@ -103,7 +95,6 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     htmx.init_app(app)
     app.jinja_env.globals["get_locale"] = get_locale
@@ -116,7 +107,9 @@ def init_extensions(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "same-origin"
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        if getattr(g, "no_store", False):
+        if getattr(g, "no_store", False) or (
+                request.endpoint != "static" and "Cache-Control" not in response.headers):
+            # Pages show what the signed-in user may see: no shared or back-button caches.
             response.headers["Cache-Control"] = "no-store"
         response.vary.add("HX-Request")
         return response
@@ -157,8 +150,9 @@ def init_extensions(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         code = (error.name or "error").lower().replace(" ", "_")
-        return error_response(error.code or 500, code, error.description or error.name)
-
-    @app.teardown_appcontext
-    def _noop(_exc: BaseException | None) -> None:
-        return None
+        body, status = error_response(error.code or 500, code, error.description or error.name)
+        response = app.make_response((body, status))
+        for name, value in error.get_headers():  # Allow on a 405, Retry-After, WWW-Authenticate
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import gettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from tracker.domain import WorkItem
 from tracker.domain.lifecycle import PersonKey, event_info
@@ -45,14 +46,19 @@ def _item(d: Row, row: Row, people: Names) -> str:
     return _why(text, reason)
 
 
+KIND = {"Plan": _l("plan"), "Person": _l("person"), "Unit": _l("unit")}
+
+
 def _other(d: Row, row: Row, people: Names) -> str:
     """Sentences for plans, people and units."""
-    name = d.get("title") or d.get("name") or d.get("key") or row["aggregate_id"]
+    name = d.get("title") or d.get("name") or d.get("key")
+    what = KIND.get(row["aggregate_type"], row["aggregate_type"])
     if row["version"] == 1:
-        return _("%(who)s created %(what)s “%(name)s”", who=row["who"],
-                 what=row["aggregate_type"], name=name)
-    return _("%(who)s changed %(what)s (%(event)s)", who=row["who"], what=row["aggregate_type"],
-             event=row["event_type"])
+        return _("%(who)s created %(what)s “%(name)s”", who=row["who"], what=what,
+                 name=name or row["aggregate_id"])
+    if name:
+        return _("%(who)s changed %(what)s “%(name)s”", who=row["who"], what=what, name=name)
+    return _("%(who)s changed a %(what)s", who=row["who"], what=what)
 
 
 RENDERERS: dict[str, Callable[[Row, Row, Names], str]] = {"WorkItem": _item}

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from babel.dates import format_datetime
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template
 from flask_babel import get_locale
+from htmx_flask import request as htmx_request
 
 from tracker.domain.status import BOARD_COLUMNS, STATUSES
 from tracker.permissions import Actor
@@ -29,15 +30,13 @@ COLUMNS = BOARD_COLUMNS
 
 def wants_fragment() -> bool:
     """The one place that reads HX-*: an htmx swap gets a fragment, anything else a page."""
-    headers = request.headers
-    return (headers.get("HX-Request") == "true"
-            and headers.get("HX-History-Restore-Request") != "true"
-            and headers.get("HX-Boosted") != "true")
+    hx = htmx_request.htmx
+    return bool(hx) and not hx.history_restore_request and not hx.boosted
 
 
 def current_url() -> str | None:
     """The browser's address when htmx sent the request (None for plain requests)."""
-    return request.headers.get("HX-Current-URL") if wants_fragment() else None
+    return htmx_request.htmx.current_url if wants_fragment() else None
 
 
 def render(page: str, fragment: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -80,5 +79,4 @@ def install(bp: Blueprint) -> None:
             "actor_label": actor_label,
             "board_columns": COLUMNS,
             "all_statuses": STATUSES,
-            "has_endpoint": lambda name: name in current_app.view_functions,
         }
