@@ -18,9 +18,16 @@ SQL_FILTERS = ("owner", "phase", "goal")
 
 
 def row_light(row: Mapping[str, Any] | sa.RowMapping, today: date, yellow_days: int) -> str | None:
-    """The light of one board row."""
-    return light(row["status"], row["due"], today, yellow_days, row["report_every_days"],
+    """The light of one board row: judged by the earliest of its due date and its open
+    milestones' (the worst of their lights)."""
+    return light(row["status"], light_due(row), today, yellow_days, row["report_every_days"],
                  row["last_report_on"], row["created_on"])
+
+
+def light_due(row: Mapping[str, Any] | sa.RowMapping) -> date:
+    """The earliest due date among the item and its open milestones."""
+    dues = [to_date(m["due"]) for m in row.get("milestones") or [] if not m.get("done_on")]
+    return min([row["due"], *dues])
 
 
 def names(conn: sa.Connection) -> tuple[dict[str, str], dict[str, str]]:
@@ -31,7 +38,7 @@ def names(conn: sa.Connection) -> tuple[dict[str, str], dict[str, str]]:
 
 
 CHILD_COLUMNS = ("plan_key", "parent", "status", "due", "report_every_days", "last_report_on",
-                 "created_on")
+                 "created_on", "milestones")
 CHUNK = 500
 
 
@@ -90,7 +97,27 @@ def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
             "outcome": completion["outcome"], "evidence": list(completion["evidence"]),
             "on": to_date(completion["on"])},
         "light": row_light(row, today, yellow_days),
+        "leaders": list(row.get("leaders") or []),
+        "leader_names": [people.get(k, k) for k in row.get("leaders") or []],
+        "co_leads": list(row.get("co_leads") or []),
+        "co_lead_names": [units.get(k, k) for k in row.get("co_leads") or []],
+        "milestones": milestones(row, today, yellow_days),
     }
+
+
+def milestones(row: Mapping[str, Any] | sa.RowMapping, today: date,
+               yellow_days: int) -> list[Row]:
+    """The item's milestones, each with its due date, acceptance and light."""
+    out = []
+    for m in row.get("milestones") or []:
+        done_on = to_date(m.get("done_on"))
+        due = to_date(m["due"])
+        assert due is not None
+        status = Status.DONE if done_on else row["status"]
+        out.append({"key": m["key"], "title": m["title"], "due": due,
+                    "deliverable": m.get("deliverable", ""), "done_on": done_on,
+                    "light": light(status, due, today, yellow_days)})
+    return out
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:

@@ -43,6 +43,7 @@ CASES: dict[str, tuple[Prepare, dict[str, Any]]] = {
     "reschedule": (_run(), {"due": "2012-08-31", "reason": "统一安排"}),
     "submit": (_run(("start", SYSTEM, {})), {"outcome": "已完成", "evidence": ["纪要.pdf"]}),
     "accept": (SUBMITTED, {"note": "验收通过"}),
+    "accept-milestone": (_run(), {"milestone": "节点一", "note": "节点完成"}),
     "return": (SUBMITTED, {"reason": "材料不全"}),
     "cancel": (_run(), {"reason": "不再需要"}),
     "reopen": (_run(("cancel", SYSTEM, {"reason": "暂停"})), {"reason": "恢复"}),
@@ -69,7 +70,8 @@ def test_every_command_has_a_case() -> None:
 
 def fresh_item(svc: Services, name: str) -> str:
     result = svc.create_item(SYSTEM, PLAN_KEY, key=name, title=f"事项 {name}", owner="owner",
-                             lead_unit="u1", due=date(2012, 6, 30), phase="P1", goal="G1")
+                             lead_unit="u1", due=date(2012, 6, 30), phase="P1", goal="G1",
+                             milestones=[{"title": "节点一", "due": date(2012, 5, 31)}])
     return str(result.id)
 
 

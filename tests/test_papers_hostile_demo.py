@@ -76,7 +76,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         assert result.exit_code == 0, result.output
     patch.undo()
     app = make_web_app(f"sqlite:///{tmp / 'store.db'}", tmp / "web")
-    services_of(app).accounts.add("chief", "admin", person="secretary", password="chief-pw-1")
+    services_of(app).accounts.add("chief", "admin", person="secretary",
+        password="chief-walnut-lantern")
     _hostile_history(app)
     yield {"base": base, "tmp": tmp, "app": app}
     services_of(app).close()
@@ -115,7 +116,7 @@ def test_cli_exports_survive_control_characters(store: dict[str, Any], paper: st
 def test_web_downloads_survive_control_characters(store: dict[str, Any], paper: str,
                                                   fmt: str) -> None:
     client = store["app"].test_client()
-    login(client, "chief", "chief-pw-1")
+    login(client, "chief", "chief-walnut-lantern")
     response = client.get(URLS[paper].format(fmt=fmt))
     assert response.status_code == 200
     readable(fmt, response.data)
@@ -125,7 +126,7 @@ def test_web_downloads_survive_control_characters(store: dict[str, Any], paper: 
                                  "/reports/leaders?plan=ogy", "/reports/paper.css"])
 def test_report_pages_survive_control_characters(store: dict[str, Any], url: str) -> None:
     client = store["app"].test_client()
-    login(client, "chief", "chief-pw-1")
+    login(client, "chief", "chief-walnut-lantern")
     response = client.get(url)
     assert response.status_code == 200
     html = response.get_data(as_text=True)

@@ -46,6 +46,16 @@ class ItemState:
     completion: dict[str, Any] | None = None  # {"outcome", "evidence", "on", "by"}
     evidence: list[dict[str, Any]] = field(default_factory=list)
     reminded: list[str] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)  # responsible leaders 责任领导
+    co_leads: list[str] = field(default_factory=list)  # co-lead units besides lead_unit
+    milestones: list[dict[str, Any]] = field(default_factory=list)  # {key, title, due, ...}
+
+    @property
+    def light_due(self) -> date:
+        """The date the light is judged by: the earliest of the due date and the open
+        milestones' (so the item's light is the worst of its open milestones')."""
+        dues = [m["due"] for m in self.milestones if not m.get("done_on")]
+        return min([self.due, *dues])
 
     @property
     def is_open(self) -> bool:

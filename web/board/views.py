@@ -84,7 +84,7 @@ def column(plan_key: str, status: str) -> tuple[str, int]:
         abort(404)
     filters = BoardFilters.from_args(request.args)
     offset = request.args.get("offset", "0")
-    if not offset.isdigit():
+    if not (offset.isascii() and offset.isdigit() and len(offset) <= 9):  # fits the database
         abort(400)
     lane = {k: request.args[k] for k in ("owner", "unit", "phase") if request.args.get(k)}
     col = CardSource(plan_key, filters).column(status, lane, int(offset))
