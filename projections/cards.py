@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.events import as_utc, to_date
 from projections.lights import light, worst
+from projections.pastviews import backfilled
 from tracker.domain.status import OPEN_STATUSES, Status
 
 Row = dict[str, Any]
@@ -43,12 +44,12 @@ CHUNK = 500
 
 
 def children(conn: sa.Connection, parents: set[tuple[str, str]], today: date,
-             yellow_days: int) -> dict[tuple[str, str], Row]:
+             yellow_days: int, source: sa.FromClause = t.board) -> dict[tuple[str, str], Row]:
     """Per (plan, parent key) asked for: how many children, how many done, the worst open light.
 
     Only the children of the given cards are read (index on plan, parent), never a whole plan.
     """
-    b = t.board.c
+    b = source.c
     out: dict[tuple[str, str], Row] = {}
     by_plan: dict[str, list[str]] = {}
     for plan_key, key in parents:
@@ -97,11 +98,16 @@ def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
             "outcome": completion["outcome"], "evidence": list(completion["evidence"]),
             "on": to_date(completion["on"])},
         "light": row_light(row, today, yellow_days),
+        "backfilled": backfilled(row.get("fact_on"), row.get("entered_on")),
+        "completion_backfilled": None if completion is None else backfilled(
+            to_date(completion["on"]), row.get("completion_entered")),
         "leaders": list(row.get("leaders") or []),
         "leader_names": [people.get(k, k) for k in row.get("leaders") or []],
         "co_leads": list(row.get("co_leads") or []),
         "co_lead_names": [units.get(k, k) for k in row.get("co_leads") or []],
         "milestones": milestones(row, today, yellow_days),
+        "notices": list(row.get("notices") or []),
+        "notice_overdue": notice_overdue(row.get("notices"), today),
     }
 
 
@@ -120,6 +126,15 @@ def milestones(row: Mapping[str, Any] | sa.RowMapping, today: date,
     return out
 
 
+def notice_overdue(notices: list[Row] | None, today: date) -> Row | None:
+    """The oldest supervision notice past its reply deadline without an answer, or None."""
+    for n in notices or []:
+        if n.get("answered_on") is None and n.get("reply_by") and \
+                date.fromisoformat(str(n["reply_by"])[:10]) < today:
+            return n
+    return None
+
+
 def _as_list(value: str | Sequence[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
@@ -128,11 +143,12 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
           *, unit: str | None = None, status: str | Sequence[str] | None = None,
           light_is: str | None = None, q: str | None = None, include_cancelled: bool = False,
           offset: int = 0, limit: int | None = None, answering: str | None = None,
-          **equal: str | None) -> list[Row]:
+          source: sa.FromClause = t.board, **equal: str | None) -> list[Row]:
     """Cards matching the filters, by due date then title (``answering``: the items a person
-    owns or otherwise answers for)."""
-    b = t.board.c
-    query = sa.select(t.board).order_by(b.due, b.title, b.id)
+    owns or otherwise answers for; ``source``: the versions valid at a past view instead of
+    the live board)."""
+    b = source.c
+    query = sa.select(source).order_by(b.due, b.title, b.id)
     if plan_key is not None:
         query = query.where(b.plan_key == plan_key)
     if answering is not None:
@@ -163,7 +179,7 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
     if python_filters:
         rows = rows[offset:] if limit is None else rows[offset:offset + limit]
     people, units = names(conn)
-    kids = children(conn, {(r["plan_key"], r["key"]) for r in rows}, today, yellow_days)
+    kids = children(conn, {(r["plan_key"], r["key"]) for r in rows}, today, yellow_days, source)
     return [to_card(r, today, yellow_days, people, units, kids) for r in rows]
 
 

@@ -92,11 +92,35 @@ def _handed_over(entry_for: Any, item: Row, today: date) -> None:
                 "plan_key": item["plan_key"], "days": days, "until": date.fromisoformat(hi)})
 
 
+def _tenures(conn: sa.Connection, items: list[Row], today: date) -> dict[str, list[Any]]:
+    """Who owned each item when, as far as known on ``today`` (an as-of view ignores later
+    handovers)."""
+    plans = sorted({i["plan_key"] for i in items})
+    if not plans:
+        return {}
+    rows = conn.execute(sa.select(t.ledger_tenures).where(
+        t.ledger_tenures.c.plan_key.in_(plans))).mappings()
+    out: dict[str, list[Any]] = {}
+    for r in rows:
+        known = [list(s) for s in r["spans"] if date.fromisoformat(s[1]) <= today]
+        if known and known[-1][2] is not None and date.fromisoformat(known[-1][2]) > today:
+            known[-1][2] = None
+        out[r["item_id"]] = known
+    return out
+
+
 def ledger(conn: sa.Connection, today: date, plan_key: str | None = None,
            person: str | None = None) -> list[Row]:
     """One dict per person with every figure and, under "items", the items behind each."""
+    return figures(conn, today, person, _select(conn, t.ledger_items, plan_key, "owner", None),
+                   _select(conn, t.ledger_events, plan_key, "person", person),
+                   _select(conn, t.ledger_cadence, plan_key, "owner", person))
+
+
+def figures(conn: sa.Connection, today: date, person: str | None, items: list[Row],
+            events: list[Row], segments: list[Row]) -> list[Row]:
+    """The ledger from its inputs: item states, counted events and report-cadence segments."""
     people = dict(conn.execute(sa.select(t.people.c.key, t.people.c.name)).tuples().all())
-    items = _select(conn, t.ledger_items, plan_key, "owner", None)
     by_id = {i["id"]: i for i in items}
     out: dict[str, Row] = {k: _blank(k, n) for k, n in sorted(people.items())
                            if person is None or k == person}
@@ -104,18 +128,19 @@ def ledger(conn: sa.Connection, today: date, plan_key: str | None = None,
     def entry(key: str) -> Row:
         return out.setdefault(key, _blank(key, people.get(key, key)))
 
-    spans = {r["item_id"]: r["spans"] for r in _select(conn, t.ledger_tenures, plan_key,
-                                                        "plan_key", None)}
+    spans = _tenures(conn, items, today)
     for item in items:
         item["spans"] = spans.get(item["id"])
         if person is None or item["owner"] == person:
             _item_figures(entry(item["owner"]), item, today)
         _handed_over(lambda k: entry(k) if person is None or k == person else None, item, today)
-    for ev in _select(conn, t.ledger_events, plan_key, "person", person):
-        _count(entry(ev["person"]), ev["kind"], by_id[ev["item_id"]], on=ev["on"], seq=ev["seq"])
-    for seg in _select(conn, t.ledger_cadence, plan_key, "owner", person):
+    for ev in events:
+        if ev["item_id"] in by_id:
+            _count(entry(ev["person"]), ev["kind"], by_id[ev["item_id"]], on=ev["on"],
+                   seq=ev["seq"])
+    for seg in segments:
         n = missed(seg["anchor"], seg["cadence"], seg["lo"], seg["hi"] or today)
-        if n:
+        if n and seg["item_id"] in by_id:
             _count(entry(seg["owner"]), "reports_missed", by_id[seg["item_id"]], count=n,
                    since=seg["lo"])
     return [out[k] for k in sorted(out)]

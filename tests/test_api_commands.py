@@ -28,6 +28,7 @@ def _run(*steps: tuple[str, Actor, dict[str, Any]]) -> Prepare:
 
 
 SUBMITTED = _run(("start", SYSTEM, {}), ("submit", SYSTEM, {"outcome": "完成"}))
+NOTICE = ("issue-notice", SYSTEM, {"requirement": "报送方案", "reply_by": "2012-09-30"})
 # Each command: how to bring a fresh item (owned by `owner`) to a state where it is legal,
 # and the values the API call sends.
 CASES: dict[str, tuple[Prepare, dict[str, Any]]] = {
@@ -52,12 +53,16 @@ CASES: dict[str, tuple[Prepare, dict[str, Any]]] = {
                            {"grant": True, "note": "同意"}),
     "escalate": (_run(), {"reason": "进度滞后"}),
     "undo": (_run(("cancel", SYSTEM, {"reason": "暂停"})), {"version": 2, "reason": "误操作"}),
+    "issue-notice": (_run(), {"requirement": "报送整改方案", "reply_by": "2012-09-30"}),
+    "acknowledge-notice": (_run(NOTICE), {}),
+    "answer-notice": (_run(NOTICE), {"reply": "已报送"}),
 }
-OWNER_MAY = {"start", "report", "request-extension", "reschedule", "submit", "comment", "edit"}
+OWNER_ONLY = {"request-extension", "submit", "acknowledge-notice", "answer-notice"}
+OWNER_MAY = {"start", "report", "comment", "edit", "reschedule", *OWNER_ONLY}
 ALLOWED: dict[str, set[str]] = {
     "admin": set(COMMANDS),
     # The undo case undoes the system's cancellation: only its maker or an administrator may.
-    "leader": set(COMMANDS) - {"request-extension", "submit", "undo"},
+    "leader": set(COMMANDS) - OWNER_ONLY - {"undo"},
     "member": OWNER_MAY,  # the item's owner
     "other": set(),  # a member acting on someone else's item
     "viewer": set(),

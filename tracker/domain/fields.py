@@ -26,6 +26,7 @@ LABELS = {
     "last_report_on": N_("Last report"), "pending_due": N_("Requested due date"),
     "returns": N_("Returned"), "chases": N_("Chased"), "version": N_("Version"),
     "last_activity": N_("Last activity"), "milestone": N_("Milestone"),
+    "requirement": N_("Requirement"), "reply_by": N_("Reply by"), "reply": N_("Reply"),
     "to": N_("Leader to escalate to (none chosen: the group leader)"),
     "name": N_("Name"), "starts": N_("Starts"), "ends": N_("Ends"), "label": N_("Label"),
     "scores.self": N_("Self-assessment"), "scores.superior": N_("Superior assessment"),

@@ -58,6 +58,16 @@ def _milestone(m: dict[str, Any], n: int, period: tuple[date, date]) -> dict[str
             "done_on": None}
 
 
+def _notice_step(s: ItemState, step: str, on: date, **extra: Any) -> ItemState:
+    """The state with the oldest notice still waiting for this step marked as done on a day."""
+    n = s.notice_waiting(step)
+    if n is None:
+        return s
+    notices = list(s.notices)
+    notices[n] = {**notices[n], step: on, **extra}
+    return replace(s, notices=notices)
+
+
 def evolve(state: ItemState | None, event: Any, on: date) -> ItemState:
     """An item's next state after one of its events (``on``: the day the event happened)."""
     return event.effect(state or ItemState(), on)  # type: ignore[no-any-return]
@@ -225,6 +235,33 @@ class WorkItem(Aggregate):
             status = Status.DOING if s.status == Status.TODO else s.status
             percent = s.percent if self.percent is None else self.percent
             return replace(s, status=status, percent=percent, last_report_on=self.on or on)
+
+    class NoticeIssued(Event):
+        """A supervision notice 督办单: what is required and by when the owner must reply."""
+
+        requirement: str
+        reply_by: date
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            notice = {"requirement": self.requirement, "reply_by": self.reply_by,
+                      "by": self.actor, "issued_on": on, "acknowledged_on": None,
+                      "answered_on": None, "reply": None}
+            return replace(s, notices=[*s.notices, notice])
+
+    class NoticeAcknowledged(Event):
+        """The owner signed for the oldest notice not yet acknowledged 签收."""
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return _notice_step(s, "acknowledged_on", on)
+
+    class NoticeAnswered(Event):
+        """The owner's reply 反馈 to the oldest unanswered notice (also a progress report)."""
+
+        reply: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            s = _notice_step(s, "answered_on", on, reply=self.reply)
+            return replace(s, last_report_on=on)
 
     class Chased(Event):
         note: str
@@ -431,6 +468,24 @@ class WorkItem(Aggregate):
         self._guard("comment", actor)
         self.trigger_event(self.Commented, actor=actor,
                            text=clean_text(text, "text", required=True))
+
+    def issue_notice(self, *, actor: str, requirement: str, reply_by: date) -> None:
+        """Issue a supervision notice 督办单 with a requirement and a reply deadline."""
+        self._guard("issue-notice", actor)
+        self.trigger_event(self.NoticeIssued, actor=actor,
+                           requirement=clean_text(requirement, "requirement", required=True),
+                           reply_by=check_date(reply_by, "reply_by"))
+
+    def acknowledge_notice(self, *, actor: str) -> None:
+        """Sign for the oldest notice not yet acknowledged 签收."""
+        self._guard("acknowledge-notice", actor)
+        self.trigger_event(self.NoticeAcknowledged, actor=actor)
+
+    def answer_notice(self, *, actor: str, reply: str) -> None:
+        """Reply 反馈 to the oldest unanswered notice; the reply is a progress report too."""
+        self._guard("answer-notice", actor)
+        text = clean_text(reply, "reply", required=True)
+        self.trigger_event(self.NoticeAnswered, actor=actor, reply=text)
 
     def start(self, *, actor: str) -> None:
         """Begin work on an item that is still to do."""

@@ -56,6 +56,14 @@ class ItemState:
         milestones' (so the item's light is the worst of its open milestones')."""
         dues = [m["due"] for m in self.milestones if not m.get("done_on")]
         return min([self.due, *dues])
+    # Supervision notices 督办单: {"requirement", "reply_by", "by", "issued_on",
+    # "acknowledged_on", "answered_on", "reply"}, oldest first.
+    notices: list[dict[str, Any]] = field(default_factory=list)
+
+    def notice_waiting(self, step: str) -> int | None:
+        """The index of the oldest notice not yet acknowledged (step "acknowledged_on") or not
+        yet answered ("answered_on"), or None."""
+        return next((n for n, x in enumerate(self.notices) if x.get(step) is None), None)
 
     @property
     def is_open(self) -> bool:

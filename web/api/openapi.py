@@ -44,7 +44,12 @@ PLAN = _param("plan", TEXT, "Only this plan (key).")
 # A date or an ISO date-time, years 1900 to 8999 (as web.api.common.instant_arg reads them).
 INSTANT_ARG = {"type": "string", "pattern": "^(19|[2-8][0-9])[0-9]{2}-",
                "anyOf": [{"format": "date"}, {"format": "date-time"}]}
-AS_OF = _param("as_of", INSTANT_ARG, "As it stood then: a date (its end) or an ISO date-time.")
+AS_OF = _param("as_of", INSTANT_ARG, "A past view: a date from the plan's start to today, or "
+               "an ISO date-time (as recorded at that instant); later or earlier dates are "
+               "refused.")
+BASIS = _param("basis", {"type": "string", "enum": ["effect", "recorded"]},
+               "With a date: as in effect (facts by the day they took effect, the default) or "
+               "as recorded (what the tracker knew at the end of that day).")
 INCLUDE_CANCELLED = _param("include_cancelled", {"type": "boolean"}, "Show cancelled items too.")
 ITEM_ID = _param("item_id", {"type": "string", "format": "uuid"}, "The item's id.", "path")
 ITEM_QUERY = [
@@ -155,10 +160,11 @@ def build_spec() -> Schema:
         "/api/items/{item_id}/history": {"get": _op(
             "api.item_history", {200: _json(ref("History"), "The timeline.")}, params=[ITEM_ID])},
         "/api/board": {"get": _op("api.board", {200: _json(ref("Board"), "The columns.")},
-                                  params=[PLAN, AS_OF, INCLUDE_CANCELLED])},
+                                  params=[PLAN, AS_OF, BASIS, INCLUDE_CANCELLED])},
         "/api/reports/leaders": {"get": _op(
             "api.leaders", {200: _json(ref("Ledger"), "The ledger.")},
-            params=[PLAN, _param("person", TEXT, "Only this person (key)."), AS_OF])},
+            params=[PLAN, _param("person", TEXT, "Only this person (key)."), AS_OF,
+                    BASIS])},
         "/api/units/{key}/grades": {"get": _op(
             "api.unit_grades", {200: _json(ref("Grades"), "The grade history.")},
             params=[_param("key", TEXT, "The unit's key.", "path")])},

@@ -31,7 +31,9 @@ def board_context(plan: dict[str, Any], filters: BoardFilters, **extra: Any) -> 
     queries = services().queries
     me = actor()
     readonly = filters.as_of is not None
+    view = queries.past(filters.as_of, filters.basis or None, plan["key"])
     return {
+        "view": view, "plan_starts": plan.get("starts"),
         "plan": plan, "plans": queries.list_plans(), "filters": filters,
         "readonly": readonly,
         "people_list": queries.people(), "units_list": queries.unit_list(),
