@@ -91,6 +91,7 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = free_port()
         self.token = ""
+        self.log: Path | None = None
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(self._prefix() + [sys.executable, "-m", "tracker.cli", "--instance",
@@ -123,11 +124,13 @@ class Server:
 
     def start(self) -> None:
         self.port = free_port()
+        log = self._log()
         self.proc = subprocess.Popen(
             self._prefix() + [sys.executable, "-m", "tracker.cli", "--instance",
                               str(self.instance), "--db", self.url, "serve", "--port",
                               str(self.port), "--threads", "8"],
-            cwd=ROOT, env=self._env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            cwd=ROOT, env=self._env(), stdout=subprocess.DEVNULL, stderr=log)
+        os.close(log)  # the child has its own copy
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -137,10 +140,9 @@ class Server:
                 if self.proc.poll() is not None:
                     break
                 time.sleep(0.2)
-        self.proc.kill()
-        _, err = self.proc.communicate(timeout=30)
-        self.proc = None
-        raise RuntimeError(f"the server did not start: {err.decode(errors='replace')[-2000:]}")
+        err = self.log.read_text("utf-8", errors="replace") if self.log else ""
+        self.stop()
+        raise RuntimeError(f"the server did not start: {err[-2000:]}")
 
     def kill(self) -> None:
         """kill -9: no chance to finish anything."""
@@ -153,9 +155,15 @@ class Server:
         if self.proc is not None:
             self.proc.kill()
             self.proc.wait(timeout=30)
-            if self.proc.stderr is not None:
-                self.proc.stderr.close()
             self.proc = None
+        if self.log is not None:
+            self.log.unlink(missing_ok=True)
+
+    def _log(self) -> int:
+        """A file (outside the mount, which may be full) for the server's stderr."""
+        fd, name = tempfile.mkstemp(prefix="tracker-fault-log-")
+        self.log = Path(name)
+        return fd
 
     def api(self, method: str, path: str, body: Any = None,
             timeout: float = 30) -> tuple[int, Any]:

@@ -167,7 +167,7 @@ def build_spec() -> Schema:
                     BASIS])},
         "/api/units/{key}/grades": {"get": _op(
             "api.unit_grades", {200: _json(ref("Grades"), "The grade history.")},
-            params=[_param("key", TEXT, "The unit's key.", "path")])},
+            params=[_param("key", TEXT, "The unit's key.", "path"), PLAN, AS_OF, BASIS])},
         "/api/audit": {"get": _op("api.audit", {200: audit_ok}, params=audit_params)},
         "/api/audit/head": {"get": _op("api.audit_chain_head", {200: _json(
             ref("AuditHead"), "The signed chain head.")}, params=AUDIT_QUERY)},
