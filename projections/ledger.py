@@ -60,9 +60,53 @@ def _item_figures(entry: Row, item: Row, today: date) -> None:
         return
     _count(entry, "open", item)
     if today > item["due"]:
-        days = (today - item["due"]).days
+        days = overdue_days(item["due"], _since(item), None, today)
         _count(entry, "overdue", item, days=days)
         entry["overdue_days"] += days
+
+
+def overdue_days(due: date, lo: date, hi: date | None, today: date) -> int:
+    """The days after ``due`` that fell in an ownership interval [lo, hi or today)."""
+    return max(0, ((hi or today) - max(lo, due)).days)
+
+
+def _since(item: Row) -> date:
+    """When the item's current owner took it over (date.min: the first owner, from the start,
+    even for an item created after its due date)."""
+    spans = item.get("spans") or []
+    return date.fromisoformat(spans[-1][1]) if len(spans) > 1 else date.min
+
+
+def _handed_over(entry_for: Any, item: Row, today: date) -> None:
+    """Overdue days of earlier owners stay theirs after a handover."""
+    if item["status"] == Status.CANCELLED:
+        return
+    for n, (owner, lo, hi) in enumerate((item.get("spans") or [])[:-1]):
+        since = date.min if n == 0 else date.fromisoformat(lo)
+        days = overdue_days(item["due"], since, date.fromisoformat(hi), today)
+        entry = entry_for(owner) if days else None
+        if entry is not None:
+            entry["overdue_days"] += days
+            entry["items"]["overdue"].append({
+                "id": item["id"], "key": item["key"], "title": item["title"],
+                "plan_key": item["plan_key"], "days": days, "until": date.fromisoformat(hi)})
+
+
+def _tenures(conn: sa.Connection, items: list[Row], today: date) -> dict[str, list[Any]]:
+    """Who owned each item when, as far as known on ``today`` (an as-of view ignores later
+    handovers)."""
+    plans = sorted({i["plan_key"] for i in items})
+    if not plans:
+        return {}
+    rows = conn.execute(sa.select(t.ledger_tenures).where(
+        t.ledger_tenures.c.plan_key.in_(plans))).mappings()
+    out: dict[str, list[Any]] = {}
+    for r in rows:
+        known = [list(s) for s in r["spans"] if date.fromisoformat(s[1]) <= today]
+        if known and known[-1][2] is not None and date.fromisoformat(known[-1][2]) > today:
+            known[-1][2] = None
+        out[r["item_id"]] = known
+    return out
 
 
 def ledger(conn: sa.Connection, today: date, plan_key: str | None = None,
@@ -84,9 +128,12 @@ def figures(conn: sa.Connection, today: date, person: str | None, items: list[Ro
     def entry(key: str) -> Row:
         return out.setdefault(key, _blank(key, people.get(key, key)))
 
+    spans = _tenures(conn, items, today)
     for item in items:
+        item["spans"] = spans.get(item["id"])
         if person is None or item["owner"] == person:
             _item_figures(entry(item["owner"]), item, today)
+        _handed_over(lambda k: entry(k) if person is None or k == person else None, item, today)
     for ev in events:
         if ev["item_id"] in by_id:
             _count(entry(ev["person"]), ev["kind"], by_id[ev["item_id"]], on=ev["on"],

@@ -52,6 +52,24 @@ def _created(conn: sa.Connection, env: Envelope) -> None:
             "anchor": env.day, "segment": 0, "segment_open": False}
     _open(conn, item, env.day)
     insert_row(conn, t.ledger_items, item)
+    insert_row(conn, t.ledger_tenures, {"item_id": env.aggregate_id, "plan_key": f["plan_key"],
+                                        "spans": [[f["owner"], env.day.isoformat(), None]]})
+
+
+def _hand_over(conn: sa.Connection, item: Row, owner: str, day: date) -> None:
+    """The owner's tenure ends on ``day``; the new owner's begins (lateness stays with each)."""
+    row = get_row(conn, t.ledger_tenures, item_id=item["id"])
+    if row is None:  # an item projected before tenures were kept: its history starts here
+        spans = [[item["owner"], date.min.isoformat(), None]]
+    else:
+        spans = [list(s) for s in row["spans"]]
+    spans[-1][2] = day.isoformat()
+    spans.append([owner, day.isoformat(), None])
+    if row is None:
+        insert_row(conn, t.ledger_tenures, {"item_id": item["id"], "plan_key": item["plan_key"],
+                                            "spans": spans})
+    else:
+        update_row(conn, t.ledger_tenures, {"spans": spans}, item_id=item["id"])
 
 
 def _state(item: Row) -> ItemState:
@@ -81,6 +99,8 @@ def _apply(conn: sa.Connection, env: Envelope, item: Row) -> None:
         _close(conn, item, reported_on)
         item["anchor"] = reported_on
         _open(conn, item, reported_on)
+    if after.owner != before.owner:
+        _hand_over(conn, item, after.owner, day)
     if after.owner != before.owner or _segment_changes(before, after, event):
         # Reporting is owed by one owner while the item is worked on: a new segment begins.
         _close(conn, item, day)
@@ -120,7 +140,8 @@ def prefetch(conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
     ids = list(dict.fromkeys(e.aggregate_id for e in envelopes if e.aggregate_type == "WorkItem"))
     preload(conn, t.ledger_items, ids)
     preload(conn, t.ledger_cadence, ids)
+    preload(conn, t.ledger_tenures, ids)
 
 
-PROJECTION = Projection("ledger", (t.ledger_items, t.ledger_events, t.ledger_cadence), handle,
-                        prefetch)
+PROJECTION = Projection("ledger", (t.ledger_items, t.ledger_events, t.ledger_cadence,
+                                   t.ledger_tenures), handle, prefetch)

@@ -166,3 +166,11 @@ ledger_cadence = sa.Table(
     sa.Column("lo", sa.Date, nullable=False),
     sa.Column("hi", sa.Date),
 )
+
+# Who owned each item when: [[owner, from (ISO date), until (ISO date or null)], ...]
+ledger_tenures = sa.Table(
+    "rm_ledger_tenures", metadata,
+    sa.Column("item_id", sa.String(36), primary_key=True),
+    sa.Column("plan_key", S, nullable=False),
+    sa.Column("spans", sa.JSON, nullable=False),
+)

@@ -17,8 +17,9 @@ OWNER = Actor("owner", "member", "member")
 CHIEF = Actor("chief", "leader", "leader")
 FIGURES = ("owned", "done", "done_on_time", "done_late", "done_late_original", "open",
            "overdue", "overdue_days", "reassigned_to", "reassigned_away",
-           "extensions_requested", "extensions_granted", "extensions_refused", "returned",
-           "chased", "reports_missed", "on_time_rate")
+           "extensions_requested", "extensions_granted", "extensions_refused",
+           "deadline_changes", "deliverable_changes", "returned", "chased", "reports_missed",
+           "on_time_rate")
 ZERO = dict.fromkeys(FIGURES, 0) | {"on_time_rate": None}
 # Papers show names, never keys: the seed's people by name.
 KEY_OF = {"管理员": "director", "组长": "chief", "负责人": "owner", "另一负责人": "other",
@@ -32,7 +33,8 @@ EXPECTED_TODAY: dict[str, dict[str, Any]] = {
     "owner": ZERO | {"owned": 5, "done": 3, "done_on_time": 2, "done_late": 1,
                      "done_late_original": 2, "open": 2, "overdue": 1, "overdue_days": 17,
                      "reassigned_to": 1, "extensions_requested": 2, "extensions_granted": 1,
-                     "extensions_refused": 1, "returned": 1, "chased": 2, "reports_missed": 2,
+                     "extensions_refused": 1, "deadline_changes": 1, "returned": 1, "chased": 2,
+                     "reports_missed": 2,
                      "on_time_rate": 67},
     "other": ZERO | {"reassigned_away": 1},
     "chief": ZERO | {"owned": 1, "open": 1},

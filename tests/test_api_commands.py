@@ -49,6 +49,8 @@ CASES: dict[str, tuple[Prepare, dict[str, Any]]] = {
     "cancel": (_run(), {"reason": "不再需要"}),
     "reopen": (_run(("cancel", SYSTEM, {"reason": "暂停"})), {"reason": "恢复"}),
     "edit": (_run(), {"title": "改过的标题"}),
+    "decide-deliverable": (_run(("edit", OWNER, {"deliverable": "新的成果", "reason": "调整"})),
+                           {"grant": True, "note": "同意"}),
     "escalate": (_run(), {"reason": "进度滞后"}),
     "undo": (_run(("cancel", SYSTEM, {"reason": "暂停"})), {"version": 2, "reason": "误操作"}),
     "issue-notice": (_run(), {"requirement": "报送整改方案", "reply_by": "2012-09-30"}),
@@ -56,10 +58,11 @@ CASES: dict[str, tuple[Prepare, dict[str, Any]]] = {
     "answer-notice": (_run(NOTICE), {"reply": "已报送"}),
 }
 OWNER_ONLY = {"request-extension", "submit", "acknowledge-notice", "answer-notice"}
-OWNER_MAY = {"start", "report", "comment", "edit", *OWNER_ONLY}
+OWNER_MAY = {"start", "report", "comment", "edit", "reschedule", *OWNER_ONLY}
 ALLOWED: dict[str, set[str]] = {
     "admin": set(COMMANDS),
-    "leader": set(COMMANDS) - OWNER_ONLY,
+    # The undo case undoes the system's cancellation: only its maker or an administrator may.
+    "leader": set(COMMANDS) - OWNER_ONLY - {"undo"},
     "member": OWNER_MAY,  # the item's owner
     "other": set(),  # a member acting on someone else's item
     "viewer": set(),

@@ -100,6 +100,9 @@ def card_where(rule_name: str) -> dict[str, object]:
     if not rule.when(state):
         state = replace(state, pending_extension={"new_due": state.due, "reason": "r",
                                                   "by": "owner"})
+    if not rule.when(state):  # a change of the deliverable waiting for a decision
+        state = replace(state, pending_extension=None, pending_deliverable={
+            "deliverable": "d", "reason": "r", "by": "owner"})
     if not rule.when(state):  # milestone and notice commands need an open one
         state = replace(state, pending_extension=None, milestones=[
             {"key": "1", "title": "m", "due": state.due, "deliverable": "", "done_on": None}],
@@ -110,6 +113,7 @@ def card_where(rule_name: str) -> dict[str, object]:
             "pending_due": state.pending_extension and state.pending_extension["new_due"],
             **{k: getattr(state, k) for k in ItemState.__dataclass_fields__}}
     card["status"] = str(state.status)
+    card["facts"] = {"pending_deliverable": state.pending_deliverable}  # as the card keeps it
     assert to_state(card).status == state.status
     return card
 

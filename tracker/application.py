@@ -150,6 +150,19 @@ class TrackerApplication(Application[UUID]):
         plan = Plan.create(actor=actor.name, **fields)
         return self._commit(plan)
 
+    def leadership(self, plan_key: str) -> dict[str, str] | None:
+        """The plan's roles {person: role}, or None when it never recorded them."""
+        return self.get_plan(plan_key).leadership
+
+    def set_leadership(self, actor: Actor, plan_key: str, leadership: Any) -> Result:
+        """Name a plan's leadership group and supervising office (admin)."""
+        authorize(actor, "plan")
+        plan = self.get_plan(plan_key)
+        for person in leadership if isinstance(leadership, dict) else ():
+            self.check_person(str(person))
+        plan.set_leadership(actor=actor.name, leadership=leadership)
+        return self._commit_if_changed(plan)
+
     def add_unit(self, actor: Actor, key: str, name: str, liaisons: list[str] = ()) -> Result:  # type: ignore[assignment]
         """Create a unit (admin)."""
         authorize(actor, "unit")
@@ -197,8 +210,8 @@ class TrackerApplication(Application[UUID]):
         milestones: list[dict[str, Any]] | None = None,
     ) -> Result:
         """Create a work item; a retried create with the same key changes nothing."""
-        authorize(actor, "create")
         plan = self.get_plan(plan_key)
+        authorize(actor, "create", leadership=plan.leadership)
         if key is not None:
             key = clean_title(key, "key")
         key = key or f"{plan_key}:{title.strip() if isinstance(title, str) else title}"
@@ -271,11 +284,13 @@ class TrackerApplication(Application[UUID]):
         args: dict[str, Any],
     ) -> Result:
         aggregate = self.get_item(item)
-        authorize(actor, rule.name, aggregate.owner)
+        authorize(actor, rule.name, aggregate.owner, self.leadership(aggregate.plan_key))
         self._check_expected(aggregate, expected_version)
         self._check_references(rule, args)
         for need in rule.needs:
             args.update(self._supply(need, aggregate))
+        if Need.HISTORY in rule.needs:
+            args["admin"] = actor.role == "admin"
         rule.decide(aggregate, actor=actor.name, **args)
         return self._commit_if_changed(aggregate)
 
@@ -418,7 +433,8 @@ class TrackerApplication(Application[UUID]):
                 event = self.mapper.to_domain_event(s)
                 if counts_as_change(type(event).__name__):
                     prior: WorkItem = self.repository.get(item.id, version=s.originator_version - 1)
-                    return {"latest": (s.originator_version, type(event)), "previous": prior.state}
+                    latest = (s.originator_version, type(event), getattr(event, "actor", ""))
+                    return {"latest": latest, "previous": prior.state}
                 if s.originator_version == 1:
                     return {"latest": None, "previous": None}
             before = stored[-1].originator_version - 1 if stored else 0

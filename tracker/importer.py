@@ -130,6 +130,9 @@ def _plan(app: TrackerApplication, pf: PlanFile, who: str) -> Plan:
                            phases=phases)
     if spec.organisation:
         plan.edit(actor=who, organisation=spec.organisation)
+    # The people a plan file names, with their roles, are the plan's leadership group.
+    if pf.people:
+        plan.set_leadership(actor=who, leadership={p.key: p.role for p in pf.people})
     return plan
 
 
@@ -142,7 +145,7 @@ def _items(app: TrackerApplication, pf: PlanFile, who: str) -> list[Aggregate]:
             item = app.get_item(uid)
             if item.status != Status.CANCELLED:
                 item.edit(actor=who, title=it.title, deliverable=it.deliverable,
-                          description=it.description)
+                          description=it.description, imported=True)
             out.append(item)
             continue
         out.append(WorkItem.create(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker.domain.leadership import may_lead
 from tracker.domain.lifecycle import RULES, Party
 from tracker.errors import N_, PermissionDeniedError
 
@@ -36,8 +37,10 @@ class Actor:
 SYSTEM = Actor(person=None, role="admin", login="system")
 
 
-def authorize(actor: Actor, command: str, owner: str | None = None) -> None:
-    """Raise PermissionDeniedError unless the actor may run the command on owner's item."""
+def authorize(actor: Actor, command: str, owner: str | None = None,
+              leadership: dict[str, str] | None = None) -> None:
+    """Raise PermissionDeniedError unless the actor may run the command on owner's item
+    (``leadership``: the roles of the item's plan; a leader acts as such only with a role)."""
     if actor.role == "admin":
         return
     if actor.role == "viewer" or actor.role not in ACCOUNT_ROLES:
@@ -45,7 +48,12 @@ def authorize(actor: Actor, command: str, owner: str | None = None) -> None:
     if command in ADMIN_ONLY:
         raise PermissionDeniedError(N_("Only an administrator can do this."))
     if actor.role == "leader" and command in LEADER_COMMANDS:
-        return
+        if may_lead(leadership, actor.person, command):
+            return
+        if owner is None or actor.person != owner or command not in OWNER_COMMANDS:
+            raise PermissionDeniedError(N_(
+                "Only this plan's leadership group (or, to chase, its supervising office) "
+                "or an administrator can do this."))
     if owner is not None and actor.person == owner and command in OWNER_COMMANDS:
         return
     if owner is not None and actor.person != owner and command in OWNER_COMMANDS:
@@ -53,10 +61,11 @@ def authorize(actor: Actor, command: str, owner: str | None = None) -> None:
     raise PermissionDeniedError(N_("Your role does not allow this."))
 
 
-def allowed(actor: Actor, command: str, owner: str | None = None) -> bool:
+def allowed(actor: Actor, command: str, owner: str | None = None,
+            leadership: dict[str, str] | None = None) -> bool:
     """Whether authorize() would let the actor run the command."""
     try:
-        authorize(actor, command, owner)
+        authorize(actor, command, owner, leadership)
     except PermissionDeniedError:
         return False
     return True

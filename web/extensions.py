@@ -7,7 +7,7 @@ from typing import Any, cast
 
 import psycopg
 from eventsourcing import persistence as es_persistence
-from flask import Flask, Response, g, jsonify, render_template, request, session
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, get_locale, gettext
 from flask_login import LoginManager
@@ -16,6 +16,7 @@ from htmx_flask import Htmx
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
+from tracker.domain.lifecycle import PersonKey
 from tracker.errors import TrackerError
 from tracker.messages import render
 
@@ -73,7 +74,11 @@ def error_response(
 
 
 def translate_error(error: TrackerError) -> str:
-    """The domain error's message in the user's language."""
+    """The domain error's message in the user's language (a person named by name)."""
+    who = error.params.get("who")
+    if isinstance(who, PersonKey):
+        people = current_app.extensions["tracker"].queries.people()
+        error.params["who"] = next((p["name"] for p in people if p["key"] == who), str(who))
     return render(error, gettext)
 
 

@@ -22,8 +22,8 @@ from tracker.errors import N_, NotFoundError
 Row = dict[str, Any]
 FIGURES = ("owned", "done", "done_on_time", "done_late", "done_late_original", "open",
            "overdue", "overdue_days", "reassigned_to", "reassigned_away",
-           "extensions_requested", "extensions_granted", "extensions_refused", "returned",
-           "chased", "reports_missed")
+           "extensions_requested", "extensions_granted", "extensions_refused",
+           "deadline_changes", "deliverable_changes", "returned", "chased", "reports_missed")
 COLUMNS = ("name", *FIGURES, "on_time_rate")
 
 

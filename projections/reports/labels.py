@@ -16,7 +16,9 @@ COLUMN = {
     "reassigned_to": _l("Reassigned to them"), "reassigned_away": _l("Reassigned away"),
     "extensions_requested": _l("Extensions requested"),
     "extensions_granted": _l("Extensions granted"),
-    "extensions_refused": _l("Extensions refused"), "returned": _l("Completions returned"),
+    "extensions_refused": _l("Extensions refused"),
+    "deadline_changes": _l("Deadline changes"),
+    "deliverable_changes": _l("Deliverable changes"), "returned": _l("Completions returned"),
     "chased": _l("Chases received"), "reports_missed": _l("Progress reports missed"),
     "on_time_rate": _l("On-time rate (%)"),
 }

@@ -14,8 +14,9 @@ from tracker.grading import CRITERIA
 Row = dict[str, Any]
 FIGURES = ("owned", "done", "done_on_time", "done_late", "done_late_original", "open",
            "overdue", "overdue_days", "reassigned_to", "reassigned_away",
-           "extensions_requested", "extensions_granted", "extensions_refused", "returned",
-           "chased", "reports_missed", "on_time_rate")
+           "extensions_requested", "extensions_granted", "extensions_refused",
+           "deadline_changes", "deliverable_changes", "returned", "chased", "reports_missed",
+           "on_time_rate")
 
 
 def ledger_section(t: Lang, report: Row) -> Section:

@@ -186,6 +186,32 @@ class WorkItem(Aggregate):
             changed: dict[str, Any] = {f: new for f, (_old, new) in self.changes.items()}
             return replace(s, **changed)
 
+    class DeliverableChangeRequested(Event):
+        deliverable: str
+        reason: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            request = {"deliverable": self.deliverable, "reason": self.reason, "by": self.actor}
+            return replace(s, pending_deliverable=request)
+
+    class DeliverableChanged(Event):
+        """By a reviewer with a reason, or an owner's request granted (``asked_by``)."""
+
+        old: str
+        deliverable: str
+        reason: str
+        asked_by: str | None
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, deliverable=self.deliverable, pending_deliverable=None,
+                           deliverable_changes=s.deliverable_changes + 1)
+
+    class DeliverableChangeRefused(Event):
+        note: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, pending_deliverable=None)
+
     class Commented(Event):
         text: str
 
@@ -257,7 +283,8 @@ class WorkItem(Aggregate):
         note: str
 
         def effect(self, s: ItemState, on: date) -> ItemState:
-            return replace(s, due=self.new_due, pending_extension=None)
+            return replace(s, due=self.new_due, pending_extension=None,
+                           due_changes=s.due_changes + 1)
 
     class ExtensionRefused(Event):
         note: str
@@ -266,12 +293,14 @@ class WorkItem(Aggregate):
             return replace(s, pending_extension=None)
 
     class Rescheduled(Event):
+        """A due date set directly (recorded before due dates needed a decision; still read)."""
+
         old_due: date
         due: date
         reason: str
 
         def effect(self, s: ItemState, on: date) -> ItemState:
-            return replace(s, due=self.due)
+            return replace(s, due=self.due, due_changes=s.due_changes + 1)
 
     class Reassigned(Event):
         old_owner: str
@@ -389,8 +418,12 @@ class WorkItem(Aggregate):
     def _reason(self, reason: str) -> str:
         return clean_text(reason, "reason", required=True)
 
-    def edit(self, *, actor: str, **fields: str) -> None:
-        """Change title, deliverable or description; old and new values go in the event."""
+    def edit(self, *, actor: str, reason: str = "", imported: bool = False,
+             **fields: str) -> None:
+        """Change title, deliverable or description; old and new values go in the event.
+
+        The deliverable is a commitment: the owner's change is a request for a reviewer to
+        decide; anyone else's is recorded with a reason (a plan file's import needs none)."""
         self._guard("edit", actor)
         changes: dict[str, list[str]] = {}
         for field, value in fields.items():
@@ -401,8 +434,34 @@ class WorkItem(Aggregate):
             new = clean_title(value) if field == "title" else clean_text(value, field)
             if new != getattr(self.state, field):
                 changes[field] = [getattr(self.state, field), new]
+        promised = changes.pop("deliverable", None) if not imported else None
+        if promised and actor == self.state.owner and self.state.pending_deliverable:
+            raise IllegalStateError(N_("A change of the deliverable is already waiting for a "
+                                       "decision."))
+        if promised and actor != self.state.owner:
+            why = self._reason(reason)  # checked before anything is recorded
         if changes:
             self.trigger_event(self.Edited, actor=actor, changes=changes)
+        if promised and actor == self.state.owner:
+            self.trigger_event(self.DeliverableChangeRequested, actor=actor,
+                               deliverable=promised[1], reason=clean_text(reason, "reason"))
+        elif promised:
+            self.trigger_event(self.DeliverableChanged, actor=actor, old=promised[0],
+                               deliverable=promised[1], reason=why, asked_by=None)
+
+    def decide_deliverable(self, *, actor: str, grant: bool, note: str = "") -> None:
+        """Grant or refuse the owner's pending change of the deliverable."""
+        self._guard("decide-deliverable", actor)
+        if not isinstance(grant, bool):
+            raise ValidationError(N_("Say whether the change is granted."), field="grant")
+        note = clean_text(note, "note")
+        pending = self.state.pending_deliverable or {}
+        if grant:
+            self.trigger_event(self.DeliverableChanged, actor=actor, old=self.state.deliverable,
+                               deliverable=pending["deliverable"], reason=note,
+                               asked_by=pending.get("by"))
+        else:
+            self.trigger_event(self.DeliverableChangeRefused, actor=actor, note=note)
 
     def comment(self, *, actor: str, text: str) -> None:
         """Add a comment (allowed in every status)."""
@@ -477,12 +536,15 @@ class WorkItem(Aggregate):
             self.trigger_event(self.ExtensionRefused, actor=actor, note=note)
 
     def reschedule(self, *, actor: str, due: date, reason: str, period: tuple[date, date]) -> None:
-        """A reviewer sets a new due date directly, with a reason."""
+        """Ask for another due date (the owner, or a supervisor on the owner's behalf); it is
+        applied only when a reviewer who is neither the owner nor the requester grants it."""
         self._guard("reschedule", actor)
         check_in_period(check_date(due, "due"), *period, field="due")
-        if due != self.state.due:
-            self.trigger_event(self.Rescheduled, actor=actor, old_due=self.state.due, due=due,
-                               reason=self._reason(reason))
+        if due == self.state.due:
+            raise ValidationError(N_("The item is already due on %(due)s."), field="due",
+                                  due=due.isoformat())
+        self.trigger_event(self.ExtensionRequested, actor=actor, new_due=due,
+                           reason=self._reason(reason))
 
     def escalate(self, *, actor: str, reason: str, leaders: dict[str | None, str],
                  to: str | None = None) -> None:
@@ -597,14 +659,15 @@ class WorkItem(Aggregate):
         self.trigger_event(self.Reminded, actor=actor, cause=cause, due=check_date(due, "due"),
                            owner=self.state.owner)
 
-    def undo(self, *, actor: str, version: int, latest: tuple[int, type[Event]] | None,
-             previous: ItemState | None, reason: str = "") -> None:
-        """Compensate the latest change (``latest``: its version and event class; ``previous``:
-        the state before it); which changes can be undone is the lifecycle's to say."""
+    def undo(self, *, actor: str, version: int, latest: tuple[int, type[Event], str] | None,
+             previous: ItemState | None, admin: bool = False, reason: str = "") -> None:
+        """Compensate the latest change (``latest``: its version, event class and actor;
+        ``previous``: the state before it); which changes can be undone, and by whom, is the
+        lifecycle's to say."""
         from tracker.domain.lifecycle import check_undo
 
         self._guard("undo", actor)
-        undone = check_undo(version, latest)
+        undone = check_undo(version, latest, actor, admin)
         changes = {f: [getattr(self.state, f), getattr(previous, f)] for f in RESTORED
                    if getattr(previous, f) != getattr(self.state, f)}
         self.trigger_event(self.Undone, actor=actor, undoes=version, undone_type=undone.__name__,

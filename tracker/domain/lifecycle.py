@@ -111,6 +111,7 @@ class EventInfo:
     neutral: bool = False  # neither restores nor blocks undoing the change before it
     counts: tuple[tuple[str, str | None], ...] = ()  # ledger kinds, each against a person
     because: tuple[str, ...] = ("reason",)  # the fields that explain it
+    decision: bool = False  # a reviewer's decision: only its maker may undo it
 
 
 @dataclass(frozen=True)
@@ -176,16 +177,29 @@ RULES: dict[str, Rule] = {r.name: r for r in (
           Field("text", "text", True)),
     _rule("reassign", E.reassign, N_("Reassign"), OPEN_STATUSES, None, {LEAD}, (E.Reassigned,),
           Field("owner", "person", True), REASON),
-    _rule("reschedule", E.reschedule, N_("Reschedule"), OPEN_STATUSES, None, {LEAD},
-          (E.Rescheduled,), Field("due", "date", True), REASON, needs=frozenset({Need.PERIOD})),
+    # A due-date change is a request (by the owner, or a supervisor on the owner's behalf)
+    # that takes effect only when another reviewer grants it (decide-extension).
+    _rule("reschedule", E.reschedule, N_("Reschedule"), OPEN_STATUSES, None, {OWN, SUP},
+          (E.ExtensionRequested,), Field("due", "date", True), REASON,
+          needs=frozenset({Need.PERIOD}), when=lambda s: s.pending_extension is None,
+          refusal=N_("An extension request is already waiting for a decision.")),
     _rule("units", E.change_units, N_("Change units"), OPEN_STATUSES, None, {LEAD},
           (E.UnitsChanged,), Field("lead_unit", "unit", True), Field("units", "list")),
     _rule("cancel", E.cancel, N_("Cancel the item"), OPEN_STATUSES, Status.CANCELLED, {LEAD},
           (E.Cancelled,), REASON),
     _rule("reopen", E.reopen, N_("Reopen"), CLOSED, Status.DOING, {LEAD}, (E.Reopened,), REASON),
-    _rule("edit", E.edit, N_("Edit"), NOT_CANCELLED, None, {OWN, LEAD}, (E.Edited,),
-          Field("title", "text"), Field("deliverable", "text"), Field("description", "text")),
-    _rule("undo", E.undo, N_("Undo"), EVERY_STATUS, None, {LEAD}, (E.Undone,),
+    # The deliverable is a commitment: the owner's change waits for a reviewer's decision,
+    # anyone else's needs a reason.
+    _rule("edit", E.edit, N_("Edit"), NOT_CANCELLED, None, {OWN, LEAD},
+          (E.Edited, E.DeliverableChangeRequested, E.DeliverableChanged),
+          Field("title", "text"), Field("deliverable", "text"), Field("description", "text"),
+          Field("reason", "text")),
+    _rule("decide-deliverable", E.decide_deliverable, N_("Decide the deliverable change"),
+          NOT_CANCELLED, None, {REV}, (E.DeliverableChanged, E.DeliverableChangeRefused),
+          Field("grant", "bool", True), Field("note", "text"),
+          when=lambda s: s.pending_deliverable is not None,
+          refusal=N_("There is no change of the deliverable to decide.")),
+    _rule("undo", E.undo, N_("Undo"), EVERY_STATUS, None, {OWN, LEAD}, (E.Undone,),
           Field("version", "int", True), Field("reason", "text"),
           needs=frozenset({Need.HISTORY})),
     _rule("evidence", E.attach_evidence, N_("Attach a file"), NOT_CANCELLED, None, {OWN, LEAD},
@@ -204,6 +218,16 @@ def _moved(d: dict[str, Any], new: Status, old: Status = Status.SUBMITTED) -> di
 EVENTS: dict[type[Any], EventInfo] = {i.event: i for i in (
     EventInfo(E.Created, N_("created the item"), N_("%(who)s created “%(title)s”")),
     EventInfo(E.Edited, N_("edited"), N_("%(who)s edited “%(title)s”"), neutral=True),
+    EventInfo(E.DeliverableChangeRequested, N_("asked to change the deliverable"),
+              N_("%(who)s asked to change the deliverable of “%(title)s” to %(new)s"),
+              facts=lambda d: {"new": d["deliverable"]}),
+    EventInfo(E.DeliverableChanged, N_("changed the deliverable"),
+              N_("%(who)s changed the deliverable of “%(title)s” from %(old)s to %(new)s"),
+              facts=lambda d: {"old": d["old"], "new": d["deliverable"]},
+              counts=(("deliverable_changes", None),), decision=True),
+    EventInfo(E.DeliverableChangeRefused, N_("refused the deliverable change"),
+              N_("%(who)s refused the change of the deliverable of “%(title)s”"),
+              because=("note",), decision=True),
     EventInfo(E.Commented, N_("commented"), N_("%(who)s commented on “%(title)s”"),
               neutral=True, because=("text",)),
     EventInfo(E.Started, N_("started work"), N_("%(who)s started “%(title)s”"),
@@ -228,15 +252,16 @@ EVENTS: dict[type[Any], EventInfo] = {i.event: i for i in (
     EventInfo(E.ExtensionGranted, N_("granted the extension"),
               N_("%(who)s moved the due date of “%(title)s” from %(old)s to %(new)s"),
               facts=lambda d: {"old": d["old_due"], "new": d["new_due"]},
-              undo=N_("the granted extension"), counts=(("extensions_granted", None),),
-              because=("note",)),
+              undo=N_("the granted extension"),
+              counts=(("extensions_granted", None), ("deadline_changes", None)),
+              because=("note",), decision=True),
     EventInfo(E.ExtensionRefused, N_("refused the extension"),
               N_("%(who)s refused the extension of “%(title)s”"),
-              counts=(("extensions_refused", None),), because=("note",)),
+              counts=(("extensions_refused", None),), because=("note",), decision=True),
     EventInfo(E.Rescheduled, N_("rescheduled"),
               N_("%(who)s moved the due date of “%(title)s” from %(old)s to %(new)s"),
               facts=lambda d: {"old": d["old_due"], "new": d["due"]},
-              undo=N_("the new due date")),
+              undo=N_("the new due date"), counts=(("deadline_changes", None),)),
     EventInfo(E.Reassigned, N_("reassigned"),
               N_("%(who)s reassigned “%(title)s” from %(old)s to %(new)s"),
               facts=lambda d: {"old": PersonKey(d["old_owner"]), "new": PersonKey(d["owner"])},
@@ -253,20 +278,21 @@ EVENTS: dict[type[Any], EventInfo] = {i.event: i for i in (
               facts=lambda d: {"new": Status.SUBMITTED}, undo=N_("the submission"),
               because=("outcome",)),
     EventInfo(E.Accepted, N_("accepted"), N_("%(who)s accepted “%(title)s”"),
-              undo=N_("the acceptance"), because=("note",)),
+              undo=N_("the acceptance"), because=("note",), decision=True),
     EventInfo(E.MilestoneAccepted, N_("accepted a milestone"),
               N_("%(who)s accepted the milestone %(milestone)s of “%(title)s”"),
               facts=lambda d: {"milestone": d["milestone_title"]}, because=("note",)),
     EventInfo(E.Returned, N_("returned it for more work"),
               N_("%(who)s moved “%(title)s” from %(old)s to %(new)s"),
               facts=lambda d: _moved(d, Status.DOING), undo=N_("the return"),
-              counts=(("returned", None),)),
+              counts=(("returned", None),), decision=True),
     EventInfo(E.Cancelled, N_("cancelled the item"),
               N_("%(who)s moved “%(title)s” from %(old)s to %(new)s"),
               facts=lambda d: _moved(d, Status.CANCELLED), undo=N_("the cancellation")),
     EventInfo(E.Reopened, N_("reopened the item"),
               N_("%(who)s moved “%(title)s” from %(old)s to %(new)s"),
-              facts=lambda d: _moved(d, Status.DOING), undo=N_("the reopening")),
+              facts=lambda d: _moved(d, Status.DOING), undo=N_("the reopening"),
+              decision=True),
     EventInfo(E.EvidenceAttached, N_("attached a file"),
               N_("%(who)s attached the file %(name)s to “%(title)s” (SHA-256 %(sha)s)"),
               facts=lambda d: {"name": d["name"], "sha": d["sha256"]}, neutral=True,
@@ -282,13 +308,18 @@ LEDGER_COUNTERS: dict[str, str] = {
     "reassigned_to": N_("Reassigned to them"), "reassigned_away": N_("Reassigned away"),
     "extensions_requested": N_("Extensions requested"),
     "extensions_granted": N_("Extensions granted"),
-    "extensions_refused": N_("Extensions refused"), "returned": N_("Completions returned"),
+    "extensions_refused": N_("Extensions refused"), "deadline_changes": N_("Deadline changes"),
+    "deliverable_changes": N_("Deliverable changes"),
+    "returned": N_("Completions returned"),
     "chased": N_("Chases received"), "escalated": N_("Escalated (as owner)"),
     "escalations_received": N_("Escalations received (as leader)"),
 }
 # The state's facts a card and the item page show while they hold.
 BADGES: tuple[Badge, ...] = (
     Badge("pending_extension", N_("Extension pending")),
+    Badge("due_changes", N_("Deadline changed ×%(value)s")),
+    Badge("pending_deliverable", N_("Deliverable change pending")),
+    Badge("deliverable_changes", N_("Deliverable changed ×%(value)s")),
     Badge("escalated_to", N_("Escalated to %(value)s"), "person"),
 )
 # The state's fields naming who answers for an item: it is in each of these people's work.
@@ -327,11 +358,15 @@ def _is_neutral(name: str) -> bool:
     return info is not None and info.neutral
 
 
-def check_undo(version: int, latest: tuple[int, type[Any]] | None) -> type[Any]:
-    """The event class an undo of ``version`` compensates, or why it cannot be undone."""
+def check_undo(version: int, latest: tuple[int, type[Any], str] | None, actor: str = "",
+               admin: bool = False) -> type[Any]:
+    """The event class an undo of ``version`` compensates, or why it cannot be undone.
+
+    Only who made a change may undo it (an administrator too, except a reviewer's decision,
+    which only another decision reverses)."""
     if latest is None:
         raise IllegalStateError(N_("There is no change to undo."))
-    latest_version, latest_type = latest
+    latest_version, latest_type, made_by = latest
     if latest_type is E.Undone:
         raise IllegalStateError(N_("The latest change was already undone."))
     if version != latest_version:
@@ -339,6 +374,14 @@ def check_undo(version: int, latest: tuple[int, type[Any]] | None) -> type[Any]:
     if EVENTS[latest_type].undo is None:
         raise IllegalStateError(
             N_("Only a move, a cancellation, a reassignment or a new due date can be undone."))
+    if made_by != actor and EVENTS[latest_type].decision:
+        raise PermissionDeniedError(
+            N_("Only %(who)s, who decided this, can undo it; anyone else must decide again."),
+            who=PersonKey(made_by))
+    if made_by != actor and not admin:
+        raise PermissionDeniedError(
+            N_("Only %(who)s, who made this change, or an administrator can undo it."),
+            who=PersonKey(made_by))
     return latest_type
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from tracker.domain.base import check_date, clean_text, clean_title, plan_id
+from tracker.domain.leadership import check_leadership
 from tracker.errors import N_, UnknownReferenceError, ValidationError
 from tracker.grading import (
     DuplicateNominationError,
@@ -106,6 +107,19 @@ class Plan(Aggregate):
         self.goal_leaders: dict[str, str] = {g["key"]: g["leader"] for g in goals
                                              if g.get("leader")}
         self.phases: dict[str, dict[str, Any]] = {p["key"]: dict(p) for p in phases}
+        self.leadership: dict[str, str] | None = None  # None: roles never recorded
+
+    def set_leadership(self, *, actor: str, leadership: dict[str, Any]) -> None:
+        """Name the plan's leadership group and supervising office ({person: role})."""
+        roles = check_leadership(leadership)
+        if roles != self.leadership:
+            self._leadership_set(actor=actor, plan_key=self.key, leadership=roles,
+                                 old=self.leadership)
+
+    @event("LeadershipSet")
+    def _leadership_set(self, *, actor: str, plan_key: str, leadership: dict[str, str],
+                        old: dict[str, str] | None) -> None:
+        self.leadership = dict(leadership)
 
     @property
     def organisation(self) -> str:

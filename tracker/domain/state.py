@@ -37,6 +37,9 @@ class ItemState:
     last_report_on: date | None = None
     pending_extension: dict[str, Any] | None = None  # {"new_due", "reason", "by"}
     returns: int = 0
+    pending_deliverable: dict[str, Any] | None = None  # {"deliverable", "reason", "by"}
+    deliverable_changes: int = 0
+    due_changes: int = 0  # due dates changed in force (granted requests, old direct changes)
     chases: int = 0
     escalations: int = 0
     escalated_to: str | None = None  # the higher leader it was escalated to 提级督办
@@ -70,7 +73,7 @@ class ItemState:
     def asked_by(self) -> set[str]:
         """Who asked for the decision now pending (the submitter, the requester)."""
         people = set()
-        for request in (self.completion, self.pending_extension):
+        for request in (self.completion, self.pending_extension, self.pending_deliverable):
             if request and request.get("by"):
                 people.add(str(request["by"]))
         return people

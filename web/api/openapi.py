@@ -143,6 +143,12 @@ def build_spec() -> Schema:
                         WRITE_ERRORS, params=import_params, body=plan_body)},
         "/api/plans/{key}": {"get": _op("api.get_plan", {200: _json(ref("Plan"), "The plan.")},
                                         params=[_param("key", TEXT, "The plan's key.", "path")])},
+        "/api/plans/{key}/leadership": {"put": _op(
+            "api.set_leadership", {200: _json(ref("Leadership"), "The plan's roles.")},
+            WRITE_ERRORS, params=[_param("key", TEXT, "The plan's key.", "path")],
+            body={"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["leadership"], "properties": {
+                    "leadership": SCHEMAS["Leadership"]["properties"]["leadership"]}}}}})},
         "/api/items": {
             "get": _op("api.list_items", {200: _json(ref("ItemList"), "Matching cards.")},
                        params=ITEM_QUERY),

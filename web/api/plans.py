@@ -21,6 +21,7 @@ from web.api.common import (
     arg,
     bool_arg,
     instant_arg,
+    json_body,
     json_response,
     past_arg,
     view_json,
@@ -83,6 +84,18 @@ def get_plan(key: str) -> Response:
     if plan is None:
         raise NotFoundError(N_("There is no %(what)s %(key)s."), what="plan", key=key)
     return json_response(plan)
+
+
+@bp.put("/plans/<key>/leadership")
+def set_leadership(key: str) -> Response:
+    """Name a plan's leadership group and supervising office (administrators only)."""
+    actor = api_user().actor
+    authorize(actor, "plan")
+    body = json_body()
+    svc = services()
+    result = svc.tracker.set_leadership(actor, key, body.get("leadership"))
+    svc.sync(result.notification_id)
+    return json_response({"plan": key, "leadership": svc.tracker.leadership(key)})
 
 
 @bp.get("/board")

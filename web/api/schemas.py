@@ -83,7 +83,8 @@ SCHEMAS: dict[str, Schema] = {
         "status": STATUS, "phase": nullable(STRING), "goal": nullable(STRING),
         "percent": nullable(INT), "last_report_on": nullable(DATE),
         "extension_pending": BOOL, "pending_due": nullable(DATE), "returns": INT,
-        "chases": INT, "last_activity": nullable(INSTANT), "report_every_days": nullable(INT),
+        "chases": INT, "due_changes": INT, "last_activity": nullable(INSTANT),
+        "report_every_days": nullable(INT),
         "parent": nullable(STRING), "children_total": INT, "children_done": INT,
         "children_worst_light": LIGHT, "created_on": DATE, "light": LIGHT,
         "completion": nullable(obj(["outcome"], {
@@ -110,6 +111,9 @@ SCHEMAS: dict[str, Schema] = {
                                 "units": {"type": "array", "items": {"type": "object"}},
                                 "people": {"type": "array", "items": {"type": "object"}},
                                 "items": {"type": "array", "items": {"type": "object"}}}},
+    "Leadership": obj(["plan", "leadership"], {
+        "plan": STRING, "leadership": {"type": "object", "additionalProperties": {
+            "type": "string", "enum": ["group_leader", "deputy", "member", "office"]}}}),
     "ImportResult": obj(["plan", "aggregates", "events"], {
         "plan": STRING, "aggregates": INT, "events": INT}),
     "Board": obj(["plan", "as_of", "columns"], {

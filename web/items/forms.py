@@ -17,9 +17,11 @@ Card = dict[str, Any]
 Spec = Rule | Form
 
 
-def may(actor: Actor, rule: Rule, card: Card) -> bool:
-    """Whether to offer the command on this card to this actor (the lifecycle decides)."""
-    if not allowed(actor, rule.name, card["owner"]):
+def may(actor: Actor, rule: Rule, card: Card,
+        leadership: dict[str, str] | None = None) -> bool:
+    """Whether to offer the command on this card to this actor (the lifecycle decides;
+    ``leadership``: the roles of the card's plan)."""
+    if not allowed(actor, rule.name, card["owner"], leadership):
         return False
     try:
         rule.check(to_state(card), actor.person or actor.name)
@@ -28,10 +30,11 @@ def may(actor: Actor, rule: Rule, card: Card) -> bool:
     return True
 
 
-def available(actor: Actor, card: Card) -> list[str]:
+def available(actor: Actor, card: Card, leadership: dict[str, str] | None = None) -> list[str]:
     """The actions to offer, in the order a user meets them (edit and undo have their own)."""
     return [name for name, rule in COMMANDS.items()
-            if rule not in (COMMANDS["edit"], COMMANDS["undo"]) and may(actor, rule, card)]
+            if rule not in (COMMANDS["edit"], COMMANDS["undo"])
+            and may(actor, rule, card, leadership)]
 
 
 def expected_version(form: MultiDict[str, str]) -> int:

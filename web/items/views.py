@@ -28,6 +28,7 @@ def item_context(card: Card, **extra: Any) -> dict[str, Any]:
     queries = services().queries
     me = actor()
     people_list, units_list = queries.people(), queries.unit_list()
+    roles = services().tracker.leadership(card["plan_key"])  # the plan's roles decide powers
     plan = plan_info(card["plan_key"]) or {"key": card["plan_key"], "title": "",
                                                    "goals": [], "phases": []}
     return {
@@ -36,7 +37,7 @@ def item_context(card: Card, **extra: Any) -> dict[str, Any]:
         "units": {u["key"]: u["name"] for u in units_list},
         "phases": {p["key"]: p["title"] for p in plan["phases"]},
         "goals": {g["key"]: g["title"] for g in plan["goals"]},
-        "actions": available(me, card), "can_edit": may(me, COMMANDS["edit"], card),
+        "actions": available(me, card, roles), "can_edit": may(me, COMMANDS["edit"], card, roles),
         "can_create": allowed(me, "create"),
         "people_list": [p for p in people_list if p["active"]], "units_list": units_list,
         "commands": COMMANDS, "error_field": None, "error_message": None, "open_command": None,

@@ -1,0 +1,40 @@
+"""Per-plan roles: a plan's leadership group (组长, 副组长, 成员) and its supervising office."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.errors import N_, ValidationError
+
+GROUP_ROLES = ("group_leader", "deputy", "member")
+OFFICE = "office"  # 督查室: may chase and escalate, nothing else
+PLAN_ROLES = (*GROUP_ROLES, OFFICE)
+OFFICE_COMMANDS = frozenset({"chase", "escalate"})
+
+
+def check_leadership(leadership: Any) -> dict[str, str]:
+    """A plan's roles as {person key: role}, or a ValidationError naming the bad entry."""
+    if not isinstance(leadership, dict):
+        raise ValidationError(N_("%(field)s must be an object."), field="leadership")
+    out: dict[str, str] = {}
+    for person, role in leadership.items():
+        if not isinstance(person, str) or not person.strip():
+            raise ValidationError(N_("%(field)s must be an object."), field="leadership")
+        if role not in PLAN_ROLES:
+            raise ValidationError(N_("%(field)s must be one of %(allowed)s."),
+                                  field="leadership", allowed=", ".join(PLAN_ROLES))
+        out[person.strip()] = str(role)
+    return dict(sorted(out.items()))
+
+
+def may_lead(leadership: dict[str, str] | None, person: str | None, command: str) -> bool:
+    """Whether the person's role in the plan gives leader powers for the command.
+
+    A plan that never recorded its roles (stored before per-plan roles) leaves every leader
+    their powers."""
+    if leadership is None:
+        return True
+    role = leadership.get(person or "")
+    if role is None:
+        return False
+    return role != OFFICE or command in OFFICE_COMMANDS
