@@ -14,7 +14,7 @@ from projections.lights import light, worst
 from tracker.domain.status import OPEN_STATUSES, Status
 
 Row = dict[str, Any]
-SQL_FILTERS = ("owner", "phase", "goal")
+SQL_FILTERS = ("owner", "phase", "goal", "parent")
 
 
 def row_light(row: Mapping[str, Any] | sa.RowMapping, today: date, yellow_days: int) -> str | None:
@@ -96,8 +96,10 @@ def _as_list(value: str | Sequence[str]) -> list[str]:
 
 def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | None = None,
           *, unit: str | None = None, status: str | Sequence[str] | None = None,
-          light_is: str | None = None, q: str | None = None, include_cancelled: bool = False,
-          offset: int = 0, limit: int | None = None, **equal: str | None) -> list[Row]:
+          light_is: str | Sequence[str] | None = None, q: str | None = None,
+          include_cancelled: bool = False, awaiting_decision: bool = False,
+          exclude_owner: str | None = None, offset: int = 0, limit: int | None = None,
+          **equal: str | None) -> list[Row]:
     """Cards matching the filters, by due date then title."""
     b = t.board.c
     query = sa.select(t.board).order_by(b.due, b.title, b.id)
@@ -112,6 +114,12 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
         query = query.where(b.status != Status.CANCELLED.value)
     if light_is:
         query = query.where(b.status.in_([s.value for s in OPEN_STATUSES]))
+    if awaiting_decision:  # a completion to accept or return, or an extension to decide
+        query = query.where(sa.or_(b.status == Status.SUBMITTED.value,
+                                   sa.and_(b.extension_pending.is_(True),
+                                           b.status.in_([s.value for s in OPEN_STATUSES]))))
+    if exclude_owner:
+        query = query.where(b.owner != exclude_owner)
     if q:
         text = q.lower()
         query = query.where(sa.or_(*(sa.func.lower(c).contains(text, autoescape=True)
@@ -123,7 +131,8 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
     if unit:
         rows = [r for r in rows if r["lead_unit"] == unit or unit in r["units"]]
     if light_is:
-        rows = [r for r in rows if row_light(r, today, yellow_days) == light_is]
+        wanted = _as_list(light_is)
+        rows = [r for r in rows if row_light(r, today, yellow_days) in wanted]
     if python_filters:
         rows = rows[offset:] if limit is None else rows[offset:offset + limit]
     people, units = names(conn)

@@ -58,3 +58,25 @@ def field_label(name: str) -> str:
     """A field's label."""
     label = FIELD.get(name)
     return str(label) if label is not None else name
+
+
+ROLE = {"admin": _l("Administrator"), "leader": _l("Leader"), "member": _l("Member"),
+        "viewer": _l("Viewer"), "system": _l("System")}
+
+
+def actor_name(actor: str | None, people: dict[str, str]) -> str:
+    """Who did something, as a reader knows them: the person's name, or the account's role
+    ("System", "Administrator") for accounts that stand for no one — never an internal key."""
+    if not actor:
+        return str(ROLE["system"])
+    if actor in people:
+        return people[actor]
+    login = actor.removeprefix("user:")
+    if login in ROLE:
+        return str(ROLE[login])
+    from web.services import services  # the accounts know which person a login stands for
+
+    user = services().accounts.find(login)
+    if user is not None and user.person in people:
+        return people[user.person]
+    return str(ROLE.get(user.role, ROLE["member"])) if user is not None else str(ROLE["member"])

@@ -14,6 +14,7 @@ from werkzeug.exceptions import BadRequest
 from projections.lights import LIGHTS
 
 LANES = ("owner", "unit", "phase")
+QUEUES = ("decide", "mine")  # web.board.queue: waiting for my decision, my items needing action
 PAGE = 25
 
 
@@ -29,6 +30,7 @@ class BoardFilters:
     q: str = ""
     lane: str = ""
     cancelled: bool = False
+    queue: str = ""
     as_of: date | None = None
 
     @classmethod
@@ -38,6 +40,7 @@ class BoardFilters:
                                                                  "q")}
         light = args.get("light", "")
         lane = args.get("lane", "")
+        queue = args.get("queue", "")
         raw_day = (args.get("as_of") or "").strip()
         try:
             day = date.fromisoformat(raw_day) if raw_day else None
@@ -46,6 +49,7 @@ class BoardFilters:
         return cls(**text, light=light if light in LIGHTS else "",
                    lane=lane if lane in LANES else "",
                    cancelled=args.get("cancelled") in ("1", "on", "true"),  # not a status
+                   queue=queue if queue in QUEUES else "",
                    as_of=day)
 
     @classmethod

@@ -13,7 +13,8 @@ from flask_babel import get_locale
 from tracker.domain.status import BOARD_COLUMNS
 from tracker.permissions import Actor
 from web.auth import current_actor
-from web.labels import command_label, event_label, field_label, light_label, status_label
+from web.labels import (actor_name, command_label, event_label, field_label, light_label,
+                        status_label)
 from web.services import services
 
 COLUMNS = BOARD_COLUMNS
@@ -56,6 +57,13 @@ def local_time(value: datetime | None) -> str:
                            locale=get_locale())
 
 
+def my_name() -> str:
+    """The signed-in user as the top bar shows them: their person's name, else their role."""
+    me = actor()
+    people = {p["key"]: p["name"] for p in services().queries.people()}
+    return actor_name(me.person or f"user:{me.login}", people)
+
+
 def install(bp: Blueprint) -> None:
     """Make the label mappings and helpers available to every template."""
     bp.add_app_template_filter(local_time, "localtime")
@@ -70,4 +78,6 @@ def install(bp: Blueprint) -> None:
             "event_label": event_label,
             "board_columns": COLUMNS,
             "has_endpoint": lambda name: name in current_app.view_functions,
+            "actor_name": actor_name,
+            "my_name": my_name,
         }
