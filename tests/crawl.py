@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import parse_qs, urldefrag, urlsplit
 
 from flask.testing import FlaskClient
 
@@ -70,7 +70,10 @@ def crawl(client: FlaskClient, starts: list[str]) -> Iterator[Visited]:
         parts = urlsplit(url)
         if parts.netloc and parts.netloc != "localhost" or not url.startswith("/"):
             continue
-        key = f"{url} (fragment)" if fragment else url
+        # One visit per page shape: the same path with the same arguments (other values) is
+        # the same page with other data (every item page is visited: each has its own path).
+        shape = parts.path + "?" + ",".join(sorted(parse_qs(parts.query, True)))
+        key = f"{shape} (fragment)" if fragment else shape
         if SKIP.search(parts.path) or key in seen:
             continue
         seen.add(key)
