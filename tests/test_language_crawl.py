@@ -22,6 +22,8 @@ ROLES = [login for login, *_ in DEMO_ACCOUNTS]
 ALLOWED = {"pdf", "png", "jpg", "txt", "csv", "docx", "xlsx", "jsonl", "json", "sha", "api",
            "ics", "url", "id", "jpeg", "mb", "sha256", "english", "lines"}  # the switch to English
 ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
+# An ASCII colon, semicolon or comma inside Chinese text (Chinese uses ：；，、).
+ASCII_PUNCT = re.compile(r"[\u4e00-\u9fff”）][:;,]|[:;,] ?[\u4e00-\u9fff“（]")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 HOSTILE = ["/items/no-such-item", "/plans/no-such-plan/board", "/plans/ogy/board?as_of=bad",
            "/units/no-such-unit", "/no/such/page"]
@@ -106,6 +108,7 @@ def test_chinese_pages_show_no_internal_key_and_no_stray_english(demo: Flask, lo
         words = set(ASCII_WORD.findall(technical(page.text)))
         leaked = sorted(w for w in words if w in keys or w.lower() not in ALLOWED)
         leaked += sorted(k for k in keys if ":" in k and k in page.text)
+        leaked += sorted(set(ASCII_PUNCT.findall(page.text)))
         if leaked:
             problems.append(f"{page.url} [{page.status}]: {leaked[:12]}")
     assert not problems, "\n".join(problems)
