@@ -58,7 +58,8 @@ def demo(ctx: Context) -> None:
     if result is None:
         click.echo("The demo plan is already loaded.")
     else:
-        click.echo(f"Demo plan {result.plan_key} loaded.")
+        title = ctx.app.get_plan(result.plan_key).title
+        click.echo(f"Demo plan “{title}” loaded.")
     from tracker.cli.wiring import after_demo
 
     after_demo(ctx)
