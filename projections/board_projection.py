@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,10 +13,14 @@ from projections.base import Projection, check_version
 from projections.events import Envelope, jsonable, to_date
 from projections.rows import get_row, insert_row, preload, update_row
 from tracker.domain.item import evolve
+from tracker.domain.lifecycle import answerable
 from tracker.domain.state import ItemState
 from tracker.domain.status import Status
 
 Row = dict[str, Any]
+# The state's fields the card keeps as they are, beside its own columns.
+FACTS = tuple(f.name for f in fields(ItemState)
+              if f.name not in t.board.c and f.name not in ("evidence", "reminded"))
 TRACKED = ("title", "deliverable", "description", "owner", "lead_unit", "units", "due", "status",
            "percent", "last_report_on", "pending_due", "phase", "goal", "parent",
            "report_every_days")
@@ -29,7 +34,12 @@ def to_state(row: Row) -> ItemState:
     completion = row["completion"]
     if completion is not None:
         completion = {**completion, "on": to_date(completion.get("on"))}
-    return ItemState(
+    facts = dict(row.get("facts") or {})
+    if facts.get("pending_extension"):
+        pending = {**facts["pending_extension"]}
+        pending["new_due"] = to_date(pending["new_due"])
+    facts.pop("pending_extension", None)
+    return ItemState(**facts,
         plan_key=row["plan_key"], key=row["key"], title=row["title"],
         deliverable=row["deliverable"], description=row["description"], owner=row["owner"],
         lead_unit=row["lead_unit"], units=list(row["units"]), due=row["due"],
@@ -52,6 +62,7 @@ def card_values(s: ItemState) -> Row:
         "pending_due": to_date(pending["new_due"]) if pending else None, "returns": s.returns,
         "chases": s.chases, "report_every_days": s.report_every_days, "parent": s.parent,
         "completion": _completion(s.completion),
+        "facts": jsonable({f: getattr(s, f) for f in FACTS}),
     }
 
 
@@ -63,8 +74,8 @@ def _completion(value: dict[str, Any] | None) -> dict[str, Any] | None:
             "on": on.isoformat() if on else None, "by": value.get("by")}
 
 
-def apply_item(row: Row | None, env: Envelope) -> Row | None:
-    """The card after the event, or None when the card already has it."""
+def apply_item(row: Row | None, env: Envelope) -> tuple[Row, ItemState] | None:
+    """The card after the event and the item's state, or None when the card already has it."""
     if not check_version(row["version"] if row else None, env):
         return None
     state = evolve(to_state(row) if row is not None else None, env.event, env.day)
@@ -72,7 +83,19 @@ def apply_item(row: Row | None, env: Envelope) -> Row | None:
         "id": env.aggregate_id, "created_on": env.day}
     new.update(card_values(state))
     new["version"], new["last_activity"] = env.version, env.at
-    return new
+    return new, state
+
+
+def _answerable(conn: sa.Connection, item: str, before: set[str], after: set[str]) -> None:
+    """Keep who answers for the item (besides the owner) in step with its state."""
+    for person in before - after:
+        update_row(conn, t.board_people, {"current": False}, item_id=item, person=person)
+    for person in after - before:
+        if get_row(conn, t.board_people, item_id=item, person=person) is None:
+            insert_row(conn, t.board_people, {"item_id": item, "person": person,
+                                               "current": True})
+        else:
+            update_row(conn, t.board_people, {"current": True}, item_id=item, person=person)
 
 
 def diff(old: Row | None, new: Row) -> dict[str, list[Any]]:
@@ -90,9 +113,12 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     if env.aggregate_type != "WorkItem":
         return
     old = get_row(conn, t.board, id=env.aggregate_id)
-    new = apply_item(old, env)
-    if new is None:
+    applied = apply_item(old, env)
+    if applied is None:
         return
+    new, state = applied
+    before = answerable(to_state(old)) - {old["owner"]} if old is not None else set()
+    _answerable(conn, env.aggregate_id, before, answerable(state) - {state.owner})
     if old is None:
         insert_row(conn, t.board, new)
     else:
@@ -110,4 +136,4 @@ def prefetch(conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
     preload(conn, t.board, (e.aggregate_id for e in envelopes if e.aggregate_type == "WorkItem"))
 
 
-PROJECTION = Projection("board", (t.board, t.history), handle, prefetch)
+PROJECTION = Projection("board", (t.board, t.board_people, t.history), handle, prefetch)

@@ -67,6 +67,7 @@ def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
     nothing = {"total": 0, "done": 0, "lights": []}  # not a status: a figure
     stats = kids.get((row["plan_key"], row["key"]), nothing)
     completion = row["completion"]
+    facts = row.get("facts") or {}
     return {
         "id": row["id"], "key": row["key"], "plan_key": row["plan_key"], "title": row["title"],
         "deliverable": row["deliverable"], "description": row["description"],
@@ -77,6 +78,8 @@ def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
         "status": row["status"], "phase": row["phase"], "goal": row["goal"],
         "percent": row["percent"], "last_report_on": row["last_report_on"],
         "extension_pending": bool(row["extension_pending"]), "pending_due": row["pending_due"],
+        **facts, "fact_names": {k: people[v] for k, v in facts.items()
+                                if isinstance(v, str) and v in people},
         "returns": row["returns"], "chases": row["chases"],
         "last_activity": as_utc(row["last_activity"]),
         "report_every_days": row["report_every_days"], "parent": row["parent"],
@@ -99,12 +102,17 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
           light_is: str | Sequence[str] | None = None, q: str | None = None,
           include_cancelled: bool = False, awaiting_decision: bool = False,
           exclude_owner: str | None = None, offset: int = 0, limit: int | None = None,
-          **equal: str | None) -> list[Row]:
-    """Cards matching the filters, by due date then title."""
+          answering: str | None = None, **equal: str | None) -> list[Row]:
+    """Cards matching the filters, by due date then title (``answering``: the items a person
+    owns or otherwise answers for)."""
     b = t.board.c
     query = sa.select(t.board).order_by(b.due, b.title, b.id)
     if plan_key is not None:
         query = query.where(b.plan_key == plan_key)
+    if answering is not None:
+        bp = t.board_people.c
+        query = query.where(sa.or_(b.owner == answering, b.id.in_(sa.select(bp.item_id).where(
+            bp.person == answering, bp.current.is_(True)))))
     for field in SQL_FILTERS:
         if equal.get(field) is not None:
             query = query.where(b[field] == equal[field])

@@ -35,6 +35,13 @@ def _plan_created(conn: sa.Connection, env: Envelope) -> None:
     })
 
 
+def _goal(env: Envelope) -> dict[str, Any]:
+    goal = {"key": env.fields["key"], "title": env.fields["title"]}
+    if env.fields.get("leader"):
+        goal["leader"] = env.fields["leader"]
+    return goal
+
+
 def _plan_edited(conn: sa.Connection, env: Envelope) -> None:
     _update(t.plans, conn, env, **{k: v[1] for k, v in env.fields["changes"].items()})
 
@@ -75,17 +82,19 @@ def _set(table: sa.Table, column: str, field: str | None = None, value: Any = No
 HANDLERS: dict[str, Handler] = {
     "Plan.Created": _plan_created,
     "Plan.Edited": _plan_edited,
-    "Plan.GoalSet": _plan_list_set(
-        "goals", lambda e: {"key": e.fields["key"], "title": e.fields["title"]}),
+    "Plan.GoalSet": _plan_list_set("goals", _goal),
     "Plan.PhaseSet": _plan_list_set("phases", lambda e: jsonable(e.fields["phase"])),
     "Person.Created": _person_created,
     "Person.Renamed": _set(t.people, "name", "name"),
     "Person.RoleChanged": _set(t.people, "role", "role"),
+    "Person.UnitSet": _set(t.people, "unit", "unit"),
     "Person.Deactivated": _set(t.people, "active", value=False),
     "Person.Reactivated": _set(t.people, "active", value=True),
     "Unit.Created": _unit_created,
     "Unit.Renamed": _set(t.units, "name", "name"),
     "Unit.LiaisonsSet": _set(t.units, "liaisons", "liaisons"),
+    "Unit.ContactSet": _set(t.units, "contact", "contact"),
+    "Unit.ParentSet": _set(t.units, "parent", "parent"),
 }
 
 PROJECTION = Projection("directory", (t.plans, t.people, t.units), handle)

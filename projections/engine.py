@@ -53,9 +53,19 @@ class ReadModels:
         return [p for p in PROJECTIONS if p.name in names]
 
     def create_tables(self) -> None:
-        """Create the tables and tracking rows once; safe to call from several processes."""
+        """Create the tables and tracking rows once; safe to call from several processes.
+
+        A projection whose tables lack a column of this version is emptied and replayed from
+        zero (read models are rebuildable), so a store made by an older version still opens."""
         with locked_transaction(self.engine, "__schema__", self.store.schema) as conn:
+            outdated = self._outdated(conn)
+            for projection in outdated:
+                for table in reversed(projection.tables):
+                    table.drop(conn, checkfirst=True)
             t.metadata.create_all(conn)
+            for projection in outdated:
+                conn.execute(t.tracking.update().where(
+                    t.tracking.c.name == projection.name).values(position=0))
             for table in t.metadata.sorted_tables:  # indexes added since the tables were made
                 for index in table.indexes:
                     index.create(conn, checkfirst=True)
@@ -63,6 +73,22 @@ class ReadModels:
             for name in self.names:
                 if name not in known:
                     conn.execute(t.tracking.insert().values(name=name, position=0))
+
+    @staticmethod
+    def _outdated(conn: sa.Connection) -> list[Projection]:
+        inspector = sa.inspect(conn)
+        existing = set(inspector.get_table_names())
+        out = []
+        for projection in PROJECTIONS:
+            present = [table for table in projection.tables if table.name in existing]
+            if not present:
+                continue  # a new store: nothing to replay
+            missing = len(present) < len(projection.tables) or any(
+                set(table.c.keys()) - {c["name"] for c in inspector.get_columns(table.name)}
+                for table in present)
+            if missing:
+                out.append(projection)
+        return out
 
     def positions(self, names: Sequence[str] | None = None) -> dict[str, int]:
         """Each projection's tracking position."""

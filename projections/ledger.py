@@ -8,11 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from projections import tables as t
+from tracker.domain.lifecycle import LEDGER_COUNTERS
 from tracker.domain.status import Status
 
 Row = dict[str, Any]
-EVENT_FIGURES = ("reassigned_to", "reassigned_away", "extensions_requested",
-                 "extensions_granted", "extensions_refused", "returned", "chased")
+EVENT_FIGURES = tuple(LEDGER_COUNTERS)  # what the lifecycle table says events count
 FIGURES = ("owned", "open", "done", "done_on_time", "done_late", "done_on_time_original",
            "done_late_original", "overdue", *EVENT_FIGURES, "reports_missed")
 

@@ -17,8 +17,9 @@ def plan_dict(row: Row) -> Row:
     """A plan row with its goals and phases (phase windows as dates)."""
     return {
         "key": row["key"], "title": row["title"], "starts": row["starts"], "ends": row["ends"],
-        "description": row["description"],
-        "goals": [{"key": g["key"], "title": g["title"]} for g in row["goals"]],
+        "description": row["description"], "organisation": row.get("organisation") or "",
+        "goals": [{"key": g["key"], "title": g["title"], "leader": g.get("leader")}
+                  for g in row["goals"]],
         "phases": [{"key": p["key"], "title": p["title"], "starts": to_date(p["starts"]),
                     "ends": to_date(p["ends"])} for p in row["phases"]],
     }
@@ -37,8 +38,13 @@ def stats(items: list[Row], today: date) -> Row:
 
 
 def progress(plan: Row, items: list[Row], today: date) -> Row:
-    """Progress of the whole plan, of each goal and of each phase."""
+    """Progress of the whole plan, of each goal and of each phase, and of the items that have
+    no phase or no goal (never left out)."""
+    phases = {p["key"] for p in plan["phases"]}
+    goals = {g["key"] for g in plan["goals"]}
     return {
+        "no_phase": stats([i for i in items if i["phase"] not in phases], today),
+        "no_goal": stats([i for i in items if i["goal"] not in goals], today),
         "plan": stats(items, today),
         "goals": [{"key": g["key"], "title": g["title"],
                    **stats([i for i in items if i["goal"] == g["key"]], today)}

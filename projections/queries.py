@@ -71,10 +71,12 @@ class Queries:
               q: str | None = None, include_cancelled: bool = False,
               as_of: datetime | None = None, offset: int = 0, limit: int | None = None,
               parent: str | None = None, awaiting_decision: bool = False,
-              exclude_owner: str | None = None) -> list[Row]:
+              exclude_owner: str | None = None, answering: str | None = None) -> list[Row]:
         """The cards matching the filters, by due date then title (as of an instant if given);
-        awaiting_decision keeps completions and extension requests waiting for a reviewer."""
+        awaiting_decision keeps completions and extension requests waiting for a reviewer;
+        ``answering``: the items a person owns or otherwise answers for (their work)."""
         args = {"plan_key": plan_key, "owner": owner, "unit": unit, "status": status,
+                "answering": answering,
                 "phase": phase, "goal": goal, "light_is": light, "q": q,
                 "include_cancelled": include_cancelled, "offset": offset, "limit": limit,
                 "parent": parent, "awaiting_decision": awaiting_decision,
@@ -174,15 +176,17 @@ class Queries:
         """Every unit's key, name and liaisons, by key (no item counts: cheap for forms)."""
         u = t.units.c
         with self.rm.engine.connect() as conn:
-            rows = conn.execute(sa.select(u.key, u.name, u.liaisons).order_by(u.key))
-            return [{"key": r["key"], "name": r["name"], "liaisons": list(r["liaisons"])}
-                    for r in rows.mappings()]
+            rows = conn.execute(sa.select(u.key, u.name, u.liaisons, u.contact, u.parent)
+                                .order_by(u.key))
+            return [{"key": r["key"], "name": r["name"], "liaisons": list(r["liaisons"]),
+                     "contact": r["contact"], "parent": r["parent"]} for r in rows.mappings()]
 
     def people(self) -> list[Row]:
         """Everyone who can own, review or act."""
         p = t.people.c
         with self.rm.engine.connect() as conn:
-            rows = conn.execute(sa.select(p.key, p.name, p.role, p.active).order_by(p.key))
+            rows = conn.execute(sa.select(p.key, p.name, p.role, p.active, p.unit)
+                                .order_by(p.key))
             return [dict(r) for r in rows.mappings()]
 
     def head(self) -> int:

@@ -25,6 +25,7 @@ plans = sa.Table(
     sa.Column("description", Text, nullable=False),
     sa.Column("goals", sa.JSON, nullable=False),
     sa.Column("phases", sa.JSON, nullable=False),
+    sa.Column("organisation", Text),
 )
 
 people = sa.Table(
@@ -34,6 +35,7 @@ people = sa.Table(
     sa.Column("name", Text, nullable=False),
     sa.Column("role", S, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("unit", S),
 )
 
 units = sa.Table(
@@ -42,6 +44,8 @@ units = sa.Table(
     sa.Column("key", S, nullable=False, unique=True),
     sa.Column("name", Text, nullable=False),
     sa.Column("liaisons", sa.JSON, nullable=False),
+    sa.Column("contact", S),
+    sa.Column("parent", S),
 )
 
 board = sa.Table(
@@ -72,10 +76,20 @@ board = sa.Table(
     sa.Column("parent", Text),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("completion", sa.JSON),
+    sa.Column("facts", sa.JSON),  # the rest of the item's state (tracker.domain.state)
     sa.Index("ix_rm_board_plan_due", "plan_key", "due", "title"),
     sa.Index("ix_rm_board_plan_status_due", "plan_key", "status", "due", "title"),
     sa.Index("ix_rm_board_plan_parent", "plan_key", "parent"),
     sa.Index("ix_rm_board_lead_unit", "lead_unit"),
+)
+
+# Who answers for each item besides its owner (tracker.domain.lifecycle.ANSWERABLE).
+board_people = sa.Table(
+    "rm_board_people", metadata,
+    sa.Column("item_id", sa.String(36), primary_key=True),
+    sa.Column("person", S, primary_key=True),
+    sa.Column("current", sa.Boolean, nullable=False),
+    sa.Index("ix_rm_board_people_person", "person", "current"),
 )
 
 history = sa.Table(

@@ -20,6 +20,9 @@ FIGURES = ("owned", "done", "done_on_time", "done_late", "done_late_original", "
            "extensions_requested", "extensions_granted", "extensions_refused", "returned",
            "chased", "reports_missed", "on_time_rate")
 ZERO = dict.fromkeys(FIGURES, 0) | {"on_time_rate": None}
+# Papers show names, never keys: the seed's people by name.
+KEY_OF = {"管理员": "director", "组长": "chief", "负责人": "owner", "另一负责人": "other",
+          "观察员": "watcher"}
 
 # Today is 2012-06-01. Owner's items: mine (due 06-30) done 05-28; b (due 04-30, extended to
 # 05-31) done 05-20; c (due 04-15) returned once, done 05-05; d (due 05-15, report every 30

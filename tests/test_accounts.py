@@ -53,32 +53,32 @@ def test_password_is_stored_as_an_argon2id_hash(accounts: Accounts) -> None:
 
 
 def test_user_acts_as_its_person_with_its_role(accounts: Accounts) -> None:
-    user = accounts.add("lead", "leader", person="chief", password="pass-word")
+    user = accounts.add("lead", "leader", person="chief", password="amber-violin-kettle")
     assert user.actor == Actor(person="chief", role="leader", login="lead")
     assert user.actor.name == "chief"
-    nobody = accounts.add("root", "admin", password="pass-word")
+    nobody = accounts.add("root", "admin", password="amber-violin-kettle")
     assert nobody.actor.name == "user:root"
 
 
 def test_unknown_role_duplicate_login_and_short_password_are_refused(accounts: Accounts) -> None:
-    accounts.add("ann", "member", person="owner", password="pass-word")
+    accounts.add("ann", "member", person="owner", password="amber-violin-kettle")
     with pytest.raises(ValidationError):
-        accounts.add("bob", "boss", password="pass-word")
+        accounts.add("bob", "boss", password="amber-violin-kettle")
     with pytest.raises(DuplicateLoginError):
-        accounts.add("ann", "viewer", password="pass-word")
+        accounts.add("ann", "viewer", password="amber-violin-kettle")
     with pytest.raises(ValidationError):
         accounts.add("cat", "viewer", password="short")
     with pytest.raises(ValidationError):
-        accounts.add("has space", "viewer", password="pass-word")
+        accounts.add("has space", "viewer", password="amber-violin-kettle")
     assert [u.login for u in accounts.list()] == ["ann"]
 
 
 def test_disabled_account_cannot_sign_in_nor_use_its_tokens(accounts: Accounts) -> None:
-    accounts.add("ann", "member", person="owner", password="pass-word")
+    accounts.add("ann", "member", person="owner", password="amber-violin-kettle")
     token = accounts.new_token("ann")
     before = accounts.get("ann").session_version
     accounts.disable("ann")
-    assert accounts.authenticate("ann", "pass-word") is None
+    assert accounts.authenticate("ann", "amber-violin-kettle") is None
     assert accounts.user_for_token(token) is None
     assert accounts.get("ann").session_version > before
     with pytest.raises(UnknownAccountError):
@@ -86,7 +86,7 @@ def test_disabled_account_cannot_sign_in_nor_use_its_tokens(accounts: Accounts) 
 
 
 def test_token_is_shown_once_and_stored_only_as_its_digest(accounts: Accounts) -> None:
-    accounts.add("ann", "member", person="owner", password="pass-word")
+    accounts.add("ann", "member", person="owner", password="amber-violin-kettle")
     token = accounts.new_token("ann")
     with accounts.engine.connect() as conn:
         stored = conn.execute(sa.select(tokens_table.c.token_hash)).scalar_one()
@@ -98,17 +98,17 @@ def test_token_is_shown_once_and_stored_only_as_its_digest(accounts: Accounts) -
 
 
 def test_password_change_needs_the_old_one_and_ends_other_sessions(accounts: Accounts) -> None:
-    user = accounts.add("ann", "member", person="owner", password="pass-word")
+    user = accounts.add("ann", "member", person="owner", password="amber-violin-kettle")
     with pytest.raises(WrongPasswordError):
-        accounts.set_password("ann", "not-it-at-all", "new-pass-word")
-    changed = accounts.set_password("ann", "pass-word", "new-pass-word")
+        accounts.set_password("ann", "not-it-at-all", "fresh-walnut-lantern")
+    changed = accounts.set_password("ann", "amber-violin-kettle", "fresh-walnut-lantern")
     assert changed.get_id() != user.get_id()
-    assert accounts.authenticate("ann", "new-pass-word") is not None
-    assert accounts.authenticate("ann", "pass-word") is None
+    assert accounts.authenticate("ann", "fresh-walnut-lantern") is not None
+    assert accounts.authenticate("ann", "amber-violin-kettle") is None
 
 
 def test_bump_session_changes_the_session_id(accounts: Accounts) -> None:
-    user = accounts.add("ann", "viewer", password="pass-word")
+    user = accounts.add("ann", "viewer", password="amber-violin-kettle")
     accounts.bump_session("ann")
     again = accounts.get_by_id(user.id)
     assert again is not None and again.get_id() == f"{user.id}:{user.session_version + 1}"
@@ -127,7 +127,7 @@ def test_users_commands_add_list_token_disable(tmp_path: Path, database_url: str
     assert cli(tmp_path, database_url, "init")[0] == 0
     assert cli(tmp_path, database_url, "demo")[0] == 0
     code, out, _ = cli(tmp_path, database_url, "users", "add", "ann", "--role", "member",
-                       "--person", "dean", "--password", "pass-word")
+                       "--person", "dean", "--password", "amber-violin-kettle")
     assert code == 0 and "ann" in out
     code, out, _ = cli(tmp_path, database_url, "users", "token", "ann")
     assert code == 0 and out.strip().startswith("trk_")
@@ -139,19 +139,20 @@ def test_users_commands_add_list_token_disable(tmp_path: Path, database_url: str
 
 def test_users_add_asks_for_the_password_when_not_given(tmp_path: Path, database_url: str) -> None:
     code, out, _ = cli(tmp_path, database_url, "users", "add", "vic", "--role", "viewer",
-                       stdin="pass-word-1\npass-word-1\n")
+                       stdin="quiet-harbor-pencil\nquiet-harbor-pencil\n")
     assert code == 0, out
     engine = make_engine(_store(database_url))
     try:
-        assert Accounts(engine).authenticate("vic", "pass-word-1") is not None
+        assert Accounts(engine).authenticate("vic", "quiet-harbor-pencil") is not None
     finally:
         engine.dispose()
 
 
 @pytest.mark.parametrize("args", [
-    ("users", "add", "x", "--role", "boss", "--password", "pass-word"),
-    ("users", "add", "x", "--role", "member", "--person", "ghost", "--password", "pass-word"),
-    ("users", "add", "x", "--role", "member", "--password", "pass-word"),
+    ("users", "add", "x", "--role", "boss", "--password", "amber-violin-kettle"),
+    ("users", "add", "x", "--role", "member", "--person", "ghost", "--password",
+     "amber-violin-kettle"),
+    ("users", "add", "x", "--role", "member", "--password", "amber-violin-kettle"),
     ("users", "add", "x", "--role", "viewer", "--password", "short"),
     ("users", "token", "nobody"),
     ("users", "disable", "nobody"),

@@ -47,6 +47,7 @@ CASES: dict[str, tuple[Prepare, dict[str, Any]]] = {
     "cancel": (_run(), {"reason": "不再需要"}),
     "reopen": (_run(("cancel", SYSTEM, {"reason": "暂停"})), {"reason": "恢复"}),
     "edit": (_run(), {"title": "改过的标题"}),
+    "escalate": (_run(), {"reason": "进度滞后"}),
     "undo": (_run(("cancel", SYSTEM, {"reason": "暂停"})), {"version": 2, "reason": "误操作"}),
 }
 OWNER_MAY = {"start", "report", "request-extension", "submit", "comment", "edit"}

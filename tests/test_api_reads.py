@@ -167,6 +167,8 @@ def test_audit_streams_a_verifiable_chain_and_a_csv(seeded_app: Flask) -> None:
     assert records and all(r["seq"] for r in records)
     head = client.get(f"/api/audit/head?plan={PLAN_KEY}", headers=headers).get_json()
     assert head["chain_head"] == json.loads(lines[-1])["chain_head"]
+    assert head["signature"] == json.loads(lines[-1])["signature"]  # the same signed head
+    assert verify_chain(lines, head["public_key"]).key_checked
     csv = client.get("/api/audit?format=csv", headers=headers)
     assert csv.mimetype == "text/csv" and csv.get_data(as_text=True).startswith("seq,")
     assert client.get("/api/audit?format=xml", headers=headers).status_code == 422

@@ -1,8 +1,10 @@
 """Schemathesis, fuzzing every operation of /api/openapi.json (valid and invalid requests, an
-administrator's token), finds no server error, undocumented status or off-schema answer."""
+administrator's token), finds no server error, undocumented status, off-schema answer, invalid
+request accepted, or valid request refused for its shape (the spec is as strict as the API)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -13,18 +15,29 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import (
+    allow_header_conformance,
     content_type_conformance,
+    missing_required_header,
+    negative_data_rejection,
     not_a_server_error,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
+    use_after_free,
 )
 from webfixtures import *  # noqa: F403
 from webfixtures import PLAN_KEY, api_token, bearer, services_of
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, response_headers_conformance]
-EXAMPLES = 12
+          response_schema_conformance, response_headers_conformance, negative_data_rejection,
+          missing_required_header, unsupported_method, allow_header_conformance,
+          use_after_free]
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "12"))  # more for a deeper run
+# A refusal for the request's shape: the spec should have called such a request invalid.
+SHAPE = ("must be a whole number", "must be a date", "must be text", "is required",
+         "Unknown field", "must be a list", "must be true or false", "not valid JSON",
+         "must be a JSON object", "must be one of", "must be an http")
 
 
 @pytest.mark.slow
@@ -63,5 +76,11 @@ def fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str], item_ids
             case.validate_response(response, checks=CHECKS)
         except Exception as e:  # noqa: BLE001 - collected and reported with the request
             failures.append(f"{case.method} {case.formatted_path} {response.status_code}: {e}")
+        if mode == GenerationMode.POSITIVE and response.status_code in (400, 422):
+            message = str((response.json() or {}).get("message", ""))
+            if any(s in message for s in SHAPE):
+                failures.append(f"{case.method} {case.formatted_path} valid by the spec but "
+                                f"refused: {message} (body {case.body!r:.200}, "
+                                f"query {case.query!r:.200})")
 
     run()

@@ -12,6 +12,7 @@ from webfixtures import PLAN_KEY, csrf_token, login, services_of
 
 from tracker.auditchain import verify_chain
 from tracker.auditexport import audit_head
+from tracker.auditsign import load_signer, signature_valid
 from tracker.domain import item_id
 from tracker.permissions import Actor
 
@@ -60,8 +61,14 @@ def test_the_web_export_streams_a_chain_that_verifies_and_matches_the_head(
     result = verify_chain(response.get_data().splitlines(keepends=True))
     assert result.ok, result.message
     head = client.get("/audit/head").get_json()
-    assert head == audit_head(services_of(seeded_app).queries)
+    plain = audit_head(services_of(seeded_app).queries)
+    assert {k: head[k] for k in plain} == plain
     assert head["chain_head"] == result.head and head["count"] == result.count
+    assert head["public_key"] == result.signed_by
+    assert signature_valid(head["chain_head"], head["count"], head["signature"],
+                           load_signer(services_of(seeded_app).settings.instance).public_key)
+    api_key = verify_chain(response.get_data().splitlines(keepends=True), head["public_key"])
+    assert api_key.ok and api_key.key_checked
     csv_text = client.get("/audit/export.csv?event_type=Reassigned").get_data(as_text=True)
     assert csv_text.splitlines()[0].startswith("seq,timestamp,actor")
     assert len(csv_text.strip().splitlines()) == 2

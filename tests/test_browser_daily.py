@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import test_browser_board as shared
 from boardfixtures import iid
 from crawl import crawl
 from playwright.sync_api import Browser, Page
-from test_browser_board import (CHROMIUM, SHOTS, Live, board, browser, live,  # noqa: F401
-                                sign_in)
+from test_browser_board import CHROMIUM, SHOTS, Live, board, sign_in
 from test_queue_web import waiting_for_a_leader
 from webfixtures import FAST_HASHER, PLAN_KEY, make_web_app, services_of
 from werkzeug.serving import make_server
@@ -21,6 +21,8 @@ from tracker.accounts import DEMO_ACCOUNTS
 from tracker.demo import load_demo
 
 pytestmark = pytest.mark.browser
+browser = shared.browser  # the fixtures: Chromium, and the seeded app served on a free port
+live = shared.live
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
 
@@ -105,9 +107,9 @@ def demo_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         svc.close()
 
 
-def demo_urls(live: Live, login: str, password: str) -> list[str]:
+def demo_urls(server: Live, login: str, password: str) -> list[str]:
     """Every page of the demo the account reaches (found by the test client's crawl)."""
-    client = live.app.test_client()
+    client = server.app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
     html = client.get("/login").get_data(as_text=True)
     token = html.split('name="csrf_token" value="')[1].split('"')[0]

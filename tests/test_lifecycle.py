@@ -16,7 +16,16 @@ from webfixtures import csrf_token, login, services_of
 
 from projections.board_projection import to_state
 from tracker.domain import WorkItem
-from tracker.domain.lifecycle import COMMANDS, EVENTS, RULES, Party, moves
+from tracker.domain.lifecycle import (
+    ANSWERABLE,
+    BADGES,
+    COMMANDS,
+    EVENTS,
+    LEDGER_COUNTERS,
+    RULES,
+    Party,
+    moves,
+)
 from tracker.domain.state import ItemState
 from tracker.domain.status import STATUS_LABELS, Status
 from tracker.permissions import ADMIN_ONLY, LEADER_COMMANDS, OWNER_COMMANDS, Actor
@@ -48,7 +57,7 @@ def texts() -> list[str]:
         out.append(rule.label)
     for info in EVENTS.values():
         out += [info.done, info.sentence] + ([info.undo] if info.undo else [])
-    return out
+    return out + list(LEDGER_COUNTERS.values()) + [b.text for b in BADGES]
 
 
 def test_every_item_event_has_an_entry_and_every_recorded_event_is_known() -> None:
@@ -62,6 +71,16 @@ def test_every_label_and_description_is_in_the_catalogue(locale: str) -> None:
     translated = catalogue(locale)
     missing = [t for t in texts() if t not in translated]
     assert missing == []
+
+
+def test_every_counter_badge_and_answerable_field_names_something_real() -> None:
+    state_fields = set(ItemState.__dataclass_fields__)
+    for info in EVENTS.values():
+        for kind, person_field in info.counts:
+            assert kind in LEDGER_COUNTERS, kind
+            assert person_field is None or person_field in info.event.__annotations__, kind
+    assert {b.field for b in BADGES} <= state_fields
+    assert set(ANSWERABLE) <= state_fields
 
 
 def test_every_command_has_a_permission() -> None:

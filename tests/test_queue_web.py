@@ -37,8 +37,8 @@ def test_a_leader_sees_an_extension_request_and_a_completion_waiting(
     sign_in(client, "leader")
     html = client.get("/queue").get_data(as_text=True)
     assert "负责人的事项" in html and "别人的事项" in html
-    assert 'action="/queue/%s/decide-extension"' % iid("mine") in html
-    assert 'action="/queue/%s/accept"' % iid("theirs") in html
+    assert f'action="/queue/{iid("mine")}/decide-extension"' in html
+    assert f'action="/queue/{iid("theirs")}/accept"' in html
     assert nav_count(html) == "3"  # the two decisions and the leader's own overdue item
     assert nav_count(client.get(f"/plans/{PLAN_KEY}/board").get_data(as_text=True)) == "3"
 

@@ -11,10 +11,10 @@ import openpyxl
 from docx import Document
 from flask import Flask
 from reports_scenario import *  # noqa: F403  (fixtures clock, scenario)
-from reports_scenario import EXPECTED_MAY_10, EXPECTED_TODAY, FIGURES, figures
+from reports_scenario import EXPECTED_MAY_10, EXPECTED_TODAY, FIGURES, KEY_OF, figures
 from webfixtures import login, services_of
 
-from web.reports import data
+from projections.reports import data
 
 CELL = re.compile(r'<td data-figure="(\w+)">([^<]*)</td>')
 ROW = re.compile(r'<tr data-person="(\w+)">(.*?)</tr>', re.S)
@@ -56,12 +56,13 @@ def test_xlsx_holds_the_same_figures(scenario: Flask) -> None:
     response = client.get("/reports/leaders.xlsx?plan=web")
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     sheet = book.worksheets[0]
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    keys = ("person", "name", *FIGURES)
-    table = {r[0]: {k: (None if r[i] == "" else r[i]) for i, k in enumerate(keys) if k in FIGURES}
-             for r in rows}
+    assert sheet.freeze_panes == "A5" and sheet.page_setup.orientation == "landscape"
+    rows = [r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] in KEY_OF]
+    keys = ("name", *FIGURES)
+    table = {KEY_OF[r[0]]: {k: (None if r[i] == "" else r[i]) for i, k in enumerate(keys)
+                            if k in FIGURES} for r in rows}
     assert table == EXPECTED_TODAY
-    source = dict(book.worksheets[1].iter_rows(min_row=2, values_only=True))
+    source = dict(r[:2] for r in book.worksheets[1].iter_rows(min_row=5, values_only=True))
     assert len(next(v for v in source.values() if isinstance(v, str) and len(v) == 64)) == 64
 
 
@@ -73,8 +74,8 @@ def test_docx_holds_the_same_figures(scenario: Flask) -> None:
     by_person = {}
     for row in table.rows[1:]:
         cells = [c.text for c in row.cells]
-        by_person[cells[0]] = {k: (int(v) if v else None) for k, v in zip(FIGURES, cells[2:],
-                                                                         strict=True)}
+        by_person[KEY_OF[cells[0]]] = {k: (int(v) if v else None)
+                                       for k, v in zip(FIGURES, cells[1:], strict=True)}
     assert by_person == EXPECTED_TODAY
 
 

@@ -1,4 +1,4 @@
-"""The final review (page, DOCX, XLSX, CLI), grade movement on it, and the calendar feed."""
+"""The final review (page, DOCX, XLSX, CLI), grade movement on it."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from click.testing import CliRunner
 from docx import Document
 from flask import Flask
 from reports_scenario import *  # noqa: F403  (fixtures clock, scenario)
-from reports_scenario import EXPECTED_TODAY, FIGURES
+from reports_scenario import EXPECTED_TODAY, FIGURES, KEY_OF
 from webfixtures import login, services_of
 
-from tracker.calendar import feed_token, fold
 from tracker.cli import main
 from tracker.grading import CRITERIA
 from tracker.permissions import SYSTEM
@@ -33,9 +32,11 @@ def test_review_page_shows_movement_and_reasons(scenario: Flask) -> None:
     client = scenario.test_client()
     login(client, "viewer")
     html = client.get("/reports/review?plan=web").get_data(as_text=True)
-    assert 'data-unit="u1" data-direction="up"' in html
-    assert "incomplete minutes" in html and "no longer needed" in html
-    assert "Item c" in html.split('id="exceptions"')[1]
+    paper = html.split('id="review-paper"')[1]
+    moves = paper.split("Upgrades and downgrades")[1]
+    assert "第一支部" in moves.split("</table>")[0] and "Moved up" in moves.split("</table>")[0]
+    assert "incomplete minutes" in paper and "no longer needed" in paper
+    assert "Item c" in paper.split("Overdue, late, returned and cancelled items")[1]
 
 
 def test_review_docx_and_xlsx_hold_the_ledger_and_grades(scenario: Flask) -> None:
@@ -43,15 +44,16 @@ def test_review_docx_and_xlsx_hold_the_ledger_and_grades(scenario: Flask) -> Non
     client = scenario.test_client()
     login(client, "leader")
     doc = Document(io.BytesIO(client.get("/reports/review.docx?plan=web").data))
-    ledger = next(t for t in doc.tables if t.rows[0].cells[0].text == "Key")
-    owner = next([c.text for c in r.cells] for r in ledger.rows if r.cells[0].text == "owner")
-    assert owner[2:] == ["" if v is None else str(v) for v in EXPECTED_TODAY["owner"].values()]
+    ledger = next(t for t in doc.tables if t.rows[0].cells[0].text == "Person")
+    owner = next([c.text for c in r.cells] for r in ledger.rows if r.cells[0].text == "负责人")
+    assert owner[1:] == ["" if v is None else str(v) for v in EXPECTED_TODAY["owner"].values()]
     text = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "Moved up" in text and "incomplete minutes" in text
     book = openpyxl.load_workbook(io.BytesIO(client.get("/reports/review.xlsx?plan=web").data))
     grades = next(s for s in book.worksheets if "grades" in s.title)
-    assert [(r[0], r[1], r[3], r[4]) for r in grades.iter_rows(min_row=2, values_only=True)] == [
-        ("u1", "H1", 67, "Average"), ("u1", "H2", 82, "Good")]
+    rows = [r for r in grades.iter_rows(min_row=5, values_only=True) if r[0] == "第一支部"]
+    assert [(r[0], r[1], r[3], r[4]) for r in rows] == [
+        ("第一支部", "H1", 67, "Average"), ("第一支部", "H2", 82, "Good")]
 
 
 def test_cli_exports_ledger_and_review(scenario: Flask, tmp_path: Path) -> None:
@@ -61,9 +63,9 @@ def test_cli_exports_ledger_and_review(scenario: Flask, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, [*base, "export", "ledger", "--plan", "web", "--format",
                                        "xlsx", "--output", str(out), "--as-of", "2012-06-01"])
     assert result.exit_code == 0, result.output
-    rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(min_row=2, values_only=True))
-    owner = next(r for r in rows if r[0] == "owner")
-    assert owner[2 + FIGURES.index("overdue_days")] == 17
+    rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(min_row=5, values_only=True))
+    owner = next(r for r in rows if KEY_OF.get(r[0]) == "owner")
+    assert owner[1 + FIGURES.index("overdue_days")] == 17
     review = tmp_path / "review.docx"
     result = CliRunner().invoke(main, [*base, "export", "review", "--plan", "web", "--format",
                                        "docx", "--output", str(review), "--as-of", "2012-05-10"])
@@ -72,20 +74,3 @@ def test_cli_exports_ledger_and_review(scenario: Flask, tmp_path: Path) -> None:
     bad = CliRunner().invoke(main, [*base, "export", "review", "--plan", "nope", "--output",
                                     str(review)])
     assert bad.exit_code == 2
-
-
-def test_calendar_feed_needs_the_private_token(scenario: Flask) -> None:
-    client = scenario.test_client()
-    secret = services_of(scenario).settings.secret_key
-    assert client.get("/calendar/owner/wrong.ics").status_code == 404
-    response = client.get(f"/calendar/owner/{feed_token(secret, 'owner')}.ics")
-    assert response.status_code == 200 and response.mimetype == "text/calendar"
-    body = response.get_data(as_text=True)
-    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
-    assert "DTSTART;VALUE=DATE:20120515" in body and "SUMMARY:Item d" in body
-    assert "Item c" not in body  # done items are not due any more
-
-
-def test_long_lines_are_folded_at_75_octets() -> None:
-    folded = fold("SUMMARY:" + "基层组织建设年" * 10)
-    assert all(len(line.encode()) <= 75 for line in folded.split("\r\n"))

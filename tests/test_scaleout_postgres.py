@@ -73,7 +73,7 @@ def deployment(pg_database_url: str, tmp_path: Path) -> Iterator[tuple[list[int]
     tracker(env, "init")
     tracker(env, "demo")
     tracker(env, "users", "add", "boss", "--role", "leader", "--person", "dean",
-            "--password", "pw-boss-123")
+            "--password", "boss-walnut-lantern")
     token = tracker(env, "users", "token", "boss").strip().split()[-1]
     ports = [free_port(), free_port()]
     processes = [subprocess.Popen([*TRACKER, "projections", "run"], env=env,

@@ -24,8 +24,7 @@ def test_a_sub_item_is_created_from_its_parents_page_and_listed_there(
         "due": "2012-05-31", "parent": "mine"})
     assert created.status_code == 302
     child = client.get(created.headers["Location"]).get_data(as_text=True)
-    assert re.search(r'class="item-parent"><a href="/items/%s">负责人的事项</a>' % iid("mine"),
-                     child)
+    assert f'class="item-parent"><a href="/items/{iid("mine")}">负责人的事项</a>' in child
     parent = client.get(f"/items/{iid('mine')}").get_data(as_text=True)
     listed = parent.split('class="child-list"')[1].split("</ul>")[0]
     assert "子事项一" in listed and "chip light light-red" in listed  # overdue since 2012

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from webfixtures import ACCOUNTS, PLAN_KEY, api_token, bearer, make_web_app, seed, services_of
 
-from tracker.webhooks import SIGNATURE_HEADER, matches, sign
+from tracker.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, matches, sign
 
 FAST = {"WEBHOOK_POLL_SECONDS": 0.02, "WEBHOOK_BACKOFF_SECONDS": 0.05,
         "WEBHOOK_MAX_BACKOFF_SECONDS": 0.2, "WEBHOOK_TIMEOUT_SECONDS": 2}
@@ -72,6 +72,12 @@ def wait_for(condition: Callable[[], Any], timeout: float = 15.0) -> Any:
     raise AssertionError("condition not met in time")
 
 
+@pytest.fixture(autouse=True)
+def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests' receiver listens on loopback, which an operator must allow explicitly."""
+    monkeypatch.setenv("TRACKER_WEBHOOK_ALLOW", "127.0.0.1/32")
+
+
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     server = Receiver()
@@ -125,7 +131,9 @@ def test_wanted_events_are_posted_signed_and_logged(hooked: Flask, receiver: Rec
     assert len(receiver.requests) == 2
     events = []
     for headers, body in receiver.requests:
-        assert headers[SIGNATURE_HEADER] == sign(hook["secret"], body)
+        stamp = int(headers[TIMESTAMP_HEADER])
+        assert abs(time.time() - stamp) < 60
+        assert headers[SIGNATURE_HEADER] == sign(hook["secret"], stamp, body)
         payload = json.loads(body)
         assert payload["actor"] == ACCOUNTS["member"][1]
         assert headers["X-Tracker-Event"] == f"WorkItem.{payload['event_type']}"
@@ -195,6 +203,11 @@ def test_removed_hook_gets_nothing_more(hooked: Flask, receiver: Receiver) -> No
     command(hooked, "member", "start")
     time.sleep(0.2)
     assert not receiver.requests
+    admin = bearer(api_token(hooked, "admin"))
+    client = hooked.test_client()
+    assert client.get(f"/api/webhooks/{hook['id']}/deliveries", headers=admin).status_code == 404
+    assert client.delete(f"/api/webhooks/{hook['id']}", headers=admin).status_code == 404
+    assert client.get("/api/webhooks", headers=admin).get_json() == {"webhooks": []}
 
 
 def test_only_administrators_manage_webhooks_and_bad_input_is_refused(hooked: Flask) -> None:
@@ -213,8 +226,9 @@ def test_only_administrators_manage_webhooks_and_bad_input_is_refused(hooked: Fl
 
 
 def test_signature_and_matching_rules() -> None:
-    assert sign("k", b"{}") == sign("k", b"{}") != sign("k2", b"{}")
-    assert sign("k", b"{}").startswith("sha256=") and len(sign("k", b"{}")) == 71
+    assert sign("k", 1, b"{}") == sign("k", 1, b"{}") != sign("k2", 1, b"{}")
+    assert sign("k", 1, b"{}") != sign("k", 2, b"{}")
+    assert sign("k", 1, b"{}").startswith("sha256=") and len(sign("k", 1, b"{}")) == 71
     assert matches(["*"], "WorkItem", "Started")
     assert matches(["Started"], "WorkItem", "Started")
     assert matches(["WorkItem.Started"], "WorkItem", "Started")

@@ -164,6 +164,15 @@ class TrackerApplication(Application[UUID]):
         authorize(actor, "person")
         return self._commit(Person.create(actor=actor.name, key=key, name=name, role=role))
 
+    def set_person_contact(self, actor: Actor, key: str, *, email: str | None,
+                           language: str | None = None) -> Result | None:
+        """Set a person's mail address and mail language (admin); None when nothing changed."""
+        authorize(actor, "person")
+        person = self.get_person(key)
+        if not person.set_contact(actor=actor.name, email=email, language=language):
+            return None
+        return self._commit(person)
+
     # -- work items ---------------------------------------------------------------------------
 
     def create_item(
@@ -278,7 +287,20 @@ class TrackerApplication(Application[UUID]):
         if need is Need.PERIOD:
             plan = self.get_plan(item.plan_key)
             return {"period": (plan.starts, plan.ends)}
+        if need is Need.LEADERS:
+            return {"leaders": self._leaders()}
         return self._undo_facts(item)
+
+    def _leaders(self) -> dict[str | None, str]:
+        """The active leadership group by key (and the group leader under None)."""
+        leaders: dict[str | None, str] = {}
+        for uid in self._ids_of("Person.Created"):
+            person: Person = self.repository.get(uid)
+            if person.active and person.role in ("group_leader", "deputy"):
+                leaders[person.key] = person.role
+                if person.role == "group_leader":
+                    leaders.setdefault(None, person.key)
+        return leaders
 
     def attach_evidence(
         self,
@@ -404,8 +426,10 @@ class TrackerApplication(Application[UUID]):
 
     def list_item_ids(self) -> list[UUID]:
         """Every work item id in the store (for tools that walk all items)."""
+        return self._ids_of("WorkItem.Created")
+
+    def _ids_of(self, topic_suffix: str) -> list[UUID]:
         ids: list[UUID] = []
-        topic_suffix = "WorkItem.Created"
         start = 1
         while True:
             batch = self.recorder.select_notifications(start, 500)

@@ -1,10 +1,10 @@
 """Tamper-evident audit export: hash-chained JSON Lines, their verifier, formula-safe CSV/XLSX.
 
-Each record line is the canonical JSON of the record plus ``prev_hash`` (the previous
-record's hash) and ``hash`` (SHA-256 over the canonical JSON of the record without
-``hash``).  The file ends with ``{"chain_head": <last hash>, "count": <records>}``.
-The first record's ``prev_hash`` is taken as the starting point (``GENESIS`` for a full
-export), so the chain head must be kept elsewhere to detect a rewritten tail or head.
+Each record line is the RFC 8785 (JCS) serialisation of the record with ``prev_hash`` (the
+previous record's hash, 64 zeros first) and ``hash``: the SHA-256 of the JCS bytes of the
+record without ``hash``.  The file ends with ``{"chain_head": …, "count": …}``, signed with
+the instance's Ed25519 key (``public_key``, ``signature``).  docs/audit-format.md is the
+full rule.
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, TextIO, TypeGuard
 
+import rfc8785
 import xlsxwriter
+
+from tracker.auditsign import HeadSigner, is_public_key, signature_valid
 
 GENESIS = "0" * 64
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -26,13 +29,30 @@ XLSX_MAX_CHARS = 32767  # UTF-16 code units per cell
 _TRUNCATED = "…[truncated]"
 _HASH_RE = re.compile(r"[0-9a-f]{64}")
 _HASH_FIELDS = ("hash", "prev_hash")
+MAX_SAFE_INTEGER = 2**53 - 1
+HEAD_FIELDS = frozenset({"chain_head", "count"})
+SIGNED_HEAD_FIELDS = HEAD_FIELDS | {"public_key", "signature"}
+
+
+def _safe(obj: object) -> object:
+    """obj with integers JSON cannot carry exactly (beyond ±(2**53 - 1)) as decimal strings."""
+    if isinstance(obj, dict):
+        return {k: _safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_safe(v) for v in obj]
+    if isinstance(obj, int) and not isinstance(obj, bool) and abs(obj) > MAX_SAFE_INTEGER:
+        return str(obj)
+    return obj
 
 
 def canonical_json(obj: object) -> bytes:
-    """Serialise obj as canonical JSON: sorted keys, no spaces, UTF-8, no NaN."""
-    return json.dumps(
-        obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
+    """Serialise obj by RFC 8785 (JCS): sorted keys, no spaces, ES6 numbers, UTF-8."""
+    try:
+        return rfc8785.dumps(obj)  # type: ignore[arg-type]
+    except rfc8785.IntegerDomainError:
+        return rfc8785.dumps(_safe(obj))  # type: ignore[arg-type]
+    except rfc8785.CanonicalizationError as e:
+        raise ValueError(str(e)) from e
 
 
 def record_hash(record: Mapping[str, Any], prev_hash: str) -> str:
@@ -40,6 +60,14 @@ def record_hash(record: Mapping[str, Any], prev_hash: str) -> str:
     body = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
     body["prev_hash"] = prev_hash
     return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+def chain_record(record: Mapping[str, Any], prev_hash: str) -> dict[str, Any]:
+    """The record as exported: its fields, prev_hash, and hash over both."""
+    out = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
+    out["prev_hash"] = prev_hash
+    out["hash"] = record_hash(out, prev_hash)
+    return out
 
 
 def _is_hash(value: object) -> TypeGuard[str]:
@@ -53,10 +81,12 @@ def _is_int(value: object) -> TypeGuard[int]:
 class ChainWriter:
     """Streams audit records to a text file as hash-chained canonical JSON Lines."""
 
-    def __init__(self, fp: TextIO, prev_hash: str = GENESIS) -> None:
+    def __init__(self, fp: TextIO, prev_hash: str = GENESIS,
+                 signer: HeadSigner | None = None) -> None:
         if not _is_hash(prev_hash):
             raise ValueError("prev_hash must be 64 lowercase hex digits")
         self._fp = fp
+        self._signer = signer
         self.head: str = prev_hash
         self.count: int = 0
         self._last_seq: int | None = None
@@ -71,9 +101,7 @@ class ChainWriter:
         seq = record.get("seq")
         if not _is_int(seq) or (self._last_seq is not None and seq <= self._last_seq):
             raise ValueError(f"seq must be an integer greater than {self._last_seq}: {seq!r}")
-        out = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
-        out["prev_hash"] = self.head
-        out["hash"] = record_hash(out, self.head)
+        out = chain_record(record, self.head)
         self._fp.write(canonical_json(out).decode("utf-8") + "\n")
         self.head, self.count, self._last_seq = out["hash"], self.count + 1, seq
         return out
@@ -83,7 +111,9 @@ class ChainWriter:
         if self._closed:
             raise ValueError("the chain is already closed")
         self._closed = True
-        end = {"chain_head": self.head, "count": self.count}
+        end: dict[str, Any] = {"chain_head": self.head, "count": self.count}
+        if self._signer is not None:
+            end = self._signer.sign(self.head, self.count)
         self._fp.write(canonical_json(end).decode("utf-8") + "\n")
         return end
 
@@ -98,6 +128,8 @@ class VerifyResult:
     bad_line: int | None
     bad_seq: int | None
     message: str
+    signed_by: str | None = None
+    key_checked: bool = False
 
 
 def _bad(count: int, line: int, seq: int | None, problem: str) -> VerifyResult:
@@ -105,8 +137,9 @@ def _bad(count: int, line: int, seq: int | None, problem: str) -> VerifyResult:
     return VerifyResult(False, count, None, line, seq, f"{where}: {problem}")
 
 
-def verify_chain(lines: Iterable[str | bytes]) -> VerifyResult:
-    """Recompute the chain over lines (bytes or str) and name the first one that fails."""
+def verify_chain(lines: Iterable[str | bytes], public_key: str | None = None) -> VerifyResult:
+    """Recompute the chain over lines (bytes or str) and name the first one that fails;
+    with public_key (hex), the chain head's signature must be valid under it."""
     it = iter(lines)
     head: str | None = None  # None until the first record sets the starting point
     count, last_seq, line = 0, None, 0
@@ -128,7 +161,7 @@ def verify_chain(lines: Iterable[str | bytes]) -> VerifyResult:
         except (ValueError, TypeError, RecursionError):
             canonical = False
         if "chain_head" in obj:
-            return _verify_end(obj, canonical, line, head, count, it)
+            return _verify_end(obj, canonical, line, head, count, it, public_key)
         if not canonical:
             return _bad(count, line, seq, "is not in canonical form (bytes were altered)")
         prev, own = obj.get("prev_hash"), obj.get("hash")
@@ -161,8 +194,10 @@ def _verify_end(
     head: str | None,
     count: int,
     rest: Iterable[str | bytes],
+    public_key: str | None,
 ) -> VerifyResult:
-    if not canonical or set(obj) != {"chain_head", "count"} or not _is_hash(obj["chain_head"]):
+    if not canonical or set(obj) not in (HEAD_FIELDS, SIGNED_HEAD_FIELDS) \
+            or not _is_hash(obj["chain_head"]):
         return _bad(count, line, None, "the chain head line is malformed")
     if head is not None and obj["chain_head"] != head:
         return _bad(count, line, None, "the chain head does not match the last record's hash")
@@ -173,13 +208,39 @@ def _verify_end(
     if next(iter(rest), None) is not None:
         return _bad(count, line + 1, None, "content follows the chain head line")
     head = obj["chain_head"]
-    return VerifyResult(True, count, head, None, None, f"OK: {count} records, chain head {head}")
+    signed_by = obj.get("public_key")
+    if signed_by is None and public_key is not None:
+        return _bad(count, line, None, "the chain head is not signed")
+    if signed_by is not None and not signature_valid(head, count, obj["signature"],
+                                                     public_key or signed_by):
+        problem = ("the chain head's signature does not match the public key given "
+                   "(the chain was recomputed or signed by another key)" if public_key
+                   else "the chain head's signature is not valid")
+        return _bad(count, line, None, problem)
+    if public_key is not None:
+        note = f", signature valid for public key {public_key}"
+    elif signed_by is not None:
+        note = (f", signed by public key {signed_by} (not checked against a published key: "
+                "pass it with --key)")
+    else:
+        note = ""
+    return VerifyResult(True, count, head, None, None,
+                        f"OK: {count} records, chain head {head}{note}", signed_by,
+                        public_key is not None)
 
 
-def verify_file(path: str | os.PathLike[str]) -> VerifyResult:
+def public_key_argument(value: str) -> str:
+    """A public key given as 64 hex digits (any case, spaces ignored); ValueError if not."""
+    key = "".join(value.split()).lower()
+    if not is_public_key(key):
+        raise ValueError("a public key is 64 hexadecimal digits (see `tracker audit key`)")
+    return key
+
+
+def verify_file(path: str | os.PathLike[str], public_key: str | None = None) -> VerifyResult:
     """Verify an audit export file, reading it line by line in binary."""
     with open(path, "rb") as fp:
-        return verify_chain(fp)
+        return verify_chain(fp, public_key)
 
 
 def neutralise(value: object) -> object:

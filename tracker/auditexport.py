@@ -7,16 +7,27 @@ module stays free of the read side's imports.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
-from tracker.auditchain import GENESIS, ChainWriter, record_hash, write_csv, write_xlsx
+from tracker.auditchain import (
+    GENESIS,
+    ChainWriter,
+    chain_record,
+    record_hash,
+    write_csv,
+    write_xlsx,
+)
+from tracker.auditsign import HeadSigner
 
 AUDIT_COLUMNS = ("seq", "timestamp", "actor", "aggregate_type", "aggregate_id", "event_type",
                  "version", "data")
+CHAINED_COLUMNS = (*AUDIT_COLUMNS, "prev_hash", "hash")
 FILTERS = ("plan", "item", "actor", "event_type", "since", "until")
 
 
@@ -51,10 +62,20 @@ class _Lines(io.StringIO):
         return text
 
 
-def stream_jsonl(records: Iterable[Mapping[str, Any]]) -> Iterator[str]:
-    """Chained JSON Lines, one line per record, ending with the chain-head line."""
+def chained(records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The records with their prev_hash and hash, exactly as the JSON Lines export has them."""
+    head = GENESIS
+    for record in records:
+        out = chain_record(record, head)
+        head = out["hash"]
+        yield out
+
+
+def stream_jsonl(records: Iterable[Mapping[str, Any]],
+                 signer: HeadSigner | None = None) -> Iterator[str]:
+    """Chained JSON Lines, one line per record, ending with the (signed) chain-head line."""
     buf = _Lines()
-    writer = ChainWriter(buf)
+    writer = ChainWriter(buf, signer=signer)
     for record in records:
         writer.write(record)
         yield buf.take()
@@ -62,30 +83,32 @@ def stream_jsonl(records: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     yield buf.take()
 
 
-def stream_csv(records: Iterable[Mapping[str, Any]], batch: int = 500) -> Iterator[str]:
-    """Formula-neutralised CSV text, header first, then chunks of `batch` rows."""
+def stream_csv(records: Iterable[Mapping[str, Any]], batch: int = 500,
+               signer: HeadSigner | None = None) -> Iterator[str]:
+    """Formula-neutralised CSV text with seq, prev_hash and hash, header first, then chunks."""
     buf = _Lines()
-    write_csv(buf, AUDIT_COLUMNS, [])
+    write_csv(buf, CHAINED_COLUMNS, [])
     header = buf.take()
     yield header
     pending: list[Mapping[str, Any]] = []
-    for record in records:
+    for record in chained(records):
         pending.append(record)
         if len(pending) >= batch:
-            write_csv(buf, AUDIT_COLUMNS, pending)
+            write_csv(buf, CHAINED_COLUMNS, pending)
             yield buf.take()[len(header):]
             pending = []
     if pending:
-        write_csv(buf, AUDIT_COLUMNS, pending)
+        write_csv(buf, CHAINED_COLUMNS, pending)
         yield buf.take()[len(header):]
 
 
-def stream_xlsx(records: Iterable[Mapping[str, Any]], chunk: int = 64 * 1024) -> Iterator[bytes]:
-    """An XLSX workbook written to a temporary file (constant memory), then streamed."""
+def stream_xlsx(records: Iterable[Mapping[str, Any]], chunk: int = 64 * 1024,
+                signer: HeadSigner | None = None) -> Iterator[bytes]:
+    """An XLSX workbook with seq, prev_hash and hash (constant memory), then streamed."""
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:
-        write_xlsx(path, AUDIT_COLUMNS, records)
+        write_xlsx(path, CHAINED_COLUMNS, chained(records))
         with open(path, "rb") as fp:
             while block := fp.read(chunk):
                 yield block
@@ -105,3 +128,22 @@ def chain_head(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
 def audit_head(queries: AuditSource, **filters: Any) -> dict[str, Any]:
     """The current chain head of the whole trail (or of a filter of it) and its last seq."""
     return chain_head(audit_records(queries, **filters))
+
+
+def signed_head(queries: AuditSource, signer: HeadSigner, **filters: Any) -> dict[str, Any]:
+    """The chain head (of the whole trail, or of a filter of it) with its last seq, the
+    public key and the Ed25519 signature: what report footers and /api/audit/head show."""
+    head = audit_head(queries, **filters)
+    return {**signer.sign(head["chain_head"], head["count"]), "seq": head["seq"]}
+
+
+def legacy_chain_head(records: Iterable[Mapping[str, Any]]) -> str:
+    """The head under the rule before RFC 8785 (``json.dumps`` with sorted keys, so 80.0
+    stayed ``80.0``): what backups made before it recorded."""
+    head = GENESIS
+    for record in records:
+        body = {k: v for k, v in record.items() if k not in ("hash", "prev_hash")}
+        body["prev_hash"] = head
+        text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        head = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return head

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 KEYS = (
     "TRACKER_DATABASE_URL", "TRACKER_SECRET_KEY", "TRACKER_SMTP_URL", "TRACKER_YELLOW_DAYS",
     "TRACKER_TIMEZONE", "TRACKER_MAIL_FROM", "TRACKER_EVIDENCE_MAX_BYTES",
+    "TRACKER_SESSION_IDLE_HOURS", "TRACKER_SESSION_MAX_HOURS", "TRACKER_TRUSTED_PROXIES",
+    "TRACKER_WEBHOOK_ALLOW",
+    "TRACKER_BASE_URL", "TRACKER_MAIL_LANGUAGE",
 )
 
 
@@ -31,6 +36,12 @@ class Settings:
     timezone: ZoneInfo
     mail_from: str
     evidence_max_bytes: int = 20 * 1024 * 1024
+    session_idle_hours: float = 8.0
+    session_max_hours: float = 24.0
+    trusted_proxies: int = 0
+    webhook_allow: tuple[str, ...] = ()
+    base_url: str = "http://127.0.0.1:5000"
+    mail_language: str = "zh_Hans_CN"
 
     @property
     def evidence_folder(self) -> Path:
@@ -68,13 +79,49 @@ class Settings:
             raise ConfigError("TRACKER_EVIDENCE_MAX_BYTES must be a whole number of bytes") from e
         if max_bytes < 1:
             raise ConfigError("TRACKER_EVIDENCE_MAX_BYTES must be at least 1")
+        base_url = env.get("TRACKER_BASE_URL") or "http://127.0.0.1:5000"
+        if not base_url.startswith(("http://", "https://")):
+            raise ConfigError("TRACKER_BASE_URL must start with http:// or https://")
+        mail_language = env.get("TRACKER_MAIL_LANGUAGE") or "zh_Hans_CN"
+        if mail_language not in ("zh_Hans_CN", "en"):
+            raise ConfigError("TRACKER_MAIL_LANGUAGE must be zh_Hans_CN or en")
         return cls(
+            **security_settings(env),
             instance=folder, database_url=url, secret_key=env.get("TRACKER_SECRET_KEY")
             or secret_from(folder), smtp_url=env.get("TRACKER_SMTP_URL") or None,
             yellow_days=yellow, timezone=tz,
             mail_from=env.get("TRACKER_MAIL_FROM", "tracker@localhost"),
-            evidence_max_bytes=max_bytes,
+            evidence_max_bytes=max_bytes, base_url=base_url, mail_language=mail_language,
         )
+
+
+def security_settings(env: dict[str, str]) -> dict[str, Any]:
+    """Session lifetimes, the trusted proxies and the networks webhooks may reach."""
+    values: dict[str, Any] = {}
+    for key, field in (("TRACKER_SESSION_IDLE_HOURS", "session_idle_hours"),
+                       ("TRACKER_SESSION_MAX_HOURS", "session_max_hours")):
+        if env.get(key):
+            try:
+                values[field] = float(env[key])
+            except ValueError:
+                raise ConfigError(f"{key} must be a number of hours") from None
+            if not 0 < values[field] <= 24 * 366:
+                raise ConfigError(f"{key} must be more than 0 and at most a year")
+    if env.get("TRACKER_TRUSTED_PROXIES"):
+        raw = env["TRACKER_TRUSTED_PROXIES"].strip()
+        if not raw.isdigit() or int(raw) > 10:
+            raise ConfigError("TRACKER_TRUSTED_PROXIES must be how many proxies (0 to 10) "
+                              "stand in front of the server")
+        values["trusted_proxies"] = int(raw)
+    allow = [n.strip() for n in env.get("TRACKER_WEBHOOK_ALLOW", "").split(",") if n.strip()]
+    for network in allow:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigError(f"TRACKER_WEBHOOK_ALLOW: {network!r} is not a network "
+                              "such as 127.0.0.1/32 or 10.1.0.0/16") from None
+    values["webhook_allow"] = tuple(allow)
+    return values
 
 
 def secret_from(folder: Path) -> str:

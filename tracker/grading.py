@@ -14,6 +14,11 @@ GRADES = ("lagging", "average", "good", "advanced")
 THRESHOLDS = ((90.0, "advanced"), (75.0, "good"), (60.0, "average"))
 
 
+CRITERION_LABELS = {"leadership": N_("Leadership team"), "membership": N_("Membership"),
+                    "mechanisms": N_("Working mechanisms"), "results": N_("Results"),
+                    "reputation": N_("Reputation")}
+
+
 class ScoreOutOfRangeError(ValidationError):
     """A criterion's score is not a number from 0 to 100."""
 
@@ -27,14 +32,14 @@ def check_scores(scores: object, field: str) -> dict[str, float]:
                               field=field)
     unknown = sorted(set(scores) - set(CRITERIA))
     if unknown:
-        raise ValidationError(N_("Unknown criterion %(key)s (use %(known)s)."), key=unknown[0],
-                              known=", ".join(CRITERIA))
+        raise ValidationError(N_("Unknown criterion %(key)s (use %(criteria)s)."),
+                              field=field, key=unknown[0], criteria=CRITERIA)
     out: dict[str, float] = {}
     for criterion in CRITERIA:
         value = scores.get(criterion)
         if value is None:
-            raise ValidationError(N_("The %(field)s has no score for %(key)s."), field=field,
-                                  key=criterion)
+            raise ValidationError(N_("%(field)s: no score given."),
+                                  field=f"{field}.{criterion}")
         if isinstance(value, str):
             try:
                 value = float(value)
@@ -42,8 +47,8 @@ def check_scores(scores: object, field: str) -> dict[str, float]:
                 value = None
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
             raise ScoreOutOfRangeError(
-                N_("The %(field)s score for %(key)s must be from 0 to 100 (got %(value)s)."),
-                field=field, key=criterion, value=scores.get(criterion))
+                N_("%(field)s: the score must be from 0 to 100 (got %(value)s)."),
+                field=f"{field}.{criterion}", value=scores.get(criterion))
         out[criterion] = float(value)
     return out
 
@@ -115,6 +120,6 @@ def parse_scores(text: object, field: str) -> dict[str, object]:
     parts = [p.strip() for p in text.replace("，", ",").split(",")]
     if len(parts) != len(CRITERIA):
         raise ValidationError(
-            N_("The %(field)s needs %(n)s scores separated by commas (%(known)s)."),
-            field=field, n=len(CRITERIA), known=", ".join(CRITERIA))
+            N_("The %(field)s needs %(n)s scores separated by commas (%(criteria)s)."),
+            field=field, n=len(CRITERIA), criteria=CRITERIA)
     return dict(zip(CRITERIA, parts, strict=True))

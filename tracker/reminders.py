@@ -1,5 +1,5 @@
 """`tracker remind`: a Reminded event per item turning yellow or red or missing a progress
-report, once per cause, and a mail to the owner when SMTP is configured."""
+report, once per cause, and a mail to the owner queued in the outbox when SMTP is configured."""
 
 from __future__ import annotations
 
@@ -14,11 +14,10 @@ from tracker.application import TrackerApplication
 from tracker.config import ConfigError
 from tracker.domain import WorkItem
 from tracker.domain.status import WORKING, Light, light
+from tracker.outbox import Mail, MailError, Outbox
 from tracker.permissions import Actor
 
 MAIL_TIMEOUT = 30
-SUBJECT = {"red": "Overdue 已逾期", "yellow": "Due soon 即将到期",
-           "report": "Progress report missed 未按时反馈进展"}
 
 
 @dataclass(frozen=True)
@@ -38,11 +37,10 @@ class Reminder:
 
 @dataclass
 class Outcome:
-    """What a run did: reminders recorded, mails sent, and mails that could not be sent."""
+    """What a run did: reminders recorded now, and every reminder in force today."""
 
     recorded: list[Reminder] = field(default_factory=list)
-    mailed: int = 0
-    not_mailed: list[tuple[Reminder, str]] = field(default_factory=list)
+    current: list[Reminder] = field(default_factory=list)
 
 
 def causes(item: WorkItem, today: date, yellow_days: int) -> list[str]:
@@ -62,56 +60,53 @@ def causes(item: WorkItem, today: date, yellow_days: int) -> list[str]:
     return found
 
 
-def remind(app: TrackerApplication, actor: Actor, yellow_days: int,
-           send: Callable[[Reminder], None] | None = None) -> Outcome:
-    """Record every reminder due today (never twice for a cause), then mail each once."""
+def remind(app: TrackerApplication, actor: Actor, yellow_days: int) -> Outcome:
+    """Record every reminder due today (never twice for a cause); list every current one."""
     outcome = Outcome()
     today = app.today()
     for item_id in app.list_item_ids():
         item = app.get_item(item_id)
         for cause in causes(item, today, yellow_days):
-            if app.record_reminder(actor, item_id, cause=cause, due=item.due) is None:
-                continue
-            item = app.get_item(item_id)
-            outcome.recorded.append(Reminder(str(item_id), item.title, item.owner, cause,
-                                             item.due))
-    for reminder in outcome.recorded if send else []:
-        try:
-            send(reminder)  # type: ignore[misc]
-            outcome.mailed += 1
-        except (OSError, smtplib.SMTPException, LookupError) as e:
-            outcome.not_mailed.append((reminder, str(e) or type(e).__name__))
+            recorded = app.record_reminder(actor, item_id, cause=cause, due=item.due) is not None
+            if recorded:
+                item = app.get_item(item_id)
+            reminder = Reminder(str(item_id), item.title, item.owner, cause, item.due)
+            if recorded:
+                outcome.recorded.append(reminder)
+            outcome.current.append(reminder)
     return outcome
 
 
-def message(reminder: Reminder, sender: str, to: str) -> EmailMessage:
-    """The reminder mail (English and Chinese: it is read outside the web interface)."""
-    msg = EmailMessage()
-    msg["From"], msg["To"] = sender, to
-    msg["Subject"] = f"[tracker] {SUBJECT.get(reminder.kind, reminder.kind)}: {reminder.title}"
-    msg.set_content(
-        f"{reminder.title}\n\nDue 办结时限: {reminder.due.isoformat()}\n"
-        f"Reason 原因: {reminder.cause}\n")
-    return msg
+def queue_mail(outbox: Outbox, reminders: list[Reminder]) -> int:
+    """Queue one mail per reminder (once ever per item and cause); return how many are new."""
+    return sum(outbox.enqueue(f"reminder:{r.item_id}:{r.cause}", "reminder", r.owner,
+                              {"item_id": r.item_id, "title": r.title, "cause": r.cause,
+                               "due": r.due.isoformat()})
+               for r in reminders)
 
 
-def mailer(smtp_url: str, sender: str,
-           address_of: Callable[[str], str | None]) -> Callable[[Reminder], None]:
-    """A function that mails a reminder to its owner through the SMTP server of the URL."""
+def mailer(smtp_url: str, contact_of: Callable[[str], tuple[str | None, str | None]],
+           compose: Callable[[Mail, str, str | None], EmailMessage]) -> Callable[[Mail], str]:
+    """A function that sends a queued mail to its person through the SMTP server of the URL
+    and returns the address, or raises MailError."""
     parts = urlsplit(smtp_url)
     host = parts.hostname
     if parts.scheme not in ("smtp", "smtps") or not host:
         raise ConfigError(f"TRACKER_SMTP_URL must look like smtp://host:port, not {smtp_url!r}")
 
-    def send(reminder: Reminder) -> None:
-        to = address_of(reminder.owner)
+    def send(mail: Mail) -> str:
+        to, language = contact_of(mail.person)
         if not to:
-            raise LookupError(f"no mail address for {reminder.owner}")
+            raise MailError(f"{mail.person} has no mail address")
         cls = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
         default = 465 if parts.scheme == "smtps" else 25
-        with cls(host, parts.port or default, timeout=MAIL_TIMEOUT) as smtp:
-            if parts.username:
-                smtp.login(unquote(parts.username), unquote(parts.password or ""))
-            smtp.send_message(message(reminder, sender, to))
+        try:
+            with cls(host, parts.port or default, timeout=MAIL_TIMEOUT) as smtp:
+                if parts.username:
+                    smtp.login(unquote(parts.username), unquote(parts.password or ""))
+                smtp.send_message(compose(mail, to, language))
+        except (OSError, smtplib.SMTPException) as e:
+            raise MailError(f"{host}:{parts.port or default}: {e or type(e).__name__}") from e
+        return to
 
     return send

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.config import Settings
 from web.extensions import init_extensions
@@ -29,11 +31,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         LANGUAGES={"zh_Hans_CN": "中文", "en": "English"},
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_HEADERS=["X-CSRFToken"],
-        RATELIMIT_STORAGE_URI="memory://",
-        RATELIMIT_HEADERS_ENABLED=True,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_max_hours),
         READ_YOUR_WRITES_TIMEOUT=5.0,
     )
     app.config.update(config)
+    if settings.trusted_proxies:  # X-Forwarded-For/-Proto/-Host from that many proxies only
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
     app.extensions["tracker"] = Services(settings, app.config)
     init_extensions(app)
     from web.blueprints import register_blueprints

@@ -10,8 +10,6 @@ from eventsourcing import persistence as es_persistence
 from flask import Flask, Response, g, jsonify, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, get_locale, gettext
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
@@ -19,7 +17,7 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from tracker.errors import N_, TrackerError
-from web.labels import field_label, status_label
+from tracker.messages import render
 
 # The store is down, locked beyond its timeout, out of connections or read-only: answer 503.
 STORE_UNAVAILABLE: tuple[type[BaseException], ...] = (
@@ -36,7 +34,6 @@ RETRY_AFTER = "5"
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
 htmx = Htmx()
 
@@ -83,10 +80,12 @@ HTTP_MESSAGES: dict[int, tuple[str, str]] = {
           N_("There is no such page: the address may be mistyped, or the item was removed.")),
     405: (N_("Not possible here"), N_("This address cannot be used this way.")),
     413: (N_("Too large"), N_("What was sent is too large.")),
-    429: (N_("Too many attempts"), N_("Too many attempts in a short time. Wait a minute and try again.")),
+    429: (N_("Too many attempts"),
+          N_("Too many attempts in a short time. Wait a minute and try again.")),
 }
-SERVER_ERROR = (N_("Something went wrong"),
-                N_("The server could not finish this request; nothing was changed. Try again later."))
+SERVER_ERROR = (
+    N_("Something went wrong"),
+    N_("The server could not finish this request; nothing was changed. Try again later."))
 
 
 def http_message(status: int) -> tuple[str, str]:
@@ -98,12 +97,7 @@ def http_message(status: int) -> tuple[str, str]:
 
 def translate_error(error: TrackerError) -> str:
     """The domain error's message in the user's language."""
-    params = {k: v for k, v in error.params.items()}
-    if isinstance(params.get("field"), str):  # a field id: shown by its label
-        params["field"] = field_label(params["field"])
-    if "status" in params:
-        params["status"] = status_label(params["status"])
-    return gettext(error.msgid, **params) if params else gettext(error.msgid)
+    return render(error, gettext)
 
 
 class SessionCookies(SecureCookieSessionInterface):
@@ -119,7 +113,6 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     htmx.init_app(app)
     app.jinja_env.globals["get_locale"] = get_locale
@@ -132,7 +125,9 @@ def init_extensions(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "same-origin"
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        if getattr(g, "no_store", False):
+        if getattr(g, "no_store", False) or (
+                request.endpoint != "static" and "Cache-Control" not in response.headers):
+            # Pages show what the signed-in user may see: no shared or back-button caches.
             response.headers["Cache-Control"] = "no-store"
         response.vary.add("HX-Request")
         return response
@@ -175,11 +170,12 @@ def init_extensions(app: Flask) -> None:
         code = (error.name or "error").lower().replace(" ", "_")
         status = error.code or 500
         if wants_json():
-            return error_response(status, code, error.description or error.name)
-        # A browser gets the reason in its own language, never Werkzeug's English page.
-        heading, message = http_message(status)
-        return error_response(status, code, message, heading=heading)
-
-    @app.teardown_appcontext
-    def _noop(_exc: BaseException | None) -> None:
-        return None
+            body, status = error_response(status, code, error.description or error.name)
+        else:  # a browser gets the reason in its own language, never Werkzeug's English page
+            heading, message = http_message(status)
+            body, status = error_response(status, code, message, heading=heading)
+        response = app.make_response((body, status))
+        for name, value in error.get_headers():  # Allow on a 405, Retry-After, WWW-Authenticate
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response

@@ -1,5 +1,5 @@
 """The translated names of statuses, lights, commands, events and fields (from the domain's
-tables; the field labels are the forms' own)."""
+tables)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,10 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from tracker.domain.lifecycle import RULES, event_info
+from tracker import messages
+from tracker.domain.lifecycle import BADGES, RULES, event_info
 from tracker.domain.status import LIGHT_LABELS, STATUS_LABELS, Light, Status
-
-FIELD = {
-    "title": _l("Title"), "deliverable": _l("Deliverable"), "description": _l("Description"),
-    "owner": _l("Responsible person"), "lead_unit": _l("Lead unit"),
-    "units": _l("Supporting units"), "due": _l("Due date"), "original_due": _l("Original due date"),
-    "status": _l("Status"), "phase": _l("Phase"), "goal": _l("Goal"), "percent": _l("Percent done"),
-    "note": _l("Note"), "on": _l("Date"), "text": _l("Comment"), "new_due": _l("New due date"),
-    "reason": _l("Reason"), "grant": _l("Decision"), "outcome": _l("Outcome"),
-    "evidence": _l("Evidence (one link or file name per line)"), "key": _l("Key"),
-    "parent": _l("Part of"), "report_every_days": _l("Report every (days)"),
-    "last_report_on": _l("Last report"), "pending_due": _l("Requested due date"),
-    "returns": _l("Returned"), "chases": _l("Chased"), "version": _l("Version"),
-    "last_activity": _l("Last activity"),
-}
+from tracker.permissions import SYSTEM
 
 
 def status_label(value: Any) -> str:
@@ -55,9 +43,30 @@ def event_label(name: str) -> str:
 
 
 def field_label(name: str) -> str:
-    """A field's label."""
-    label = FIELD.get(name)
-    return str(label) if label is not None else name
+    """A field's label (the domain's table of field ids)."""
+    return messages.field_label(name, gettext)
+
+
+def badges(card: dict[str, Any]) -> list[tuple[str, str]]:
+    """The facts the lifecycle table shows on a card while they hold: (field, text)."""
+    out = []
+    for badge in BADGES:
+        value = card.get(badge.field)
+        if not value:
+            continue
+        if badge.kind == "person":
+            value = card.get("fact_names", {}).get(badge.field, value)
+        out.append((badge.field, gettext(badge.text, value=value)))
+    return out
+
+
+def actor_label(actor: str, people: dict[str, str]) -> str:
+    """Who did something: a person by name, an account by its login, the system as such."""
+    if actor in people:
+        return people[actor]
+    if actor == SYSTEM.name:
+        return gettext("The system")
+    return actor.removeprefix("user:")
 
 
 ROLE = {"admin": _l("Administrator"), "leader": _l("Leader"), "member": _l("Member"),

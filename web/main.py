@@ -7,6 +7,8 @@ from importlib import resources
 from flask import Blueprint, Response, abort, redirect, request, session, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from web.auth.session import safe_next
+
 bp = Blueprint("main", __name__)
 
 HTMX_FILES = {"htmx.min.js"}
@@ -32,10 +34,7 @@ def set_language() -> WerkzeugResponse:
     lang = request.form.get("lang", "")
     if lang in ("zh_Hans_CN", "en"):
         session["lang"] = lang
-    target = request.form.get("next") or url_for("main.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.home")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
 
 
 @bp.get("/vendor/htmx/<name>")

@@ -18,8 +18,7 @@ from tracker.errors import N_, TrackerError
 from tracker.permissions import Actor
 from tracker.runtime import build_application
 from tracker.storage import parse_database_url
-from tracker.webhooks import Webhooks
-from web.webhooks import WebhookWorker
+from tracker.webhooks import Webhooks, WebhookWorker
 
 
 class ProjectionLagError(TrackerError):
@@ -44,7 +43,7 @@ class Services:
         self.state_engine = make_engine(self.store)
         self.accounts = Accounts(self.state_engine)
         self.accounts.create_tables()
-        self.webhooks = Webhooks(self.state_engine)
+        self.webhooks = Webhooks(self.state_engine, settings.webhook_allow)
         self.webhooks.create_tables()
         self.webhook_worker = WebhookWorker(self.tracker, self.webhooks, config)
         if config.get("WEBHOOKS_ENABLED", True):

@@ -17,10 +17,14 @@ from tracker.accounts.model import (
     token_digest,
     tokens_table,
 )
+from tracker.accounts.policy import PASSWORD_MIN, check_new_password
 from tracker.accounts.store import Accounts
+from tracker.accounts.throttle import Decision, Throttle, client_key
+from tracker.accounts.tokens import Token
 
 __all__ = [
-    "DEMO_ACCOUNTS", "AccountError", "Accounts", "DuplicateLoginError", "UnknownAccountError",
-    "User", "WrongPasswordError", "accounts_table", "ensure_demo_accounts", "make_engine",
-    "metadata", "token_digest", "tokens_table",
+    "DEMO_ACCOUNTS", "PASSWORD_MIN", "AccountError", "Accounts", "Decision",
+    "DuplicateLoginError", "Throttle", "Token", "UnknownAccountError", "User",
+    "WrongPasswordError", "accounts_table", "check_new_password", "client_key",
+    "ensure_demo_accounts", "make_engine", "metadata", "token_digest", "tokens_table",
 ]

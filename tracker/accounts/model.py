@@ -12,7 +12,6 @@ from tracker.permissions import Actor
 from tracker.storage import Store, sql_engine
 
 LOGIN_MAX = 64
-PASSWORD_MIN = 8
 TOKEN_PREFIX = "trk_"
 
 metadata = sa.MetaData()
@@ -34,6 +33,22 @@ tokens_table = sa.Table(
               index=True),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("label", sa.String(100), nullable=True),
+)
+# Columns added after the first release: create_tables adds them to an older database.
+TOKEN_COLUMNS_ADDED = ("expires_at", "label")
+attempts_table = sa.Table(
+    "signin_attempts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("account", sa.String(64), nullable=False, index=True),
+    sa.Column("client", sa.String(64), nullable=False, index=True),
+    sa.Column("outcome", sa.String(8), nullable=False),  # pending | fail | ok | refused
+)
+locks_table = sa.Table(
+    "signin_locks", metadata,
+    sa.Column("key", sa.String(80), primary_key=True),
 )
 
 

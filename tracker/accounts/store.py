@@ -13,46 +13,60 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from tracker.accounts.model import (
     LOGIN_MAX,
-    PASSWORD_MIN,
-    TOKEN_PREFIX,
-    AccountError,
+    TOKEN_COLUMNS_ADDED,
     DuplicateLoginError,
     UnknownAccountError,
     User,
     WrongPasswordError,
     accounts_table,
     metadata,
-    token_digest,
     tokens_table,
 )
+from tracker.accounts.policy import check_new_password
+from tracker.accounts.throttle import Throttle
+from tracker.accounts.tokens import TokenStore
 from tracker.errors import N_, ValidationError
 from tracker.permissions import ACCOUNT_ROLES
 
 
-class Accounts:
-    """The account and token tables, and the only code that reads or writes them."""
+class Accounts(TokenStore):
+    """The account, token and sign-in attempt tables, and the only code that touches them."""
 
     def __init__(self, engine: sa.Engine, hasher: PasswordHasher | None = None) -> None:
         self.engine = engine
         self.hasher = hasher or PasswordHasher()
+        self.throttle = Throttle(engine)
         self._dummy_hash: str | None = None
 
     def create_tables(self) -> None:
-        """Create the tables when missing."""
+        """Create the tables when missing (and the columns an older database lacks)."""
         metadata.create_all(self.engine)
+        have = {c["name"] for c in sa.inspect(self.engine).get_columns(tokens_table.name)}
+        for name in TOKEN_COLUMNS_ADDED:
+            if name not in have:
+                column = tokens_table.c[name]
+                kind = column.type.compile(dialect=self.engine.dialect)
+                with self.engine.begin() as conn:
+                    conn.execute(sa.text(
+                        f"ALTER TABLE {tokens_table.name} ADD COLUMN {name} {kind}"))
 
     # -- accounts -----------------------------------------------------------------------------
 
     def add(self, login: str, role: str, person: str | None = None,
-            password: str | None = None) -> User:
-        """Create an account; refuse an unknown role or a login that is taken."""
+            password: str | None = None, check_policy: bool = True) -> User:
+        """Create an account; refuse an unknown role, a login that is taken or a weak password
+        (check_policy=False only for the demo's published passwords)."""
         login = self._check_login(login)
         if role not in ACCOUNT_ROLES:
             raise ValidationError(
                 N_("Unknown role %(role)s (use admin, leader, member or viewer)."), role=role)
         if person is not None and not person.strip():
             person = None
-        hashed = self.hasher.hash(self._check_password(password)) if password is not None else None
+        if password is not None and check_policy:
+            check_new_password(password, (login, person or ""))
+        elif password is not None and (not isinstance(password, str) or not password.strip()):
+            raise ValidationError(N_("A password cannot be blank or hold control characters."))
+        hashed = self.hasher.hash(password) if password is not None else None
         with self.engine.begin() as conn:
             if self._row(conn, login) is not None:
                 raise DuplicateLoginError(N_("The login %(login)s is taken."), login=login)
@@ -113,53 +127,31 @@ class Accounts:
         with self.engine.begin() as conn:
             conn.execute(tokens_table.delete().where(tokens_table.c.account_id == user.id))
 
+    def enable(self, login: str) -> None:
+        """Let a disabled account sign in again (its old sessions and tokens stay ended)."""
+        user = self.get(login)
+        self._update(login, active=True, session_version=user.session_version + 1)
+
     def set_password(self, login: str, old: str | None, new: str) -> User:
-        """Change the password (old must match unless None: an administrator resetting it)."""
+        """Change the password (old must match unless None: an administrator resetting it);
+        every session and API token of the account ends."""
         user = self.get(login)
         if old is not None and self.authenticate(login, old) is None:
             raise WrongPasswordError(N_("The current password is wrong."))
-        hashed = self.hasher.hash(self._check_password(new))
+        hashed = self.hasher.hash(check_new_password(new, (login, user.person or "")))
         self._update(login, password_hash=hashed, session_version=user.session_version + 1)
+        self.revoke_tokens(login)
         return self.get(login)
+
+    def check_current(self, login: str, password: str) -> bool:
+        """Whether this is the account's current password (a throttled caller's check)."""
+        return self.authenticate(login, password) is not None
 
     def bump_session(self, login: str) -> None:
         """End every session of the account (cookies carry the version they were made with)."""
         with self.engine.begin() as conn:
             conn.execute(accounts_table.update().where(accounts_table.c.login == login).values(
                 session_version=accounts_table.c.session_version + 1))
-
-    # -- tokens -------------------------------------------------------------------------------
-
-    def new_token(self, login: str) -> str:
-        """A new API token for the account, returned once; only its digest is kept."""
-        user = self.get(login)
-        if not user.active:
-            raise AccountError(N_("The account %(login)s is disabled."), login=login)
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        with self.engine.begin() as conn:
-            conn.execute(tokens_table.insert().values(
-                account_id=user.id, token_hash=token_digest(token), created_at=datetime.now(UTC)))
-        return token
-
-    def user_for_token(self, token: str) -> User | None:
-        """The active account that owns this token, or None."""
-        if not token or len(token) > 200:
-            return None
-        query = (sa.select(accounts_table).join(
-            tokens_table, tokens_table.c.account_id == accounts_table.c.id)
-            .where(tokens_table.c.token_hash == token_digest(token)))
-        with self.engine.connect() as conn:
-            row = conn.execute(query).mappings().first()
-        if row is None or not row["active"]:
-            return None
-        return _user(row)
-
-    def revoke_tokens(self, login: str) -> int:
-        """Delete every token of the account; returns how many there were."""
-        user = self.get(login)
-        with self.engine.begin() as conn:
-            return conn.execute(tokens_table.delete().where(
-                tokens_table.c.account_id == user.id)).rowcount
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -191,15 +183,6 @@ class Accounts:
                                                        for c in login):
             raise ValidationError(N_("A login is 1 to 64 characters without spaces."))
         return login
-
-    @staticmethod
-    def _check_password(password: str | None) -> str:
-        if not isinstance(password, str) or len(password) < PASSWORD_MIN:
-            raise ValidationError(N_("A password needs at least %(n)s characters."),
-                                  n=PASSWORD_MIN)
-        if len(password) > 1024:
-            raise ValidationError(N_("That password is too long."))
-        return password
 
 
 def _user(row: Any) -> User:

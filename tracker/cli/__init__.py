@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from babel.support import Translations
 from eventsourcing.persistence import PersistenceError
 from sqlalchemy import exc as sa_exc
 
 from tracker.application import TrackerApplication
 from tracker.config import ConfigError, Settings
 from tracker.errors import TrackerError
+from tracker.messages import render
 from tracker.planfile import PlanFileError
 from tracker.runtime import build_application
 
@@ -56,6 +59,18 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
+# The catalogues the web compiles; the CLI reads them as files (it imports nothing from web).
+CATALOGUES = Path(__file__).resolve().parents[2] / "web" / "translations"
+
+
+def reader_language() -> Callable[[str], str]:
+    """gettext in the reader's language: TRACKER_LANGUAGE, else the locale (zh… or English)."""
+    wanted = next((os.environ[v] for v in ("TRACKER_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+                   if os.environ.get(v)), "en")
+    code = "zh_Hans_CN" if wanted.lower().startswith("zh") else "en"
+    return Translations.load(str(CATALOGUES), [code]).gettext
+
+
 def handles_errors(func: F) -> F:
     """Turn the errors a user can cause into a message on stderr and exit status 2."""
 
@@ -66,10 +81,10 @@ def handles_errors(func: F) -> F:
         except PlanFileError as e:
             fail(
                 "The plan file was refused; nothing was written:\n"
-                + "\n".join(f"  line {p.line}: {p.message}" for p in e.problems)
+                + "\n".join(f"  {p.where}: {p.message}" for p in e.problems)
             )
         except TrackerError as e:
-            fail(f"Error: {e}")
+            fail(render(e, reader_language()))
         except ConfigError as e:
             fail(f"Configuration error: {e}")
         except (PersistenceError, sa_exc.OperationalError, sa_exc.InterfaceError) as e:
@@ -96,13 +111,16 @@ def main(ctx: click.Context, db: str | None, instance: str | None) -> None:
     ctx.call_on_close(obj.close)
 
 
-from tracker.cli import core  # noqa: E402,F401  (registers its commands on main)
-
-for _module in ("users", "web", "projections", "audit", "reports", "backup", "evidence"):
-    try:
-        __import__(f"tracker.cli.{_module}")
-    except ModuleNotFoundError as _e:  # an area whose commands are not written yet
-        if _e.name != f"tracker.cli.{_module}":
-            raise
+from tracker.cli import (  # noqa: E402,F401  (each registers its commands on main)
+    audit,
+    backup,
+    core,  # noqa: E402,F401  (registers its commands on main)
+    evidence,
+    mail,
+    projections,
+    reports,
+    users,
+    web,
+)
 
 __all__ = ["Context", "Path", "fail", "handles_errors", "main", "pass_ctx"]

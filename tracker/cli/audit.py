@@ -1,4 +1,4 @@
-"""``tracker audit verify`` and ``tracker export audit``."""
+"""``tracker audit verify|key`` and ``tracker export audit``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,16 @@ from pathlib import Path
 
 import click
 
-from tracker.auditchain import ChainWriter, verify_file, write_csv, write_xlsx
-from tracker.auditexport import AUDIT_COLUMNS
+from tracker.auditchain import (
+    ChainWriter,
+    public_key_argument,
+    verify_file,
+    write_csv,
+    write_xlsx,
+)
+from tracker.auditexport import CHAINED_COLUMNS, chained
 from tracker.auditexport import audit_records as export_records
+from tracker.auditsign import load_signer
 from tracker.cli import Context, fail, handles_errors, main, pass_ctx
 
 
@@ -20,16 +27,41 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def verify(file: Path) -> None:
+@click.option("--key", "key", metavar="PUBKEY",
+              help="The published public key (64 hex digits, or a file holding them); the "
+                   "chain head's signature must be valid under it.")
+def verify(file: Path, key: str | None) -> None:
     """Recompute an exported chain; name the first record that does not match."""
     if not file.exists():
         fail(f"No such file: {file}")
-    result = verify_file(file)
+    public_key = None
+    if key is not None:
+        text = key
+        if Path(key).is_file():
+            try:
+                text = Path(key).read_text("utf-8", errors="replace")[:1000]
+            except OSError as e:
+                fail(f"Cannot read {key}: {e.strerror}")
+        try:
+            public_key = public_key_argument(text)
+        except ValueError as e:
+            fail(f"--key: {e}")
+    try:
+        result = verify_file(file, public_key)
+    except OSError as e:
+        fail(f"Cannot read {file}: {e.strerror}")
     if result.ok:
         click.echo(result.message)
         return
     click.echo(f"TAMPERED: {result.message}", err=True)
     sys.exit(1)
+
+
+@audit.command("key")
+@pass_ctx
+def key(ctx: Context) -> None:
+    """Print the public key that signs this instance's chain heads (publish it to reviewers)."""
+    click.echo(load_signer(ctx.settings.instance).public_key)
 
 
 @main.group()
@@ -66,17 +98,17 @@ def export_audit(ctx: Context, fmt: str, output: Path, plan: str | None, actor: 
     try:
         if fmt == "jsonl":
             with output.open("w", encoding="utf-8", newline="\n") as fp:
-                writer = ChainWriter(fp)
+                writer = ChainWriter(fp, signer=load_signer(ctx.settings.instance))
                 for record in records:
                     writer.write(record)
                 head = writer.close()
             click.echo(f"{head['count']} records, chain head {head['chain_head']}")
         elif fmt == "csv":
             with output.open("w", encoding="utf-8", newline="") as fp:
-                count = write_csv(fp, AUDIT_COLUMNS, records)
+                count = write_csv(fp, CHAINED_COLUMNS, chained(records))
             click.echo(f"{count} records")
         else:
-            count = write_xlsx(str(output), AUDIT_COLUMNS, records)
+            count = write_xlsx(str(output), CHAINED_COLUMNS, chained(records))
             click.echo(f"{count} records")
     except OSError as e:
         fail(f"Cannot write {output}: {e.strerror}")

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from tracker.auditchain import GENESIS, record_hash
-from tracker.auditexport import audit_head, audit_records
+from tracker.auditexport import audit_head, audit_records, legacy_chain_head
 from tracker.backup import (
     BackupError,
     check_backup,
@@ -159,6 +159,9 @@ def restore(ctx: Context, file: Path, allow_missing_evidence: bool) -> None:
                    f"{info.last_seq} (the database could not keep a gap in the numbering).",
                    err=True)
     elif info.audit_head is not None and head["chain_head"] != info.audit_head:
-        fail(f"The restored audit chain head differs from the backup's ({info.audit_head}).")
+        if legacy_chain_head(audit_records(queries(ctx))) != info.audit_head:
+            fail(f"The restored audit chain head differs from the backup's ({info.audit_head}).")
+        click.echo("The backup was made before audit hashes followed RFC 8785; its audit chain "
+                   "head matches under the former rule.")
     if unverified:
         sys.exit(1)

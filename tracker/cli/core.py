@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from tracker.domain.status import STATUSES
 from tracker.importer import import_plan
 from tracker.permissions import SYSTEM
 from tracker.planfile import parse_plan_file
+from tracker.tasksheet import SheetOptions, is_workbook, read_task_sheet
 
 STATUS_CHOICES = click.Choice([s.value for s in STATUSES])
 
@@ -30,10 +32,18 @@ def init(ctx: Context) -> None:
 
 @main.command("import")
 @click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--update-directory", is_flag=True,
+              help="Let the file rename or re-role existing people and units (recorded as events).")
+@click.option("--key", help="Task sheet: the plan's key (else from the sheet 方案 / Plan).")
+@click.option("--title", help="Task sheet: the plan's title.")
+@click.option("--starts", type=click.DateTime(["%Y-%m-%d"]), help="Task sheet: first day.")
+@click.option("--ends", type=click.DateTime(["%Y-%m-%d"]), help="Task sheet: last day.")
 @pass_ctx
 @handles_errors
-def import_(ctx: Context, plan_file: Path) -> None:
-    """Import a plan file (YAML or JSON); importing it again writes nothing."""
+def import_(ctx: Context, plan_file: Path, update_directory: bool, key: str | None,
+            title: str | None, starts: datetime | None, ends: datetime | None) -> None:
+    """Import a plan file (YAML or JSON) or a task sheet (XLSX); importing it again writes
+    nothing."""
     try:
         data = plan_file.read_bytes()
     except OSError as e:
@@ -41,8 +51,17 @@ def import_(ctx: Context, plan_file: Path) -> None:
 
         fail(f"Cannot read {plan_file}: {e.strerror}")
         return
-    pf = parse_plan_file(data)
-    result = import_plan(ctx.app, pf, SYSTEM)
+    if is_workbook(data):
+        from tracker.cli.wiring import queries
+
+        q = queries(ctx)
+        options = SheetOptions(key, title, starts.date() if starts else None,
+                               ends.date() if ends else None)
+        pf = read_task_sheet(data, options, {p["name"]: p["key"] for p in q.people()},
+                             {u["name"]: u["key"] for u in q.unit_list()})
+    else:
+        pf = parse_plan_file(data)
+    result = import_plan(ctx.app, pf, SYSTEM, update_directory=update_directory)
     click.echo(
         f"Plan {result.plan_key}: {result.events} events written "
         f"({result.aggregates} aggregates changed)."

@@ -1,8 +1,7 @@
-"""``tracker remind``, ``tracker export ledger`` and ``tracker export review``."""
+"""``tracker export ledger`` and ``tracker export review`` (``tracker remind``: cli/mail.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -14,101 +13,104 @@ from tracker.grading import CRITERIA, parse_scores
 from tracker.permissions import SYSTEM
 
 
-def _address_lookup(ctx: Context) -> Callable[[str], str | None] | None:
-    """Owner → mail address: the login of an active account linked to the person, if it is
-    a mail address; None when there are no accounts."""
-    try:
-        from tracker.cli.users import accounts_of
-    except ImportError:
-        return None
-    by_person = {u.person: u.login for u in accounts_of(ctx).list()
-                 if u.active and u.person and "@" in u.login}
-    return by_person.get
-
-
-@main.command()
-@pass_ctx
-@handles_errors
-def remind(ctx: Context) -> None:
-    """Record reminders for items turning yellow or red or missing reports; mail the owners."""
-    from tracker.cli.wiring import read_models
-    from tracker.reminders import mailer
-    from tracker.reminders import remind as run
-
-    settings = ctx.settings
-    send = None
-    if settings.smtp_url:
-        lookup = _address_lookup(ctx)
-        if lookup is None:
-            click.echo("No accounts: reminders are recorded but not mailed.", err=True)
-        else:
-            send = mailer(settings.smtp_url, settings.mail_from, lookup)
-    outcome = run(ctx.app, SYSTEM, settings.yellow_days, send)
-    read_models(ctx).catch_up()
-    for reminder in outcome.recorded:
-        click.echo(f"{reminder.cause}\t{reminder.owner}\t{reminder.title}")
-    for reminder, why in outcome.not_mailed:
-        click.echo(f"Not mailed to {reminder.owner} ({reminder.cause}): {why}", err=True)
-    mail_note = f", {outcome.mailed} mailed" if send else " (TRACKER_SMTP_URL not set: no mail)"
-    click.echo(f"{len(outcome.recorded)} reminders recorded{mail_note}.")
-
-
 def _as_of(value: str | None) -> date | None:
-    from web.reports.data import parse_as_of
+    from projections.reports.data import parse_as_of
 
     return parse_as_of(value)
 
 
+def _write(ctx: Context, document: object, fmt: str, output: Path) -> None:
+    from projections.reports.export import write
+
+    try:
+        write(document, fmt, str(output))  # type: ignore[arg-type]
+    except OSError as e:
+        fail(f"Cannot write {output}: {e.strerror}")
+
+
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                    help="The document's language.")
+
+
 @export.command("ledger")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "docx"]), default="xlsx",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "docx", "pdf"]),
+              default="xlsx", show_default=True)
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--plan", help="Only this plan's items.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The ledger as it stood that day.")
+@LANG
 @pass_ctx
 @handles_errors
 def export_ledger(ctx: Context, fmt: str, output: Path, plan: str | None,
-                  as_of: str | None) -> None:
-    """The responsibility ledger of every person."""
-    from tracker.auditchain import write_csv
+                  as_of: str | None, lang: str) -> None:
+    """The responsibility ledger of every person (people by rank)."""
+    from projections.reports.data import leaders
+    from projections.reports.i18n import lang as language
+    from projections.reports.review_paper import ledger_paper
     from tracker.cli.wiring import queries
-    from web.reports.data import leaders
-    from web.reports.exports import LEDGER_KEYS, ledger_export
 
     report = leaders(queries(ctx), plan, _as_of(as_of))
-    try:
-        if fmt == "csv":
-            with output.open("w", encoding="utf-8", newline="") as fp:
-                write_csv(fp, LEDGER_KEYS, report["rows"])
-        else:
-            ledger_export(report, fmt, str(output))
-    except OSError as e:
-        fail(f"Cannot write {output}: {e.strerror}")
+    _write(ctx, ledger_paper(language(lang), report), fmt, output)
     src = report["source"]
     click.echo(f"{len(report['rows'])} people; event {src['seq']}, chain head {src['chain_head']}")
 
 
 @export.command("review")
-@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx"]), default="docx",
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "pdf"]), default="docx",
               show_default=True)
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--plan", required=True, help="The plan to review.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The review as it stood that day.")
+@LANG
 @pass_ctx
 @handles_errors
-def export_review(ctx: Context, fmt: str, output: Path, plan: str, as_of: str | None) -> None:
+def export_review(ctx: Context, fmt: str, output: Path, plan: str, as_of: str | None,
+                  lang: str) -> None:
     """The final review 总结考评 of a plan: progress, ledgers, grades, movement, exceptions."""
+    from projections.reports.data import review
+    from projections.reports.i18n import lang as language
+    from projections.reports.review_paper import review_paper
     from tracker.cli.wiring import queries
-    from web.reports.data import review
-    from web.reports.exports import review_export
 
     report = review(queries(ctx), plan, _as_of(as_of))
-    try:
-        review_export(report, fmt, str(output))
-    except OSError as e:
-        fail(f"Cannot write {output}: {e.strerror}")
+    _write(ctx, review_paper(language(lang), report), fmt, output)
     src = report["source"]
     click.echo(f"Review of {plan}; event {src['seq']}, chain head {src['chain_head']}")
+
+
+@export.command("items")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "docx", "pdf", "csv"]),
+              default="xlsx", show_default=True)
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--plan", help="The plan (default: the only or latest plan).")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The register as it stood that day.")
+@click.option("--unit", help="Only items this unit leads or supports (unit key).")
+@click.option("--leader", help="Only items whose responsible leader is this person (key).")
+@click.option("--owner", help="Only items this person is responsible for (key).")
+@click.option("--light", type=click.Choice(["red", "yellow", "green"]), help="Only this light.")
+@click.option("--group", type=click.Choice(["goal", "unit"]), help="Group by goal or lead unit.")
+@LANG
+@pass_ctx
+@handles_errors
+def export_items(ctx: Context, fmt: str, output: Path, plan: str | None, as_of: str | None,
+                 unit: str | None, leader: str | None, owner: str | None, light: str | None,
+                 group: str | None, lang: str) -> None:
+    """The work register 工作台账: every item with its people, deadline, progress and light."""
+    from projections.reports.i18n import lang as language
+    from projections.reports.register import register, register_paper
+    from tracker.cli.wiring import queries
+
+    q = queries(ctx)
+    if plan is None:
+        plans = q.list_plans()
+        if not plans:
+            fail("There is no plan yet.")
+        plan = plans[-1]["key"]
+    report = register(q, plan, _as_of(as_of), unit=unit, leader=leader, owner=owner,
+                      light=light, group=group)
+    _write(ctx, register_paper(language(lang), report), fmt, output)
+    src = report["source"]
+    click.echo(f"{len(report['items'])} items; event {src['seq']}, chain head {src['chain_head']}")
 
 
 @main.group()
@@ -134,8 +136,8 @@ def units_assess(ctx: Context, unit: str, plan: str, label: str, own: str, super
 
     result = ctx.app.assess_unit(
         SYSTEM, unit, plan, label=label, on=_as_of(on),
-        self_scores=parse_scores(own, "self-assessment"),
-        superior_scores=parse_scores(superior, "superior assessment"))
+        self_scores=parse_scores(own, "scores.self"),
+        superior_scores=parse_scores(superior, "scores.superior"))
     read_models(ctx).catch_up()
     assessed = ctx.app.get_unit(unit)
     click.echo(f"{unit} assessed as {label}: {assessed.grade} (version {result.version})")
@@ -154,3 +156,28 @@ def units_grading(ctx: Context, plan: str, own: int, superior: int) -> None:
     ctx.app.set_grading(SYSTEM, plan, self_weight=own, superior_weight=superior)
     read_models(ctx).catch_up()
     click.echo(f"Plan {plan}: self {own} %, superior {superior} %")
+
+
+@export.command("bulletin")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "xlsx"]), default="docx",
+              show_default=True)
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--plan", required=True, help="The plan.")
+@click.option("--from", "start", required=True, metavar="YYYY-MM-DD", help="First day.")
+@click.option("--to", "end", required=True, metavar="YYYY-MM-DD", help="Last day.")
+@LANG
+@pass_ctx
+@handles_errors
+def export_bulletin(ctx: Context, fmt: str, output: Path, plan: str, start: str, end: str,
+                    lang: str) -> None:
+    """The bulletin 通报 of a period: lights, completions, overdue items, rankings."""
+    from projections.reports.bulletin import bulletin, bulletin_paper
+    from projections.reports.i18n import lang as language
+    from tracker.cli.wiring import queries
+
+    first, last = _as_of(start), _as_of(end)
+    assert first is not None and last is not None  # required options
+    report = bulletin(queries(ctx), plan, first, last)
+    _write(ctx, bulletin_paper(language(lang), report), fmt, output)
+    click.echo(f"Bulletin of {plan}: {len(report['done_in'])} done, {len(report['newly'])} "
+               f"newly overdue, {len(report['still'])} still overdue")

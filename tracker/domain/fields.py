@@ -11,6 +11,32 @@ from tracker.errors import N_, ValidationError
 
 INTEGER = re.compile(r"-?[0-9]{1,9}")
 
+# Every field id an error may name, with its label (errors name fields by id; each reader
+# shows the label in their language).
+LABELS = {
+    "title": N_("Title"), "deliverable": N_("Deliverable"), "description": N_("Description"),
+    "owner": N_("Responsible person"), "lead_unit": N_("Lead unit"),
+    "units": N_("Supporting units"), "due": N_("Due date"), "original_due": N_("Original due date"),
+    "status": N_("Status"), "phase": N_("Phase"), "goal": N_("Goal"), "percent": N_("Percent done"),
+    "note": N_("Note"), "on": N_("Date"), "text": N_("Comment"), "new_due": N_("New due date"),
+    "reason": N_("Reason"), "grant": N_("Decision"), "outcome": N_("Outcome"),
+    "evidence": N_("Evidence (one link or file name per line)"), "key": N_("Key"),
+    "parent": N_("Part of"), "report_every_days": N_("Report every (days)"),
+    "last_report_on": N_("Last report"), "pending_due": N_("Requested due date"),
+    "returns": N_("Returned"), "chases": N_("Chased"), "version": N_("Version"),
+    "last_activity": N_("Last activity"),
+    "to": N_("Leader to escalate to (none chosen: the group leader)"),
+    "name": N_("Name"), "starts": N_("Starts"), "ends": N_("Ends"), "label": N_("Label"),
+    "scores.self": N_("Self-assessment"), "scores.superior": N_("Superior assessment"),
+    "weights": N_("Weights"), "kind": N_("Kind"), "cause": N_("Cause"),
+    "sha256": N_("SHA-256 of the file"), "size": N_("File size"),
+    "content_type": N_("File type"), "expected_version": N_("Expected version"),
+    "plan": N_("Plan"), "person": N_("Person"), "unit": N_("Unit"), "light": N_("Light"),
+    "offset": N_("Offset"), "limit": N_("Limit"), "since": N_("From"), "until": N_("Until"),
+    "as_of": N_("As of"), "actor": N_("Who"), "q": N_("Search"), "format": N_("Format"),
+    "include_cancelled": N_("Show cancelled items too"), "item": N_("Item"),
+}
+
 
 @dataclass(frozen=True)
 class Field:
@@ -19,6 +45,33 @@ class Field:
     name: str
     type: str  # text | date | int | bool | list | person | unit
     required: bool = False
+
+
+def parse_date(text: str | None, field: str) -> date | None:
+    """An ISO date (YYYY-MM-DD) from a query string, a form or an option; None when empty."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else _not_a_date(text, field)
+    except ValueError:
+        return _not_a_date(text, field)
+
+
+def _not_a_date(text: str, field: str) -> date:
+    raise ValidationError(N_("The date %(value)s is not a date (use YYYY-MM-DD)."),
+                          field=field, value=text)
+
+
+def parse_version(value: object, field: str = "expected_version") -> int | None:
+    """A version number from JSON or a form (a whole number from 1); None when absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ValidationError(N_("%(field)s must be a whole number from 1."), field=field)
 
 
 def parse_value(field: Field, value: Any) -> Any:

@@ -219,6 +219,13 @@ class WorkItem(Aggregate):
         def effect(self, s: ItemState, on: date) -> ItemState:
             return replace(s, lead_unit=self.lead_unit, units=list(self.units))
 
+    class Escalated(Event):
+        to: str
+        reason: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, escalated_to=self.to, escalations=s.escalations + 1)
+
     class CompletionSubmitted(Event):
         outcome: str
         evidence: list[str]
@@ -376,6 +383,17 @@ class WorkItem(Aggregate):
         if due != self.state.due:
             self.trigger_event(self.Rescheduled, actor=actor, old_due=self.state.due, due=due,
                                reason=self._reason(reason))
+
+    def escalate(self, *, actor: str, reason: str, leaders: dict[str | None, str],
+                 to: str | None = None) -> None:
+        """A supervisor escalates a slipping item 提级督办 to a higher leader (``leaders``: the
+        plan's leaders by key, with the group leader under None), with a reason."""
+        self._guard("escalate", actor)
+        to = to or leaders.get(None)
+        if to is None or to not in leaders or to == self.state.owner:
+            raise ValidationError(N_("Escalate to a leader other than the item's owner."),
+                                  field="to")
+        self.trigger_event(self.Escalated, actor=actor, to=to, reason=self._reason(reason))
 
     def reassign(self, *, actor: str, owner: str, reason: str) -> None:
         """Give the item to another responsible person, with a reason."""

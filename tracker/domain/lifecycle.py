@@ -37,6 +37,7 @@ class Need(StrEnum):
 
     PERIOD = "period"  # the plan's period (dates must fall inside it)
     HISTORY = "history"  # the latest change and the state before it (undo)
+    LEADERS = "leaders"  # the leadership group's people (the group leader under None)
 
 
 class PersonKey(str):
@@ -112,6 +113,15 @@ class EventInfo:
     because: tuple[str, ...] = ("reason",)  # the fields that explain it
 
 
+@dataclass(frozen=True)
+class Badge:
+    """A fact of the item's state that its card and page show while it holds."""
+
+    field: str  # the ItemState field; the badge shows while it is set
+    text: str  # %(value)s: the field's value (a person by name, a date as a date)
+    kind: str = "text"  # text | person | date
+
+
 def _rule(name: str, decide: Callable[..., None], label: str, starts: Any, leads_to: Status | None,
           parties: set[Party], records: tuple[type[Any], ...], *fields: Field,
           **extra: Any) -> Rule:
@@ -145,6 +155,8 @@ RULES: dict[str, Rule] = {r.name: r for r in (
           Field("note", "text")),
     _rule("return", E.return_completion, N_("Return for more work"), {Status.SUBMITTED},
           Status.DOING, {REV}, (E.Returned,), REASON),
+    _rule("escalate", E.escalate, N_("Escalate"), WORKING, None, {SUP}, (E.Escalated,),
+          Field("to", "person"), REASON, needs=frozenset({Need.LEADERS})),
     _rule("comment", E.comment, N_("Comment"), EVERY_STATUS, None, {OWN, LEAD}, (E.Commented,),
           Field("text", "text", True)),
     _rule("reassign", E.reassign, N_("Reassign"), OPEN_STATUSES, None, {LEAD}, (E.Reassigned,),
@@ -205,6 +217,10 @@ EVENTS: dict[type[Any], EventInfo] = {i.event: i for i in (
               facts=lambda d: {"old": PersonKey(d["old_owner"]), "new": PersonKey(d["owner"])},
               undo=N_("the reassignment"),
               counts=(("reassigned_away", "old_owner"), ("reassigned_to", "owner"))),
+    EventInfo(E.Escalated, N_("escalated the item"),
+              N_("%(who)s escalated “%(title)s” to %(new)s"),
+              facts=lambda d: {"new": PersonKey(d["to"])}, undo=N_("the escalation"),
+              counts=(("escalated", None), ("escalations_received", "to"))),
     EventInfo(E.UnitsChanged, N_("changed the units"),
               N_("%(who)s changed the units of “%(title)s”"), undo=N_("the unit change")),
     EventInfo(E.CompletionSubmitted, N_("submitted the completion"),
@@ -233,6 +249,22 @@ EVENTS: dict[type[Any], EventInfo] = {i.event: i for i in (
               N_("%(who)s undid %(what)s of “%(title)s” (version %(version)s)"),
               facts=lambda d: {"what": undo_label(d["undone_type"]), "version": d["undoes"]}),
 )}
+# What the ledger counts (each kind is a figure per person), in the reports' column order.
+LEDGER_COUNTERS: dict[str, str] = {
+    "reassigned_to": N_("Reassigned to them"), "reassigned_away": N_("Reassigned away"),
+    "extensions_requested": N_("Extensions requested"),
+    "extensions_granted": N_("Extensions granted"),
+    "extensions_refused": N_("Extensions refused"), "returned": N_("Completions returned"),
+    "chased": N_("Chases received"), "escalated": N_("Escalated (as owner)"),
+    "escalations_received": N_("Escalations received (as leader)"),
+}
+# The state's facts a card and the item page show while they hold.
+BADGES: tuple[Badge, ...] = (
+    Badge("pending_extension", N_("Extension pending")),
+    Badge("escalated_to", N_("Escalated to %(value)s"), "person"),
+)
+# The state's fields naming who answers for an item: it is in each of these people's work.
+ANSWERABLE: tuple[str, ...] = ("owner", "escalated_to")
 EVENT_NAMES: dict[str, type[Any]] = {cls.__name__: cls for cls in EVENTS}
 UNDO: Rule = RULES["undo"]
 
@@ -288,6 +320,6 @@ def moves() -> dict[tuple[Status, Status], Rule]:
             for start in sorted(r.starts) if start != r.leads_to}
 
 
-def ledger_kinds() -> tuple[str, ...]:
-    """Every kind of event the ledger counts, in table order."""
-    return tuple(kind for info in EVENTS.values() for kind, _ in info.counts)
+def answerable(state: ItemState) -> set[str]:
+    """Everyone an item is in the work of (its owner, and whoever else the table names)."""
+    return {str(getattr(state, f)) for f in ANSWERABLE if getattr(state, f)}

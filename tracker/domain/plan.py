@@ -41,11 +41,11 @@ class Plan(Aggregate):
         """Decide to create a plan; every goal and phase is checked first."""
         title = clean_title(title)
         description = clean_text(description, "description")
-        check_date(starts, "start date")
-        check_date(ends, "end date")
+        check_date(starts, "starts")
+        check_date(ends, "ends")
         if starts > ends:
             raise ValidationError(N_("The plan must start before it ends."))
-        goals = [{"key": str(g["key"]), "title": clean_title(g["title"])} for g in goals or []]
+        goals = [cls._checked_goal(g) for g in goals or []]
         phases = [cls._checked_phase(p, starts, ends) for p in phases or []]
         return cls(
             actor=actor,
@@ -59,10 +59,17 @@ class Plan(Aggregate):
         )
 
     @staticmethod
+    def _checked_goal(g: dict[str, Any]) -> dict[str, Any]:
+        goal = {"key": str(g["key"]), "title": clean_title(g["title"])}
+        if g.get("leader"):
+            goal["leader"] = str(g["leader"])
+        return goal
+
+    @staticmethod
     def _checked_phase(p: dict[str, Any], starts: date, ends: date) -> dict[str, Any]:
         p_starts, p_ends = (
-            check_date(p["starts"], "phase start"),
-            check_date(p["ends"], "phase end"),
+            check_date(p["starts"], "starts"),
+            check_date(p["ends"], "ends"),
         )
         if p_starts > p_ends or p_starts < starts or p_ends > ends:
             raise ValidationError(
@@ -96,11 +103,22 @@ class Plan(Aggregate):
         self.ends = ends
         self.description = description
         self.goals: dict[str, str] = {g["key"]: g["title"] for g in goals}
+        self.goal_leaders: dict[str, str] = {g["key"]: g["leader"] for g in goals
+                                             if g.get("leader")}
         self.phases: dict[str, dict[str, Any]] = {p["key"]: dict(p) for p in phases}
 
-    def edit(self, *, actor: str, title: str | None = None, description: str | None = None) -> None:
-        """Change the title or description; old values stay in the events."""
+    @property
+    def organisation(self) -> str:
+        """The organisation that runs the plan (may be empty)."""
+        return getattr(self, "_organisation", "")
+
+    def edit(self, *, actor: str, title: str | None = None, description: str | None = None,
+             organisation: str | None = None) -> None:
+        """Change the title, description or organisation; old values stay in the events."""
         changes: dict[str, list[str]] = {}
+        if organisation is not None and organisation.strip() != self.organisation:
+            changes["organisation"] = [self.organisation,
+                                       clean_title(organisation, "organisation")]
         if title is not None and clean_title(title) != self.title:
             changes["title"] = [self.title, clean_title(title)]
         if description is not None and clean_text(description, "description") != self.description:
@@ -111,17 +129,22 @@ class Plan(Aggregate):
     @event("Edited")
     def _edited(self, *, actor: str, changes: dict[str, list[str]]) -> None:
         for field, (_old, new) in changes.items():
-            setattr(self, field, new)
+            setattr(self, "_organisation" if field == "organisation" else field, new)
 
-    def set_goal(self, *, actor: str, key: str, title: str) -> None:
-        """Add a goal or rename one."""
+    def set_goal(self, *, actor: str, key: str, title: str, leader: str | None = None) -> None:
+        """Add a goal, rename one or name its responsible leader."""
         title = clean_title(title)
-        if self.goals.get(key) != title:
-            self._goal_set(actor=actor, key=key, title=title, old=self.goals.get(key))
+        leaders = getattr(self, "goal_leaders", {})
+        if self.goals.get(key) != title or leaders.get(key) != leader:
+            self._goal_set(actor=actor, key=key, title=title, old=self.goals.get(key),
+                           leader=leader)
 
     @event("GoalSet")
-    def _goal_set(self, *, actor: str, key: str, title: str, old: str | None) -> None:
+    def _goal_set(self, *, actor: str, key: str, title: str, old: str | None,
+                  leader: str | None = None) -> None:
         self.goals[key] = title
+        leaders = {k: v for k, v in getattr(self, "goal_leaders", {}).items() if k != key}
+        self.goal_leaders = {**leaders, key: leader} if leader else leaders
 
     def set_phase(self, *, actor: str, key: str, title: str, starts: date, ends: date) -> None:
         """Add a phase or change its title or window."""

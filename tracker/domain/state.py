@@ -10,7 +10,8 @@ from tracker.domain.status import OPEN_STATUSES, Status
 
 # The fields an undo restores (each Undone event lists them as [now, restored]).
 RESTORED = ("status", "owner", "due", "lead_unit", "units", "percent", "completion",
-            "pending_extension", "returns")
+            "pending_extension", "returns", "escalations",
+            "escalated_to")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class ItemState:
     pending_extension: dict[str, Any] | None = None  # {"new_due", "reason", "by"}
     returns: int = 0
     chases: int = 0
+    escalations: int = 0
+    escalated_to: str | None = None  # the higher leader it was escalated to 提级督办
     completion: dict[str, Any] | None = None  # {"outcome", "evidence", "on", "by"}
     evidence: list[dict[str, Any]] = field(default_factory=list)
     reminded: list[str] = field(default_factory=list)

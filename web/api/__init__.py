@@ -26,4 +26,4 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-from web.api import evidence, items, openapi, plans, reports, webhooks  # noqa: E402,F401  (routes)
+from web.api import evidence, items, openapi, people, plans, reports, webhooks  # noqa: E402,F401

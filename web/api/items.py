@@ -9,7 +9,7 @@ from flask import Response
 
 from projections.lights import LIGHTS
 from tracker.domain import STATUSES
-from tracker.domain.fields import Field, Form, parse_args
+from tracker.domain.fields import Field, Form, parse_args, parse_version
 from tracker.domain.lifecycle import COMMANDS
 from tracker.errors import N_, NotFoundError, UnknownReferenceError, ValidationError
 from web.api import bp
@@ -47,12 +47,10 @@ def item_uuid(item_id: str) -> UUID:
 def expected_version(body: dict[str, Any]) -> int | None:
     """The optional expected_version of a command body (taken out of the body)."""
     value = body.pop("expected_version", None)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, str):  # JSON gives numbers as numbers
         raise ValidationError(N_("%(field)s must be a whole number from 1."),
                               field="expected_version")
-    return value
+    return parse_version(value)
 
 
 @bp.get("/items")

@@ -100,7 +100,16 @@ def build_spec() -> Schema:
     plan_body = {"required": True, "content": {
         "application/json": {"schema": ref("PlanFile")},
         "application/yaml": {"schema": {"type": "string"}},
-        "text/yaml": {"schema": {"type": "string"}}}}
+        "text/yaml": {"schema": {"type": "string"}},
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+            "schema": {"type": "string", "format": "binary"}}}}
+    import_params = [
+        _param("update_directory", {"type": "boolean"}, "Let the file rename or re-role "
+               "existing people and units (each change recorded)."),
+        _param("key", TEXT, "Task sheet: the plan's key (else from its sheet 方案 / Plan)."),
+        _param("title", TEXT, "Task sheet: the plan's title."),
+        _param("starts", {"type": "string", "format": "date"}, "Task sheet: the first day."),
+        _param("ends", {"type": "string", "format": "date"}, "Task sheet: the last day.")]
     item_body = {"required": True, "content": {"application/json": {
         "schema": command_body(CREATE_ITEM, with_version=False)}}}
     audit_params = [*AUDIT_QUERY, _param("format", {"type": "string", "enum": ["jsonl", "csv"]},
@@ -116,7 +125,7 @@ def build_spec() -> Schema:
         "/api/plans": {
             "get": _op("api.list_plans", {200: _json(ref("PlanList"), "The plans.")}),
             "post": _op("api.import_plan_file", {201: _json(ref("ImportResult"), "Imported.")},
-                        WRITE_ERRORS, body=plan_body)},
+                        WRITE_ERRORS, params=import_params, body=plan_body)},
         "/api/plans/{key}": {"get": _op("api.get_plan", {200: _json(ref("Plan"), "The plan.")},
                                         params=[_param("key", TEXT, "The plan's key.", "path")])},
         "/api/items": {
@@ -139,7 +148,11 @@ def build_spec() -> Schema:
             params=[_param("key", TEXT, "The unit's key.", "path")])},
         "/api/audit": {"get": _op("api.audit", {200: audit_ok}, params=audit_params)},
         "/api/audit/head": {"get": _op("api.audit_chain_head", {200: _json(
-            ref("AuditHead"), "The chain head.")}, params=AUDIT_QUERY)},
+            ref("AuditHead"), "The signed chain head.")}, params=AUDIT_QUERY)},
+        "/api/people/{key}/contact": {"post": _op(
+            "api.set_person_contact", {200: _json(ref("Contact"), "Where their mail goes.")},
+            WRITE_ERRORS, [_param("key", TEXT, "The person's key.", "path")],
+            {"required": True, "content": {"application/json": {"schema": ref("ContactBody")}}})},
     }
     for name in COMMANDS:
         paths[f"/api/items/{{item_id}}/{name}"] = {"post": _command_operation(name)}

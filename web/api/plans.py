@@ -2,33 +2,61 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, request
 from flask_babel import gettext as _
 
 from tracker.domain import STATUSES
+from tracker.domain.fields import parse_date
 from tracker.errors import N_, NotFoundError
 from tracker.importer import import_plan
 from tracker.permissions import authorize
 from tracker.planfile import PlanFileError, parse_plan_file
+from tracker.planspecs import Problem
+from tracker.tasksheet import SheetOptions, is_workbook, read_task_sheet
 from web.api import bp
 from web.api.common import api_user, arg, bool_arg, instant_arg, json_response
 from web.extensions import error_response
 from web.services import services
 
 
+def _sheet_options() -> SheetOptions:
+    def day(name: str) -> date | None:
+        return parse_date(arg(name), name)
+
+    return SheetOptions(arg("key"), arg("title"), day("starts"), day("ends"))
+
+
+def _problem(p: Problem) -> dict[str, object]:
+    found: dict[str, object] = {"line": p.line, "message": p.message}
+    if p.sheet is not None:
+        found.update(sheet=p.sheet, row=p.line, column=p.column)
+    return found
+
+
 @bp.post("/plans")
 def import_plan_file() -> Response | tuple[Response | str, int]:
-    """Import a plan file (YAML or JSON) → 201; a bad file → 422 with every problem by line."""
+    """Import a plan file (YAML or JSON) or a task sheet (XLSX) → 201; a bad file → 422 with
+    every problem by line (or sheet, row and column)."""
     actor = api_user().actor
     authorize(actor, "import")  # refuse before reading the file: a viewer learns nothing
-    try:
-        plan_file = parse_plan_file(request.get_data(cache=True))
-    except PlanFileError as e:
-        problems = [{"line": p.line, "message": p.message} for p in e.problems]
-        return error_response(422, "invalid_plan", _("The plan file was refused; nothing was "
-                                                     "written."), problems=problems)
     svc = services()
-    result = import_plan(svc.tracker, plan_file, actor)
+    data = request.get_data(cache=True)
+    try:
+        if is_workbook(data):
+            q = svc.queries
+            plan_file = read_task_sheet(data, _sheet_options(),
+                                        {p["name"]: p["key"] for p in q.people()},
+                                        {u["name"]: u["key"] for u in q.unit_list()})
+        else:
+            plan_file = parse_plan_file(data)
+        result = import_plan(svc.tracker, plan_file, actor,
+                             update_directory=bool_arg("update_directory"))
+    except PlanFileError as e:
+        return error_response(422, "invalid_plan", _("The plan file was refused; nothing was "
+                                                     "written."),
+                              problems=[_problem(p) for p in e.problems])
     svc.sync(result.notification_id)
     return json_response({"plan": result.plan_key, "aggregates": result.aggregates,
                           "events": result.events}, 201)

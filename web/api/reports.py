@@ -7,10 +7,11 @@ from typing import Any
 from flask import Response, stream_with_context
 
 from projections.grades import unit_grades as grades_of
-from tracker.auditexport import audit_head, audit_records, stream_csv, stream_jsonl
+from tracker.auditexport import audit_records, signed_head, stream_csv, stream_jsonl
 from tracker.errors import N_, NotFoundError
 from web.api import bp
 from web.api.common import arg, choice_arg, instant_arg, json_response
+from web.audit.signing import head_signer
 from web.services import services
 
 AUDIT_FORMATS = ("jsonl", "csv")
@@ -55,7 +56,9 @@ def audit() -> Response:
     fmt = choice_arg("format", AUDIT_FORMATS) or "jsonl"
     filters = _audit_filters()
     records = audit_records(services().queries, **filters)
-    chunks = stream_jsonl(records) if fmt == "jsonl" else stream_csv(records)
+    signer = head_signer()
+    chunks = (stream_jsonl(records, signer) if fmt == "jsonl"
+              else stream_csv(records, signer=signer))
     response = Response(stream_with_context(chunks), mimetype=AUDIT_MIMETYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="audit.{fmt}"'
     return response
@@ -63,5 +66,5 @@ def audit() -> Response:
 
 @bp.get("/audit/head")
 def audit_chain_head() -> Response:
-    """The chain head a full export (or one with the same filters) ends with."""
-    return json_response(audit_head(services().queries, **_audit_filters()))
+    """The signed chain head a full export (or one with the same filters) ends with."""
+    return json_response(signed_head(services().queries, head_signer(), **_audit_filters()))

@@ -70,7 +70,8 @@ SCHEMAS: dict[str, Schema] = {
     "Error": obj(["error", "message"], {
         "error": STRING, "message": STRING, "current_version": nullable(INT),
         "problems": {"type": "array", "items": obj(["line", "message"], {
-            "line": nullable(INT), "message": STRING})}}),
+            "line": nullable(INT), "message": STRING, "sheet": nullable(STRING),
+            "row": nullable(INT), "column": nullable(STRING)})}}),
     "Result": obj(["id", "version"], {"id": {"type": "string", "format": "uuid"},
                                       "version": INT}),
     "Card": obj(["id", "key", "plan_key", "title", "owner", "lead_unit", "due", "status",
@@ -104,7 +105,7 @@ SCHEMAS: dict[str, Schema] = {
         "progress": {"type": "object", "description": "Counts per plan, goal and phase."}}),
     "PlanList": obj(["plans"], {"plans": {"type": "array", "items": ref("Plan")}}),
     "PlanFile": {"type": "object", "required": ["plan"], "description":
-                 "A plan file (DESIGN §4) as JSON: plan, units, people, items.",
+                 "A plan file (docs/plan-file.md) as JSON: plan, units, people, items.",
                  "properties": {"plan": {"type": "object"},
                                 "units": {"type": "array", "items": {"type": "object"}},
                                 "people": {"type": "array", "items": {"type": "object"}},
@@ -124,10 +125,17 @@ SCHEMAS: dict[str, Schema] = {
                       "additionalProperties": {"type": "array", "items": {"type": "object"}}}})}}),
     "Grades": obj(["unit", "grades"], {
         "unit": STRING, "grades": {"type": "array", "items": {"type": "object"}}}),
-    "AuditHead": obj(["chain_head", "seq", "count"], {
+    "AuditHead": obj(["chain_head", "seq", "count", "public_key", "signature"], {
         "chain_head": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "seq": nullable(INT),
-        "count": INT}),
+        "count": INT, "public_key": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "signature": {"type": "string", "pattern": "^[0-9a-f]{128}$"}}),
     "Health": obj(["status"], {"status": STRING}),
+    "ContactBody": obj([], {
+        "email": nullable({"type": "string", "maxLength": 254}),
+        "language": {"enum": ["zh_Hans_CN", "en", None]}}),
+    "Contact": obj(["person", "email", "language"], {
+        "person": STRING, "email": nullable(STRING),
+        "language": {"enum": ["zh_Hans_CN", "en", None]}}),
     "NewWebhook": {"type": "object", "required": ["url", "event_types"],
                    "additionalProperties": False, "properties": {
                        "url": {"type": "string", "format": "uri"},

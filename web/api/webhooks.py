@@ -37,11 +37,9 @@ def register_webhook() -> Response:
 
 @bp.delete("/webhooks/<int:hook_id>")
 def remove_webhook(hook_id: int) -> Response:
-    """Stop a webhook (its log stays)."""
+    """Remove a webhook: nothing more is sent; it and its log answer 404 from now on."""
     _admin()
-    svc = services()
-    svc.webhooks.deactivate(hook_id)
-    return json_response(svc.webhooks.get(hook_id).public())
+    return json_response(services().webhooks.deactivate(hook_id).public())
 
 
 @bp.get("/webhooks/<int:hook_id>/deliveries")

@@ -23,9 +23,16 @@ from werkzeug.wrappers import Response
 
 from tracker.application import Result
 from tracker.domain import WorkItem
+from tracker.domain.fields import parse_version
 from tracker.domain.status import Status
 from tracker.errors import N_, TrackerError, ValidationError
-from tracker.evidence import EvidenceFile, EvidenceStore, parse_references, sha256_of
+from tracker.evidence import (
+    EvidenceFile,
+    EvidenceStore,
+    clean_name,
+    parse_references,
+    sha256_of,
+)
 from tracker.permissions import Actor, allowed
 from web.audit import bp
 from web.auth import current_actor, login_required
@@ -89,9 +96,8 @@ def _too_large(error: RequestEntityTooLarge) -> Any:
 @login_required
 def attach_evidence(item_id: str) -> Response | tuple[str, int]:
     """Upload an evidence file to the item, then show the item."""
-    raw = request.form.get("expected_version", "")
-    expected = int(raw) if raw.isdigit() else None
     try:
+        expected = parse_version(request.form.get("expected_version"))
         attach_upload(item_id, current_actor(), expected)
     except TrackerError as error:
         return item_response(item_id, error.status, error_message=translate_error(error),
@@ -116,8 +122,9 @@ def download_evidence(item_id: str, sha256: str) -> Response:
     if state != "ok":
         return error_response(409, "changed", _(  # type: ignore[return-value]
             "The stored file no longer matches the hash recorded when it was uploaded."))
+    name = clean_name(entry["name"]) or f"{sha256[:12]}.bin"  # older events may hold CR/LF
     response = send_file(evidence_store().path(sha256), mimetype=entry["content_type"],
-                         as_attachment=True, download_name=entry["name"], max_age=0)
+                         as_attachment=True, download_name=name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, g, jsonify, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
 from projections import tables as t
+from tracker.auditexport import audit_records, signed_head, stream_csv, stream_jsonl, stream_xlsx
 from tracker.domain.base import person_id, plan_id, unit_id
-from tracker.auditexport import audit_head, audit_records, stream_csv, stream_jsonl, stream_xlsx
+from tracker.domain.fields import parse_date
+from tracker.errors import ValidationError
 from web.audit import bp
 from web.audit.describe import describe, event_type_options
+from web.audit.signing import head_signer
 from web.auth import login_required
 from web.labels import actor_name
 from web.services import services
@@ -28,13 +32,12 @@ EXPORTS = {"jsonl": ("application/x-ndjson", stream_jsonl),
 
 
 def _day(name: str, end: bool) -> datetime | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
     try:
-        day = date.fromisoformat(raw)
-    except ValueError:
+        day = parse_date(request.args.get(name), name)
+    except ValidationError:
         raise BadRequest(f"{name} must be a date like 2012-06-30") from None
+    if day is None:
+        return None
     local = datetime.combine(day, time.max if end else time.min,
                              tzinfo=services().settings.timezone)
     return local.astimezone(UTC)
@@ -82,10 +85,10 @@ def trail() -> str:
     """The whole trail (or a filter of it), newest pages loaded as the user scrolls."""
     g.no_store = True
     filters = audit_filters()
-    try:
-        after = int(request.args.get("after", "0") or 0)
-    except ValueError:
-        raise BadRequest("after must be a number") from None
+    raw = request.args.get("after", "0") or "0"
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):  # fits a BIGINT
+        raise BadRequest(_("The page position must be a whole number of at most 18 digits."))
+    after = int(raw)
     rows = services().queries.audit(after_seq=after, limit=PAGE,
                                     **{k: v for k, v in filters.items() if v is not None})
     people, titles = _names(rows)
@@ -110,7 +113,7 @@ def export(fmt: str) -> Response:
         raise BadRequest("format must be jsonl, csv or xlsx")
     mimetype, stream = EXPORTS[fmt]
     records = audit_records(services().queries, **audit_filters())
-    body: Iterator[Any] = stream(records)  # type: ignore[operator]
+    body: Iterator[Any] = stream(records, signer=head_signer())  # type: ignore[operator]
     response = Response(stream_with_context(body), mimetype=mimetype)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     response.headers["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{fmt}"'
@@ -120,6 +123,6 @@ def export(fmt: str) -> Response:
 @bp.get("/audit/head")
 @login_required
 def head() -> Response:
-    """The current chain head of the whole trail and its last sequence number."""
+    """The current chain head of the whole trail, its last sequence number and signature."""
     g.no_store = True
-    return jsonify(audit_head(services().queries))
+    return jsonify(signed_head(services().queries, head_signer()))

@@ -16,6 +16,7 @@ from tracker.permissions import allowed
 from web.audit import bp
 from web.auth import current_actor, login_required
 from web.extensions import translate_error
+from web.items.forms import expected_version
 from web.items.ui import wants_fragment
 from web.items.views import item_response
 from web.services import services
@@ -45,13 +46,12 @@ def undo_helpers() -> dict[str, Any]:
 @login_required
 def undo_item(item_id: str) -> Response | tuple[str, int]:
     """Undo the item's latest change by a compensating event, then show the item."""
-    raw_expected = request.form.get("expected_version", "")
-    raw_version = request.form.get("version", "")
-    if not raw_expected.isdigit() or not raw_version.isdigit():
-        raise BadRequest("expected_version and version are required")
+    expected = expected_version(request.form)
+    if not request.form.get("version", "").isdigit():
+        raise BadRequest("version is required")
     try:
-        services().run(item_id, UNDO, current_actor(), int(raw_expected),
-                       version=int(raw_version), reason=request.form.get("reason", ""))
+        services().run(item_id, UNDO, current_actor(), expected,
+                       version=request.form["version"], reason=request.form.get("reason", ""))
     except TrackerError as error:
         return item_response(item_id, error.status, error_message=translate_error(error),
                              open_command="undo")

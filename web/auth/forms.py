@@ -19,6 +19,6 @@ class PasswordForm(FlaskForm):
     """Change one's own password."""
 
     current = PasswordField(_l("Current password"), validators=[InputRequired()])
-    new = PasswordField(_l("New password"), validators=[InputRequired(), Length(min=8, max=1024)])
+    new = PasswordField(_l("New password"), validators=[InputRequired(), Length(min=12, max=1024)])
     confirm = PasswordField(_l("New password again"), validators=[
         InputRequired(), EqualTo("new", message=_l("The two new passwords differ."))])

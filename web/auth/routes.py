@@ -4,38 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_limiter import RequestLimit
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from tracker.accounts import User, WrongPasswordError
+from tracker.accounts import User
+from tracker.accounts.audit import Account
+from tracker.errors import TrackerError
 from web.auth import bp
 from web.auth.forms import LoginForm, PasswordForm
-from web.auth.session import accounts, current_account, login_required, safe_next
-from web.extensions import limiter
+from web.auth.guard import client, record, throttled, too_many
+from web.auth.session import accounts, current_account, login_required, safe_next, start_clock
+from web.extensions import translate_error
 
 log = logging.getLogger("tracker.auth")
-LOGIN_LIMIT = "10/minute"
-
-
-def _address() -> str:
-    return request.remote_addr or "unknown"
-
-
-def _account_key() -> str:
-    login = (request.form.get("username") or "").strip().lower()[:64]
-    return f"account:{login}"
-
-
-def _failed(response: Response) -> bool:
-    return response.status_code == 401
-
-
-def _throttled(limit: RequestLimit) -> None:
-    log.warning("sign-in throttled (%s) for %r from %s", limit.limit,
-                request.form.get("username", ""), _address())
+Page = WerkzeugResponse | tuple[str, int] | str
 
 
 def _start_session(user: User) -> None:
@@ -45,28 +29,34 @@ def _start_session(user: User) -> None:
     if lang:
         session["lang"] = lang
     login_user(user)
+    start_clock()
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, key_func=_address, methods=["POST"], deduct_when=_failed,
-               on_breach=_throttled)
-@limiter.limit(LOGIN_LIMIT, key_func=_account_key, methods=["POST"], deduct_when=_failed,
-               on_breach=_throttled)
-def login() -> WerkzeugResponse | tuple[str, int] | str:
-    """The sign-in form; a right login and password start a session."""
+def login() -> Page:
+    """The sign-in form; a right login and password start a session (attempts throttled)."""
     target = safe_next(request.args.get("next")) or url_for("main.home")
     form = LoginForm()
     if request.method == "GET":
         return render_template("auth/login.html", form=form, signed_in=current_account())
     if not form.validate():
         return render_template("auth/login.html", form=form), 400
-    user = accounts().authenticate(form.username.data or "", form.password.data or "")
+    name = (form.username.data or "").strip()
+    decision = accounts().throttle.begin(name, client())
+    if decision.attempt is None:
+        log.warning("sign-in throttled for %r from %s (%ss)", name, client(),
+                    decision.retry_after)
+        return too_many(decision.retry_after, "auth/login.html", form=form)
+    user = accounts().authenticate(name, form.password.data or "")
+    failures = accounts().throttle.finish(decision.attempt, user is not None)
     if user is None:
-        log.warning("sign-in failed for %r from %s", form.username.data, _address())
+        log.warning("sign-in failed for %r from %s", name, client())
+        throttled(name, failures)
         form.password.errors = [_("Wrong login or password.")]
         return render_template("auth/login.html", form=form), 401
     _start_session(user)
-    log.info("signed in: %s from %s", user.login, _address())
+    record(Account.SignedIn, user.actor.name, user.login, client=client())
+    log.info("signed in: %s from %s", user.login, client())
     return redirect(target)
 
 
@@ -87,8 +77,9 @@ def logout() -> WerkzeugResponse:
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-def change_password() -> WerkzeugResponse | tuple[str, int] | str:
-    """Change one's own password; other sessions of the account end."""
+def change_password() -> Page:
+    """Change one's own password (the current one checked, throttled); other sessions and
+    every API token of the account end."""
     form = PasswordForm()
     if request.method == "GET":
         return render_template("auth/password.html", form=form)
@@ -96,12 +87,22 @@ def change_password() -> WerkzeugResponse | tuple[str, int] | str:
     assert user is not None  # login_required
     if not form.validate():
         return render_template("auth/password.html", form=form), 422
-    try:
-        updated = accounts().set_password(user.login, form.current.data or "", form.new.data or "")
-    except WrongPasswordError:
+    decision = accounts().throttle.begin(user.login, client())
+    if decision.attempt is None:
+        return too_many(decision.retry_after, "auth/password.html", form=form)
+    right = accounts().check_current(user.login, form.current.data or "")
+    failures = accounts().throttle.finish(decision.attempt, right)
+    if not right:
         log.warning("password change refused (wrong current password) for %r", user.login)
+        throttled(user.login, failures)
         form.current.errors = [_("The current password is wrong.")]
         return render_template("auth/password.html", form=form), 403
+    try:
+        updated = accounts().set_password(user.login, None, form.new.data or "")
+    except TrackerError as error:
+        form.new.errors = [translate_error(error)]
+        return render_template("auth/password.html", form=form), error.status
+    record(Account.PasswordChanged, user.actor.name, user.login, by=user.login)
     _start_session(updated)
     flash(_("Your password was changed."), "success")
     return redirect(url_for("main.home"))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Response, g, redirect, request, url_for
+from flask import Response, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_login import login_required as _flask_login_required
 
 from tracker.accounts import Accounts, User
@@ -42,6 +43,35 @@ def load_user(user_id: str) -> User | None:
     if user is None or not user.active or user.session_version != version:
         return None
     return user
+
+
+def now() -> float:
+    """The sessions' clock (seconds; tests may set AUTH_CLOCK)."""
+    return float(current_app.config.get("AUTH_CLOCK", time.time)())
+
+
+def start_clock() -> None:
+    """Stamp a new session: when it began (absolute lifetime) and when it was last used."""
+    session.permanent = True
+    session["signed_in_at"] = session["seen_at"] = int(now())
+
+
+def expire_session() -> None:
+    """End a session idle longer than the idle timeout or older than its absolute lifetime."""
+    if "_user_id" not in session or request.endpoint == "static":
+        return
+    settings = services().settings
+    moment = now()
+    began, seen = session.get("signed_in_at"), session.get("seen_at")
+    if (not isinstance(began, int) or not isinstance(seen, int)
+            or moment - seen > settings.session_idle_hours * 3600
+            or moment - began > settings.session_max_hours * 3600):
+        logout_user()
+        for key in ("signed_in_at", "seen_at"):
+            session.pop(key, None)
+        return
+    if moment - seen >= 60:  # refresh at most once a minute (each refresh rewrites the cookie)
+        session["seen_at"] = int(moment)
 
 
 @login_manager.unauthorized_handler

@@ -12,6 +12,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from projections.lights import LIGHTS
+from tracker.domain.fields import parse_date
+from tracker.errors import ValidationError
 
 LANES = ("owner", "unit", "phase")
 QUEUES = ("decide", "mine")  # web.board.queue: waiting for my decision, my items needing action
@@ -41,10 +43,9 @@ class BoardFilters:
         light = args.get("light", "")
         lane = args.get("lane", "")
         queue = args.get("queue", "")
-        raw_day = (args.get("as_of") or "").strip()
         try:
-            day = date.fromisoformat(raw_day) if raw_day else None
-        except ValueError:
+            day = parse_date(args.get("as_of"), "as_of")
+        except ValidationError:
             raise BadRequest("as_of must be a date like 2012-06-30") from None
         return cls(**text, light=light if light in LIGHTS else "",
                    lane=lane if lane in LANES else "",

@@ -60,7 +60,7 @@ def my_work() -> tuple[str, int]:
     cards: list[dict[str, Any]] = []
     if person:
         for key in plans:
-            cards += [c for c in queries.board(key, owner=person)
+            cards += [c for c in queries.board(key, answering=person)
                       if c["status"] in OPEN_STATUSES]
     cards.sort(key=lambda c: (c["due"], c["title"]))
     groups = [(light, [c for c in cards if c["light"] == light]) for light in LIGHT_ORDER]

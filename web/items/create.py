@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -25,15 +27,24 @@ CREATE = Form("create", (
     Field("report_every_days", "int"), Field("parent", "text"),
 ))
 OPTIONAL_KEYS = ("phase", "goal", "parent")
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+def form_token() -> str:
+    """The form's own token: a retried submission of one form creates one item, while every
+    new form creates a new item (two items may share a title)."""
+    token = request.form.get("form_token", "")
+    return token if _TOKEN.fullmatch(token) else uuid.uuid4().hex
 
 
 def form_context(plan: dict[str, Any], values: dict[str, Any], **extra: Any) -> dict[str, Any]:
     """What the create form needs: the plan, people, units and what was typed."""
     queries = services().queries
-    return {"plan": plan, "spec": CREATE, "values": values,
+    return {"plan": plan, "spec": CREATE, "values": values, "form_token": form_token(),
             "people_list": [p for p in queries.people() if p["active"]],
             "units_list": queries.unit_list(),
-            "parent_options": queries.board(plan["key"]), "error_field": None, "error_message": None, **extra}
+            "parent_options": queries.board(plan["key"]),
+            "error_field": None, "error_message": None, **extra}
 
 
 @bp.route("/plans/<plan_key>/items/new", methods=["GET", "POST"])
@@ -53,13 +64,13 @@ def new_item(plan_key: str) -> Response | tuple[str, int]:
         for key in OPTIONAL_KEYS:
             if not args.get(key):
                 args.pop(key, None)
-        result = services().create_item(actor(), plan_key, **args)
+        result = services().create_item(actor(), plan_key, key=f"form:{form_token()}", **args)
     except TrackerError as error:
         context = form_context(plan, values, error_field=error_field(error),
                                error_message=translate_error(error))
         return render("items/new.html", "items/_new_form.html", error.status, **context)
     if result.notification_id is None:
-        flash(_("An item with this title already exists in the plan; here it is."), "info")
+        flash(_("This form was already submitted; here is the item it created."), "info")
     else:
         flash(_("The item was created."), "success")
     return redirect(url_for("items.item", item_id=str(result.id)))

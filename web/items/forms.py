@@ -8,9 +8,9 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from projections.board_projection import to_state
-from tracker.domain.fields import Form
+from tracker.domain.fields import Form, parse_version
 from tracker.domain.lifecycle import COMMANDS, Rule
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, ValidationError
 from tracker.permissions import Actor, allowed
 
 Card = dict[str, Any]
@@ -36,10 +36,13 @@ def available(actor: Actor, card: Card) -> list[str]:
 
 def expected_version(form: MultiDict[str, str]) -> int:
     """The version the form was rendered from; every changing form carries it."""
-    raw = form.get("expected_version", "")
-    if not raw.isdigit():
+    try:
+        version = parse_version(form.get("expected_version"))
+    except ValidationError:
+        version = None
+    if version is None:
         raise BadRequest("expected_version is missing")
-    return int(raw)
+    return version
 
 
 def command_values(command: Spec, form: MultiDict[str, str]) -> dict[str, Any]:

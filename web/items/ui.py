@@ -7,14 +7,23 @@ from datetime import UTC, datetime
 from typing import Any
 
 from babel.dates import format_datetime
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template
 from flask_babel import get_locale
+from htmx_flask import request as htmx_request
 
-from tracker.domain.status import BOARD_COLUMNS
+from tracker.domain.status import BOARD_COLUMNS, STATUSES
 from tracker.permissions import Actor
 from web.auth import current_actor
-from web.labels import (actor_name, command_label, event_label, field_label, light_label,
-                        status_label)
+from web.labels import (
+    actor_label,
+    actor_name,
+    badges,
+    command_label,
+    event_label,
+    field_label,
+    light_label,
+    status_label,
+)
 from web.services import services
 
 COLUMNS = BOARD_COLUMNS
@@ -22,15 +31,13 @@ COLUMNS = BOARD_COLUMNS
 
 def wants_fragment() -> bool:
     """The one place that reads HX-*: an htmx swap gets a fragment, anything else a page."""
-    headers = request.headers
-    return (headers.get("HX-Request") == "true"
-            and headers.get("HX-History-Restore-Request") != "true"
-            and headers.get("HX-Boosted") != "true")
+    hx = htmx_request.htmx
+    return bool(hx) and not hx.history_restore_request and not hx.boosted
 
 
 def current_url() -> str | None:
     """The browser's address when htmx sent the request (None for plain requests)."""
-    return request.headers.get("HX-Current-URL") if wants_fragment() else None
+    return htmx_request.htmx.current_url if wants_fragment() else None
 
 
 def render(page: str, fragment: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -76,8 +83,10 @@ def install(bp: Blueprint) -> None:
             "command_label": command_label,
             "field_label": field_label,
             "event_label": event_label,
+            "card_badges": badges,
+            "actor_label": actor_label,
             "board_columns": COLUMNS,
-            "has_endpoint": lambda name: name in current_app.view_functions,
             "actor_name": actor_name,
             "my_name": my_name,
+            "all_statuses": STATUSES,
         }

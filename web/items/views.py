@@ -34,7 +34,8 @@ def item_context(card: Card, **extra: Any) -> dict[str, Any]:
     plan = plan_info(card["plan_key"]) or {"key": card["plan_key"], "title": "",
                                                    "goals": [], "phases": []}
     return {
-        "card": card, "plan": plan, "parent_card": parent, "children": children, "history": queries.history(card["id"]),
+        "card": card, "plan": plan, "parent_card": parent, "children": children,
+        "history": queries.history(card["id"]),
         "people": {p["key"]: p["name"] for p in people_list},
         "units": {u["key"]: u["name"] for u in units_list},
         "phases": {p["key"]: p["title"] for p in plan["phases"]},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, url_for
+from flask_babel import gettext as _
 
 from tracker.calendar import calendar, feed_token, token_matches
 from tracker.domain.status import OPEN_STATUSES
@@ -28,7 +29,8 @@ def calendar_feed(person: str, token: str) -> Response:
     cards = q.board(owner=person, status=OPEN_STATUSES)
     items = [{**c, "description": c["deliverable"],
               "url": url_for("items.item", item_id=c["id"], _external=True)} for c in cards]
-    body = calendar(names[person], items)
+    body = calendar(names[person], items, today=q.today(), yellow_days=q.yellow_days,
+                    overdue_label=_("Overdue"))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="due-dates.ics"'
     response.cache_control.private = True

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from projections.grades import movement, unit_grades
-from tracker.errors import N_, TrackerError, ValidationError
+from tracker.domain.fields import parse_date
+from tracker.errors import TrackerError
 from tracker.grading import CRITERIA, DEFAULT_WEIGHTS, NOMINATION_KINDS
 from tracker.permissions import allowed, authorize
 from web.auth import current_actor, login_required
@@ -21,9 +22,9 @@ from web.services import services
 
 Row = dict[str, Any]
 SIDES = ("self", "superior")
-# The domain names fields in words; the form names them as its inputs.
-FIELDS = {"assessment label": "label", "assessment date": "on", "self-assessment": "self",
-          "superior assessment": "superior", "reason": "reason", "kind": "kind"}
+# The domain names fields by id ("scores.self.leadership"); the form's inputs by side.
+FIELDS = {"label": "label", "on": "on", "scores.self": "self", "scores.superior": "superior",
+          "reason": "reason", "kind": "kind"}
 
 
 def _unit(key: str) -> Row:
@@ -35,9 +36,11 @@ def _unit(key: str) -> Row:
 
 def error_field(error: TrackerError) -> str | None:
     """The input a refusal concerns, so its message can sit next to it."""
-    field = FIELDS.get(str(error.params.get("field", "")))
-    if field in SIDES and error.params.get("key") in CRITERIA:
-        return f"{field}_{error.params['key']}"
+    named = str(error.params.get("field", ""))
+    head, _, criterion = named.rpartition(".")
+    if FIELDS.get(head) in SIDES and criterion in CRITERIA:
+        return f"{FIELDS[head]}_{criterion}"
+    field = FIELDS.get(named)
     if field is None and "label" in error.params:
         return "label"  # already assessed under this label
     if field is None and error.params.get("what") == "plan":
@@ -70,13 +73,7 @@ def unit(key: str) -> str:
 
 
 def _parse_on(text: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(N_("The %(field)s must be a date."),
-                              field="assessment date") from None
+    return parse_date(text, "on")
 
 
 @bp.route("/units/<key>/assess", methods=["GET", "POST"])

@@ -1,24 +1,30 @@
-"""Report pages and their XLSX / DOCX downloads."""
+"""Report pages and their downloads: the web renders what the read side builds."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, request, send_file
+from flask import Response, abort, render_template, request, send_file
 from flask_babel import gettext as _
 
+from projections.reports import data
+from projections.reports.document import Document
+from projections.reports.export import MIME, write
+from projections.reports.papers import page_words
+from projections.reports.render import paper_css, paper_html
+from projections.reports.review_paper import ledger_paper, review_paper
 from tracker.grading import CRITERIA
 from web.auth import current_actor, login_required
-from web.reports import bp, charts, data
+from web.reports import bp, charts
 from web.reports.calendar_feed import feed_url
-from web.reports.exports import LEDGER_KEYS, ledger_export, review_export
-from web.reports.labels import CRITERION, column, direction, grade
+from web.reports.labels import column, criterion, direction, grade, lang
 from web.reports.units import nomination_form
 from web.services import services
 
-MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+LEDGER_FORMATS = ("xlsx", "docx", "pdf", "csv")
+REVIEW_FORMATS = ("docx", "xlsx", "pdf")
 
 
 def _args() -> dict[str, Any]:
@@ -27,33 +33,42 @@ def _args() -> dict[str, Any]:
             "as_of": data.parse_as_of(request.args.get("as_of"))}
 
 
-def _page(template: str, **context: Any) -> str:
-    from flask import render_template
-
+def page(template: str, **context: Any) -> str:
+    """A report page with the labels and the plans its filters offer."""
     return render_template(template, column=column, grade=grade, direction=direction,
-                           criteria=CRITERIA, criterion=CRITERION, plans=services().queries
+                           criteria=CRITERIA, criterion=criterion, plans=services().queries
                            .list_plans(), **context)
 
 
-def _download(fmt: str, name: str, write: Any) -> Response:
-    if fmt not in MIME:
+def download(fmt: str, formats: tuple[str, ...], name: str,
+             build: Callable[[], Document]) -> Response:
+    """The paper in a format, as an attachment (unknown formats are not found)."""
+    if fmt not in formats:
         abort(404)
     buffer = io.BytesIO()
-    write(fmt, buffer)
+    write(build(), fmt, buffer)
     buffer.seek(0)
     return send_file(buffer, mimetype=MIME[fmt], as_attachment=True,
                      download_name=f"{name}.{fmt}")
 
 
+@bp.get("/reports/paper.css")
+def paper_stylesheet() -> Response:
+    """The papers' stylesheet (screen, print, PDF) with page numbers in the user's language."""
+    response = Response(paper_css(page_words(lang())), mimetype="text/css")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
 @bp.get("/reports/leaders")
 @login_required
 def leaders() -> str:
-    """Summary table of every person's ledger, sortable by each column, with charts."""
+    """Summary table of every person's ledger, by rank or sorted by a column, with charts."""
     q = services().queries
-    report = data.leaders(q, **_args(), sort=request.args.get("sort", "name"),
+    report = data.leaders(q, **_args(), sort=request.args.get("sort", "rank"),
                           desc=request.args.get("desc") == "1")
     units = data.unit_lights(q, report["plan_key"], report["cutoff"], report["day"])
-    return _page("reports/leaders.html", report=report, columns=data.COLUMNS, chart={
+    return page("reports/leaders.html", report=report, columns=data.COLUMNS, chart={
         "rates": charts.on_time_rates(report["rows"]), "lights": charts.unit_lights(units),
         "weeks": charts.done_per_week(report["rows"])})
 
@@ -61,9 +76,9 @@ def leaders() -> str:
 @bp.get("/reports/leaders.<fmt>")
 @login_required
 def leaders_export(fmt: str) -> Response:
-    """The ledger of every person as a spreadsheet or a Word document."""
+    """The ledger of every person as a spreadsheet, a Word document or a PDF."""
     report = data.leaders(services().queries, **_args())
-    return _download(fmt, "ledger", lambda f, out: ledger_export(report, f, out))
+    return download(fmt, LEDGER_FORMATS, "ledger", lambda: ledger_paper(lang(), report))
 
 
 @bp.get("/reports/leaders/<person>")
@@ -72,32 +87,33 @@ def person(person: str) -> str:
     """One person's figures, the items behind each, and the units they liaise with."""
     report = data.person(services().queries, person, **_args())
     mine = current_actor().person == person
-    return _page("reports/person.html", report=report, figures=data.FIGURES,
-                 calendar=feed_url(person) if mine else None)
+    return page("reports/person.html", report=report, figures=data.FIGURES,
+                calendar=feed_url(person) if mine else None)
 
 
-@bp.get("/reports/review")
-@login_required
-def review() -> str:
-    """The final review 总结考评 as a print-ready page."""
+def _review_args() -> dict[str, Any]:
     args = _args()
     if args["plan_key"] is None:
         plans = services().queries.list_plans()
         if not plans:
             abort(404, _("There is no plan to review yet."))
         args["plan_key"] = plans[-1]["key"]
-    report = data.review(services().queries, **args)
-    return _page("reports/review.html", report=report, columns=data.COLUMNS,
-                 keys=LEDGER_KEYS, nominating=nomination_form())
+    return args
+
+
+@bp.get("/reports/review")
+@login_required
+def review() -> str:
+    """The final review 总结考评 as a print-ready page."""
+    report = data.review(services().queries, **_review_args())
+    return page("reports/review.html", report=report, columns=data.COLUMNS,
+                nominating=nomination_form(), paper=paper_html(review_paper(lang(), report)))
 
 
 @bp.get("/reports/review.<fmt>")
 @login_required
 def review_download(fmt: str) -> Response:
-    """The final review as a Word document or a spreadsheet."""
-    args = _args()
-    if args["plan_key"] is None:
-        abort(400, _("Choose a plan."))
+    """The final review as a Word document, a spreadsheet or a PDF."""
+    args = _review_args()
     report = data.review(services().queries, **args)
-    return _download(fmt, f"review-{args['plan_key']}",
-                     lambda f, out: review_export(report, f, out))
+    return download(fmt, REVIEW_FORMATS, "review", lambda: review_paper(lang(), report))

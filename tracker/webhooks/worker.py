@@ -1,40 +1,48 @@
 """The webhook delivery worker: a background thread that turns new events into signed POSTs.
 
 It reads the event store after each hook's position, queues deliveries, sends them with an
-HMAC-SHA256 signature and retries failures with exponential back-off. Commands never wait for
-it and never see its errors.
+HMAC-SHA256 signature over a timestamp and the body, and retries failures with exponential
+back-off. Every delivery checks its target again. Commands never wait for it and never see its
+errors. (No Flask here: the web's services start it, a CLI process could too.)
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import threading
-import urllib.error
-import urllib.request
+import time
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
-from projections.events import Envelope, decode
-from tracker.application import TrackerApplication
-from tracker.webhooks import SIGNATURE_HEADER, Hook, Webhooks, matches, sign, utcnow
+from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
+
+from tracker.errors import TrackerError
+from tracker.webhooks.sender import post
+from tracker.webhooks.store import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    Hook,
+    Webhooks,
+    matches,
+    sign,
+    utcnow,
+)
+from tracker.webhooks.targets import redact
 
 log = logging.getLogger("tracker.webhooks")
 BATCH = 200
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not something to follow with the signed body."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+HIDDEN = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor")
 
 
 class WebhookWorker:
     """Queues and delivers webhook calls on its own thread; every setting from the app config."""
 
-    def __init__(self, app: TrackerApplication, store: Webhooks,
+    def __init__(self, app: Application[Any], store: Webhooks,
                  config: Mapping[str, Any] | None = None) -> None:
         config = config or {}
         self.app = app
@@ -44,7 +52,6 @@ class WebhookWorker:
         self.max_backoff = float(config.get("WEBHOOK_MAX_BACKOFF_SECONDS", 3600.0))
         self.max_attempts = int(config.get("WEBHOOK_MAX_ATTEMPTS", 10))
         self.timeout = float(config.get("WEBHOOK_TIMEOUT_SECONDS", 5.0))
-        self._opener = urllib.request.build_opener(_NoRedirect)
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -63,7 +70,7 @@ class WebhookWorker:
 
     def start_if_hooks(self) -> None:
         """Start the thread when some hook is active."""
-        if self.store.hooks(active_only=True):
+        if self.store.hooks():
             self.start()
 
     def wake(self) -> None:
@@ -99,25 +106,26 @@ class WebhookWorker:
 
     def queue_new_events(self) -> int:
         """One delivery per new event that an active hook wants."""
-        cache: dict[int, Envelope] = {}
+        cache: dict[int, tuple[str, str, str]] = {}
         queued = 0
-        for hook in self.store.hooks(active_only=True):
+        for hook in self.store.hooks():
             queued += self._queue_for(hook, cache)
         return queued
 
-    def _queue_for(self, hook: Hook, cache: dict[int, Envelope]) -> int:
+    def _queue_for(self, hook: Hook, cache: dict[int, tuple[str, str, str]]) -> int:
         batch = self.app.recorder.select_notifications(
             hook.position, BATCH, inclusive_of_start=False)
         if not batch:
             return 0
         rows = []
         for notification in batch:
-            env = cache.get(notification.id)
-            if env is None:
-                env = cache[notification.id] = decode(self.app, notification, self.app.timezone)
-            if matches(hook.event_types, env.aggregate_type, env.event_type):
-                rows.append({"seq": env.seq, "event_type": f"{env.aggregate_type}."
-                             f"{env.event_type}", "payload": payload(env)})
+            decoded = cache.get(notification.id)
+            if decoded is None:
+                decoded = cache[notification.id] = payload(self.app, notification)
+            aggregate_type, event_type, body = decoded
+            if matches(hook.event_types, aggregate_type, event_type):
+                rows.append({"seq": notification.id, "payload": body,
+                             "event_type": f"{aggregate_type}.{event_type}"})
         self.store.enqueue(hook.id, hook.position, batch[-1].id, rows)
         return len(rows)
 
@@ -135,37 +143,63 @@ class WebhookWorker:
 
     def _attempt(self, delivery: dict[str, Any]) -> None:
         body = delivery["payload"].encode("utf-8")
-        request = urllib.request.Request(delivery["url"], data=body, method="POST", headers={
+        stamp = int(time.time())
+        headers = {
             "Content-Type": "application/json", "User-Agent": "accountability-tracker",
-            SIGNATURE_HEADER: sign(delivery["secret"], body),
+            TIMESTAMP_HEADER: str(stamp), SIGNATURE_HEADER: sign(delivery["secret"], stamp, body),
             "X-Tracker-Event": delivery["event_type"],
-            "X-Tracker-Delivery": str(delivery["id"])})
+            "X-Tracker-Delivery": str(delivery["id"])}
         status: int | None = None
         error: str | None = None
+        refused = False
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                status = response.status
-        except urllib.error.HTTPError as e:
-            status, error = e.code, f"HTTP {e.code}"
-            e.close()
-        except (OSError, ValueError) as e:  # refused, timed out, unreachable, bad URL
+            status = post(delivery["url"], body, headers, self.timeout, self.store.allow)
+        except TrackerError as e:  # the target now resolves to an address it may not reach
+            refused, error = True, e.msgid % e.params if e.params else e.msgid
+        except (OSError, ValueError, http.client.HTTPException) as e:  # down, timed out
             error = str(e) or type(e).__name__
         ok = status is not None and 200 <= status < 300
+        if status is not None and not ok:
+            error = f"HTTP {status}"
         attempts = delivery["attempts"] + 1
         next_at = None
-        if not ok and attempts < self.max_attempts:
+        if not ok and not refused and attempts < self.max_attempts:
             delay = min(self.max_backoff, self.backoff * 2 ** (attempts - 1))
             next_at = utcnow() + timedelta(seconds=delay)
         if not ok:
             log.warning("webhook delivery %s to %s failed (attempt %s): %s", delivery["id"],
-                        delivery["url"], attempts, error or status)
+                        redact(delivery["url"]), attempts, error)
         self.store.record_attempt(delivery["id"], ok, status, error, next_at)
 
 
-def payload(env: Envelope) -> str:
-    """The JSON body of one event's delivery."""
-    return json.dumps({
-        "seq": env.seq, "timestamp": env.at.isoformat() + "Z", "actor": env.actor,
-        "aggregate_type": env.aggregate_type, "aggregate_id": env.aggregate_id,
-        "event_type": env.event_type, "version": env.version, "data": env.data,
+def payload(app: Application[Any], notification: Notification) -> tuple[str, str, str]:
+    """The aggregate type, event type and JSON body of one event's delivery."""
+    event = app.mapper.to_domain_event(notification)
+    values = vars(event)
+    stamp: datetime = values["timestamp"]
+    aware = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    qualname = notification.topic.rpartition(":")[2]
+    aggregate_type, _, event_type = qualname.rpartition(".")
+    body = json.dumps({
+        "seq": notification.id, "actor": str(values.get("actor") or ""),
+        "timestamp": aware.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z",
+        "aggregate_type": aggregate_type, "aggregate_id": str(notification.originator_id),
+        "event_type": event_type, "version": int(notification.originator_version),
+        "data": _jsonable({k: v for k, v in values.items() if k not in HIDDEN}),
     }, ensure_ascii=False, sort_keys=True)
+    return aggregate_type, event_type, body
+
+
+def _jsonable(value: Any) -> Any:
+    """Dates as ISO text, UUIDs as text, containers recursively."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

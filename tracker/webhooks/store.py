@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
-from tracker.errors import N_, NotFoundError, ValidationError
+from tracker.errors import N_, NotFoundError
+from tracker.webhooks.kinds import check_event_types
+from tracker.webhooks.targets import check_target, networks, redact
 
 SIGNATURE_HEADER = "X-Tracker-Signature"
+TIMESTAMP_HEADER = "X-Tracker-Timestamp"
 MAX_ID = 2**31 - 1
-EVENT_TYPE_RE = re.compile(r"^(\*|[A-Za-z]+(\.[A-Za-z]+)?)$")
 
 metadata = sa.MetaData()
 hooks_table = sa.Table(
@@ -60,9 +60,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def sign(secret: str, body: bytes) -> str:
-    """The signature header's value: sha256=<HMAC-SHA256 of the body with the hook's secret>."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(secret: str, timestamp: int | str, body: bytes) -> str:
+    """The signature header's value: ``sha256=`` and the hex HMAC-SHA256, keyed with the hook's
+    secret (its UTF-8 bytes), of the timestamp, a full stop and the body (docs/webhooks.md)."""
+    message = str(timestamp).encode("ascii") + b"." + body
+    return "sha256=" + hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
 def matches(event_types: Sequence[str], aggregate_type: str, event_type: str) -> bool:
@@ -85,40 +87,17 @@ class Hook:
 
     def public(self) -> dict[str, Any]:
         """What an administrator sees (the secret is shown once, at registration)."""
-        return {"id": self.id, "url": self.url, "event_types": self.event_types,
+        return {"id": self.id, "url": redact(self.url), "event_types": self.event_types,
                 "active": self.active, "position": self.position,
                 "created_by": self.created_by, "created_at": self.created_at}
-
-
-def check_url(url: Any) -> str:
-    """An http(s) URL with a host."""
-    if not isinstance(url, str) or len(url) > 2000:
-        raise ValidationError(N_("url must be an http or https URL."))
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        raise ValidationError(N_("url must be an http or https URL.")) from None
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(
-            c.isspace() or not c.isprintable() for c in url):
-        raise ValidationError(N_("url must be an http or https URL."))
-    return url
-
-
-def check_event_types(types: Any) -> list[str]:
-    """A non-empty list of event types ("*" for all)."""
-    if not isinstance(types, list) or not types or len(types) > 100 or not all(
-            isinstance(t, str) and EVENT_TYPE_RE.match(t) and len(t) <= 130 for t in types):
-        raise ValidationError(N_("event_types must be a list of event types such as "
-                                 "\"Reassigned\", \"WorkItem.Accepted\" or \"*\"."))
-    return list(dict.fromkeys(types))
 
 
 class Webhooks:
     """The webhook and delivery tables, and the only code that reads or writes them."""
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, allow: Sequence[str] = ()) -> None:
         self.engine = engine
+        self.allow = networks(allow)
 
     def create_tables(self) -> None:
         """Create the tables when missing."""
@@ -127,7 +106,8 @@ class Webhooks:
     def register(self, url: str, event_types: list[str], position: int,
                  created_by: str) -> Hook:
         """A new active hook that receives events after `position` (no backfill)."""
-        values = {"url": check_url(url), "event_types": check_event_types(event_types),
+        values = {"url": check_target(url, self.allow),
+                  "event_types": check_event_types(event_types),
                   "secret": secrets.token_hex(32), "active": True, "position": position,
                   "created_by": created_by, "created_at": utcnow()}
         with self.engine.begin() as conn:
@@ -136,27 +116,28 @@ class Webhooks:
         return self.get(int(key[0]))
 
     def get(self, hook_id: int) -> Hook:
-        """The hook with this id."""
+        """The hook with this id (a removed hook is gone, with its delivery log)."""
         row = None
         if 0 < hook_id <= MAX_ID:  # larger ids fit no column: there is no such hook
             with self.engine.connect() as conn:
                 row = conn.execute(sa.select(hooks_table).where(
-                    hooks_table.c.id == hook_id)).mappings().first()
+                    hooks_table.c.id == hook_id, hooks_table.c.active.is_(True))
+                ).mappings().first()
         if row is None:
             raise NotFoundError(N_("There is no %(what)s %(key)s."), what="webhook", key=hook_id)
         return Hook(**row)
 
-    def hooks(self, active_only: bool = False) -> list[Hook]:
-        """Every hook, oldest first."""
-        query = sa.select(hooks_table).order_by(hooks_table.c.id)
-        if active_only:
-            query = query.where(hooks_table.c.active.is_(True))
+    def hooks(self) -> list[Hook]:
+        """Every hook not removed, oldest first."""
+        query = sa.select(hooks_table).where(hooks_table.c.active.is_(True)).order_by(
+            hooks_table.c.id)
         with self.engine.connect() as conn:
             return [Hook(**r) for r in conn.execute(query).mappings()]
 
-    def deactivate(self, hook_id: int) -> None:
-        """Stop a hook: nothing more is queued; pending deliveries are dropped."""
-        self.get(hook_id)
+    def deactivate(self, hook_id: int) -> Hook:
+        """Remove a hook: nothing more is queued, pending deliveries are dropped, and it (and
+        its log) answer as not found from now on; the hook as it was removed."""
+        hook = self.get(hook_id)
         with self.engine.begin() as conn:
             conn.execute(hooks_table.update().where(hooks_table.c.id == hook_id).values(
                 active=False))
@@ -164,6 +145,7 @@ class Webhooks:
                 deliveries_table.c.webhook_id == hook_id,
                 deliveries_table.c.status == "pending").values(
                 status="failed", last_error="webhook removed"))
+        return replace(hook, active=False)
 
     def enqueue(self, hook_id: int, old: int, new: int, rows: list[dict[str, Any]]) -> bool:
         """Queue deliveries and move the hook's position, atomically; False if another worker

@@ -1,4 +1,4 @@
-"""The figures behind the report pages and exports: ledger, unit lights, review, source."""
+"""The figures behind the reports and documents: ledger, unit lights, review, source."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from projections.lights import light
 from projections.nominations import plan_nominations
 from projections.plans import plan_dict, progress
 from projections.queries import Queries
-from tracker.auditchain import GENESIS, ChainWriter
+from projections.reports.order import by_rank, by_unit_order
+from tracker.auditexport import audit_head
 from tracker.domain import WorkItem
+from tracker.domain.fields import parse_date
 from tracker.domain.status import Status
-from tracker.errors import N_, NotFoundError, ValidationError
+from tracker.errors import N_, NotFoundError
 
 Row = dict[str, Any]
 FIGURES = ("owned", "done", "done_on_time", "done_late", "done_late_original", "open",
@@ -24,22 +26,9 @@ FIGURES = ("owned", "done", "done_on_time", "done_late", "done_late_original", "
 COLUMNS = ("name", *FIGURES, "on_time_rate")
 
 
-class _Discard:
-    """A text sink: the chain head is wanted, not the lines."""
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-
 def parse_as_of(text: str | None) -> date | None:
     """An ISO date from a query string or option, or None; refuse anything else."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(N_("The date %(value)s is not a date (use YYYY-MM-DD)."),
-                              value=text) from None
+    return parse_date(text, "as_of")
 
 
 def end_of(day: date, tz: ZoneInfo) -> datetime:
@@ -49,16 +38,8 @@ def end_of(day: date, tz: ZoneInfo) -> datetime:
 
 def source(q: Queries, cutoff: datetime | None) -> Row:
     """The event sequence number and audit chain head the report is built from."""
-    writer = ChainWriter(_Discard())  # type: ignore[arg-type]
-    rows = q.iter_audit(until=cutoff) if cutoff is not None else q.iter_audit()
-    for row in rows:
-        writer.write({"seq": row["seq"],
-                      "timestamp": row["at"].isoformat().replace("+00:00", "Z"),
-                      "actor": row["actor"], "aggregate_type": row["aggregate_type"],
-                      "aggregate_id": str(row["aggregate_id"]), "event_type": row["event_type"],
-                      "version": row["version"], "data": row["data"]})
-    return {"seq": writer._last_seq or 0, "chain_head": writer.head if writer.count else GENESIS,
-            "count": writer.count}
+    head = audit_head(q, until=cutoff)
+    return {"seq": head["seq"] or 0, "chain_head": head["chain_head"], "count": head["count"]}
 
 
 def with_rate(row: Row) -> Row:
@@ -76,16 +57,20 @@ def context(q: Queries, plan_key: str | None, as_of: date | None) -> Row:
         plan = next((p for p in q.list_plans() if p["key"] == plan_key), None)
         if plan is None:
             raise NotFoundError(N_("There is no %(what)s %(key)s."), what="plan", key=plan_key)
+    organisation = str((plan or {}).get("organisation") or "")
     return {"plan": plan, "plan_key": plan_key, "as_of": as_of, "cutoff": cutoff,
-            "day": as_of or q.today(), "source": source(q, cutoff)}
+            "day": as_of or q.today(), "source": source(q, cutoff),
+            "organisation": organisation}
 
 
 def leaders(q: Queries, plan_key: str | None = None, as_of: date | None = None,
-            sort: str = "name", desc: bool = False) -> Row:
-    """Every person's ledger row with the on-time rate, sorted by a column."""
+            sort: str = "rank", desc: bool = False) -> Row:
+    """Every person's ledger row with the on-time rate, by rank or sorted by a column."""
     ctx = context(q, plan_key, as_of)
-    rows = [with_rate(r) for r in q.ledger(plan_key, as_of=ctx["cutoff"])]
-    sort = sort if sort in COLUMNS else "name"
+    rows = by_rank(q.rm, [with_rate(r) for r in q.ledger(plan_key, as_of=ctx["cutoff"])])
+    sort = sort if sort in COLUMNS else "rank"
+    if sort == "rank":
+        return {**ctx, "rows": rows[::-1] if desc else rows, "sort": sort, "desc": desc}
     rows.sort(key=lambda r: (r[sort] is None, r[sort] if r[sort] is not None else 0,
                              r["person"]), reverse=desc)
     return {**ctx, "rows": rows, "sort": sort, "desc": desc}
@@ -96,7 +81,7 @@ def unit_lights(q: Queries, plan_key: str | None, cutoff: datetime | None,
     """Each unit with its liaisons and the lights of the items it leads (as of the cutoff)."""
     cards = q.board(plan_key, as_of=cutoff)
     out = []
-    for unit in q.units(plan_key):
+    for unit in by_unit_order(q.rm, q.units(plan_key)):
         led = [c for c in cards if c["lead_unit"] == unit["key"]]
         lights = {"red": 0, "yellow": 0, "green": 0}
         for card in led:
@@ -136,15 +121,22 @@ def review(q: Queries, plan_key: str, as_of: date | None = None) -> Row:
     cards = q.board(plan_key, include_cancelled=True, as_of=cutoff)
     plan = ctx["plan"] or plan_dict({"key": plan_key, "title": plan_key, "starts": None,
                                      "ends": None, "description": "", "goals": [], "phases": []})
-    rows = [with_rate(r) for r in q.ledger(plan_key, as_of=cutoff)]
-    late = [dict(i, person=r["person"]) for r in rows for i in r["items"]["done_late"]]
-    overdue = [dict(i, person=r["person"]) for r in rows for i in r["items"]["overdue"]]
-    returned = [i for r in rows for i in r["items"]["returned"]]
+    rows = by_rank(q.rm, [with_rate(r) for r in q.ledger(plan_key, as_of=cutoff)])
+    late = [dict(i, person=r["person"], owner_name=r["name"]) for r in rows
+            for i in r["items"]["done_late"]]
+    overdue = [dict(i, person=r["person"], owner_name=r["name"]) for r in rows
+               for i in r["items"]["overdue"]]
+    returned = [dict(i, owner_name=r["name"]) for r in rows for i in r["items"]["returned"]]
     cancelled = [c for c in cards if c["status"] == Status.CANCELLED]
     engine = q.rm.engine
+    unit_names = {u["key"]: u["name"] for u in q.unit_list()}
+    grades = all_grades(engine, plan_key, cutoff)
+    graded = by_unit_order(q.rm, [{"key": k, "name": unit_names.get(k, k), "history": h}
+                                  for k, h in grades.items()])
+    moves = [{**m, "unit_name": unit_names.get(m["unit"], m["unit"])}
+             for m in movement(engine, plan_key, cutoff)]
     return {**ctx, "progress": progress(plan, cards, ctx["day"]), "rows": rows,
-            "grades": all_grades(engine, plan_key, cutoff),
-            "movement": movement(engine, plan_key, cutoff),
+            "grades": grades, "graded": graded, "movement": moves,
             "units": unit_lights(q, plan_key, cutoff, ctx["day"]),
             "late": late, "overdue": overdue,
             "returned": _reasons(q, returned, WorkItem.Returned.__name__, upto),
@@ -158,5 +150,6 @@ def nominations(q: Queries, plan_key: str, cutoff: datetime | None) -> Row:
     names = {("unit", u["key"]): u["name"] for u in q.unit_list()}
     names.update({("person", p["key"]): p["name"] for p in q.people()})
     found = plan_nominations(q.rm.engine, plan_key, cutoff)
-    return {part: [{**r, "name": names.get((r["kind"], r["nominee"]), r["nominee"])}
+    return {part: [{**r, "name": names.get((r["kind"], r["nominee"]), r["nominee"]),
+                    "actor_name": names.get(("person", r["actor"]), r["actor"])}
                    for r in rows] for part, rows in found.items()}

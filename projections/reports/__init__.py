@@ -1,0 +1,1 @@
+"""Reports and papers on the read side: register, leader report, review; no Flask needed."""
