@@ -94,7 +94,7 @@ def demo_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     load_demo(svc.tracker)
     svc.read_models.catch_up()
     for login, role, person, password in DEMO_ACCOUNTS:
-        svc.accounts.add(login, role, person=person, password=password)
+        svc.accounts.add(login, role, person=person, password=password, check_policy=False)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
