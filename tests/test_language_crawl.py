@@ -23,7 +23,7 @@ ALLOWED = {"pdf", "png", "jpg", "txt", "csv", "docx", "xlsx", "jsonl", "json", "
            "ics", "url", "id", "jpeg", "mb", "sha256", "english", "lines", "utc", "yaml"}
 # What a page shows as data of its own: the account page names the login one signs in with;
 # the import page names the sheet a task sheet must have (方案).
-OWN_DATA = {"/account": [login for login, *_ in DEMO_ACCOUNTS], "/import": ["方案"]}  # the switch to English
+OWN_DATA = {"/account": [login for login, *_ in DEMO_ACCOUNTS], "/import": ["方案"]}
 ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
 # An ASCII colon, semicolon or comma inside Chinese text (Chinese uses ：；，、).
 ASCII_PUNCT = re.compile(r"[\u4e00-\u9fff”）][:;,]|[:;,] ?[\u4e00-\u9fff“（]")
