@@ -8,7 +8,7 @@ from pathlib import Path
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from bench import audit, readside
+from bench import asof, audit, readside
 from bench.baselines import ConventionalCommand, bare_command, copy_rows
 from bench.commandpath import CommandPath
 from bench.generator import generate
@@ -78,6 +78,8 @@ def run_store(results: Results, url: str, plans: tuple[int, ...], size: Size,
         step(results, "board", readside.board, results, queries, sizes, size.reps)
         step(results, "board as of", readside.board_as_of, results, queries, keys[0],
              size.asof_reps)
+        step(results, "as of vs live", asof.asof_vs_live, results, queries, keys[0],
+             sizes[keys[0]], size.reps)
         step(results, "audit export", audit.audit_export, results, url, rm.head(), workdir,
              size.export_reps)
     step(results, f"[{kind}] commands", commands, results, app, rm, url, gen.doing[middle],

@@ -47,7 +47,25 @@ def to_state(row: Row) -> ItemState:
         parent=row["parent"], report_every_days=row["report_every_days"],
         status=Status(row["status"]), percent=row["percent"],
         last_report_on=row["last_report_on"], pending_extension=pending,
-        returns=row["returns"], chases=row["chases"], completion=completion)
+        returns=row["returns"], chases=row["chases"], completion=completion,
+        leaders=list(row.get("leaders") or []), co_leads=list(row.get("co_leads") or []),
+        milestones=[{**m, "due": to_date(m["due"]), "done_on": to_date(m.get("done_on"))}
+                    for m in row.get("milestones") or []],
+        notices=notices_from(row.get("notices")))
+
+
+NOTICE_DATES = ("reply_by", "issued_on", "acknowledged_on", "answered_on")
+
+
+def notices_from(stored: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Supervision notices as the state holds them (dates as dates)."""
+    return [{**n, **{k: to_date(n.get(k)) for k in NOTICE_DATES}} for n in stored or []]
+
+
+def notices_to_store(notices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Supervision notices as the card stores them (dates as ISO strings)."""
+    return [{**n, **{k: (to_date(n.get(k)).isoformat() if n.get(k) else None)  # type: ignore[union-attr]
+                     for k in NOTICE_DATES}} for n in notices]
 
 
 def card_values(s: ItemState) -> Row:
@@ -61,8 +79,10 @@ def card_values(s: ItemState) -> Row:
         "last_report_on": s.last_report_on, "extension_pending": pending is not None,
         "pending_due": to_date(pending["new_due"]) if pending else None, "returns": s.returns,
         "chases": s.chases, "report_every_days": s.report_every_days, "parent": s.parent,
-        "completion": _completion(s.completion),
+        "completion": _completion(s.completion), "leaders": list(s.leaders),
+        "co_leads": list(s.co_leads), "milestones": jsonable(s.milestones),
         "facts": jsonable({f: getattr(s, f) for f in FACTS}),
+        "notices": notices_to_store(s.notices),
     }
 
 

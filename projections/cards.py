@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.events import as_utc, to_date
 from projections.lights import light, worst
+from projections.pastviews import backfilled
 from tracker.domain.status import OPEN_STATUSES, Status
 
 Row = dict[str, Any]
@@ -18,9 +19,16 @@ SQL_FILTERS = ("owner", "phase", "goal", "parent")
 
 
 def row_light(row: Mapping[str, Any] | sa.RowMapping, today: date, yellow_days: int) -> str | None:
-    """The light of one board row."""
-    return light(row["status"], row["due"], today, yellow_days, row["report_every_days"],
+    """The light of one board row: judged by the earliest of its due date and its open
+    milestones' (the worst of their lights)."""
+    return light(row["status"], light_due(row), today, yellow_days, row["report_every_days"],
                  row["last_report_on"], row["created_on"])
+
+
+def light_due(row: Mapping[str, Any] | sa.RowMapping) -> date:
+    """The earliest due date among the item and its open milestones."""
+    dues = [to_date(m["due"]) for m in row.get("milestones") or [] if not m.get("done_on")]
+    return min([row["due"], *dues])
 
 
 def names(conn: sa.Connection) -> tuple[dict[str, str], dict[str, str]]:
@@ -31,17 +39,17 @@ def names(conn: sa.Connection) -> tuple[dict[str, str], dict[str, str]]:
 
 
 CHILD_COLUMNS = ("plan_key", "parent", "status", "due", "report_every_days", "last_report_on",
-                 "created_on")
+                 "created_on", "milestones")
 CHUNK = 500
 
 
 def children(conn: sa.Connection, parents: set[tuple[str, str]], today: date,
-             yellow_days: int) -> dict[tuple[str, str], Row]:
+             yellow_days: int, source: sa.FromClause = t.board) -> dict[tuple[str, str], Row]:
     """Per (plan, parent key) asked for: how many children, how many done, the worst open light.
 
     Only the children of the given cards are read (index on plan, parent), never a whole plan.
     """
-    b = t.board.c
+    b = source.c
     out: dict[tuple[str, str], Row] = {}
     by_plan: dict[str, list[str]] = {}
     for plan_key, key in parents:
@@ -90,7 +98,41 @@ def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
             "outcome": completion["outcome"], "evidence": list(completion["evidence"]),
             "on": to_date(completion["on"])},
         "light": row_light(row, today, yellow_days),
+        "backfilled": backfilled(row.get("fact_on"), row.get("entered_on")),
+        "completion_backfilled": None if completion is None else backfilled(
+            to_date(completion["on"]), row.get("completion_entered")),
+        "leaders": list(row.get("leaders") or []),
+        "leader_names": [people.get(k, k) for k in row.get("leaders") or []],
+        "co_leads": list(row.get("co_leads") or []),
+        "co_lead_names": [units.get(k, k) for k in row.get("co_leads") or []],
+        "milestones": milestones(row, today, yellow_days),
+        "notices": list(row.get("notices") or []),
+        "notice_overdue": notice_overdue(row.get("notices"), today),
     }
+
+
+def milestones(row: Mapping[str, Any] | sa.RowMapping, today: date,
+               yellow_days: int) -> list[Row]:
+    """The item's milestones, each with its due date, acceptance and light."""
+    out = []
+    for m in row.get("milestones") or []:
+        done_on = to_date(m.get("done_on"))
+        due = to_date(m["due"])
+        assert due is not None
+        status = Status.DONE if done_on else row["status"]
+        out.append({"key": m["key"], "title": m["title"], "due": due,
+                    "deliverable": m.get("deliverable", ""), "done_on": done_on,
+                    "light": light(status, due, today, yellow_days)})
+    return out
+
+
+def notice_overdue(notices: list[Row] | None, today: date) -> Row | None:
+    """The oldest supervision notice past its reply deadline without an answer, or None."""
+    for n in notices or []:
+        if n.get("answered_on") is None and n.get("reply_by") and \
+                date.fromisoformat(str(n["reply_by"])[:10]) < today:
+            return n
+    return None
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:
@@ -102,11 +144,13 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
           light_is: str | Sequence[str] | None = None, q: str | None = None,
           include_cancelled: bool = False, awaiting_decision: bool = False,
           exclude_owner: str | None = None, offset: int = 0, limit: int | None = None,
-          answering: str | None = None, **equal: str | None) -> list[Row]:
+          answering: str | None = None, source: sa.FromClause = t.board,
+          **equal: str | None) -> list[Row]:
     """Cards matching the filters, by due date then title (``answering``: the items a person
-    owns or otherwise answers for)."""
-    b = t.board.c
-    query = sa.select(t.board).order_by(b.due, b.title, b.id)
+    owns or otherwise answers for; ``source``: the versions valid at a past view instead of
+    the live board)."""
+    b = source.c
+    query = sa.select(source).order_by(b.due, b.title, b.id)
     if plan_key is not None:
         query = query.where(b.plan_key == plan_key)
     if answering is not None:
@@ -144,7 +188,7 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
     if python_filters:
         rows = rows[offset:] if limit is None else rows[offset:offset + limit]
     people, units = names(conn)
-    kids = children(conn, {(r["plan_key"], r["key"]) for r in rows}, today, yellow_days)
+    kids = children(conn, {(r["plan_key"], r["key"]) for r in rows}, today, yellow_days, source)
     return [to_card(r, today, yellow_days, people, units, kids) for r in rows]
 
 

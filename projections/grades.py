@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -11,6 +12,7 @@ from projections import tables as t
 from projections.base import Projection
 from projections.db import insert_row
 from projections.events import Envelope, jsonable
+from projections.pastviews import AsOf, backfilled
 from tracker.grading import rank
 
 Row = dict[str, Any]
@@ -48,38 +50,50 @@ PROJECTION = Projection("grades", (grades,), handle)
 
 
 def _rows(conn: sa.Connection, unit: str | None, plan_key: str | None,
-          as_of: datetime | None) -> list[Row]:
+          as_of: datetime | AsOf | None, tz: ZoneInfo | None = None) -> list[Row]:
+    """Assessments in the view: as recorded, those entered by then (in entry order); as in
+    effect, every one known dated by then (by date). Each says when it was entered and
+    whether it was back-filled 补录 (entered after the day it is dated)."""
     g = grades.c
     query = sa.select(grades).order_by(g.seq)
     if unit is not None:
         query = query.where(g.unit_key == unit)
     if plan_key is not None:
         query = query.where(g.plan_key == plan_key)
-    if as_of is not None:
+    if isinstance(as_of, AsOf):
+        query = query.where(g.seq <= as_of.seq) if as_of.recorded else query.where(
+            g["on"] <= as_of.day).order_by(None).order_by(g["on"], g.seq)
+    elif as_of is not None:
         cutoff = as_of.astimezone(UTC).replace(tzinfo=None) if as_of.tzinfo else as_of
         query = query.where(g.at <= cutoff)
-    return [dict(r) for r in conn.execute(query).mappings()]
+    zone = tz or ZoneInfo("UTC")
+    out = []
+    for r in conn.execute(query).mappings():
+        entered = r["at"].replace(tzinfo=UTC).astimezone(zone).date()
+        out.append({**r, "entered_on": entered, "backfilled": backfilled(r["on"], entered)})
+    return out
 
 
 def unit_grades(engine: sa.Engine, key: str, plan_key: str | None = None,
-                as_of: datetime | None = None) -> list[Row]:
-    """A unit's grade history, oldest first (as of an instant if given)."""
+                as_of: datetime | AsOf | None = None, tz: ZoneInfo | None = None) -> list[Row]:
+    """A unit's grade history, oldest first (as of an instant or a past view if given)."""
     with engine.connect() as conn:
-        return _rows(conn, key, plan_key, as_of)
+        return _rows(conn, key, plan_key, as_of, tz)
 
 
 def all_grades(engine: sa.Engine, plan_key: str | None = None,
-               as_of: datetime | None = None) -> dict[str, list[Row]]:
+               as_of: datetime | AsOf | None = None,
+               tz: ZoneInfo | None = None) -> dict[str, list[Row]]:
     """Every unit's grade history by unit key, oldest first."""
     out: dict[str, list[Row]] = {}
     with engine.connect() as conn:
-        for row in _rows(conn, None, plan_key, as_of):
+        for row in _rows(conn, None, plan_key, as_of, tz):
             out.setdefault(row["unit_key"], []).append(row)
     return out
 
 
 def movement(engine: sa.Engine, plan_key: str | None = None,
-             as_of: datetime | None = None) -> list[Row]:
+             as_of: datetime | AsOf | None = None) -> list[Row]:
     """Each change of grade between two consecutive assessments of a unit: up or down."""
     moves = []
     for unit, history in sorted(all_grades(engine, plan_key, as_of).items()):

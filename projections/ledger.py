@@ -68,8 +68,15 @@ def _item_figures(entry: Row, item: Row, today: date) -> None:
 def ledger(conn: sa.Connection, today: date, plan_key: str | None = None,
            person: str | None = None) -> list[Row]:
     """One dict per person with every figure and, under "items", the items behind each."""
+    return figures(conn, today, person, _select(conn, t.ledger_items, plan_key, "owner", None),
+                   _select(conn, t.ledger_events, plan_key, "person", person),
+                   _select(conn, t.ledger_cadence, plan_key, "owner", person))
+
+
+def figures(conn: sa.Connection, today: date, person: str | None, items: list[Row],
+            events: list[Row], segments: list[Row]) -> list[Row]:
+    """The ledger from its inputs: item states, counted events and report-cadence segments."""
     people = dict(conn.execute(sa.select(t.people.c.key, t.people.c.name)).tuples().all())
-    items = _select(conn, t.ledger_items, plan_key, "owner", None)
     by_id = {i["id"]: i for i in items}
     out: dict[str, Row] = {k: _blank(k, n) for k, n in sorted(people.items())
                            if person is None or k == person}
@@ -80,11 +87,13 @@ def ledger(conn: sa.Connection, today: date, plan_key: str | None = None,
     for item in items:
         if person is None or item["owner"] == person:
             _item_figures(entry(item["owner"]), item, today)
-    for ev in _select(conn, t.ledger_events, plan_key, "person", person):
-        _count(entry(ev["person"]), ev["kind"], by_id[ev["item_id"]], on=ev["on"], seq=ev["seq"])
-    for seg in _select(conn, t.ledger_cadence, plan_key, "owner", person):
+    for ev in events:
+        if ev["item_id"] in by_id:
+            _count(entry(ev["person"]), ev["kind"], by_id[ev["item_id"]], on=ev["on"],
+                   seq=ev["seq"])
+    for seg in segments:
         n = missed(seg["anchor"], seg["cadence"], seg["lo"], seg["hi"] or today)
-        if n:
+        if n and seg["item_id"] in by_id:
             _count(entry(seg["owner"]), "reports_missed", by_id[seg["item_id"]], count=n,
                    since=seg["lo"])
     return [out[k] for k in sorted(out)]

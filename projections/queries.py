@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 
 from projections import tables as t
-from projections.asof import snapshot, utc_naive
 from projections.cards import board as board_cards
 from projections.cards import card as one_card
 from projections.cards import row_light
 from projections.engine import ReadModels
 from projections.events import as_utc
+from projections.ledger import figures
 from projections.ledger import ledger as ledger_rows
+from projections.pastviews import (
+    AsOf,
+    ledger_inputs,
+    mark_live,
+    naive_utc,
+    resolve,
+    valid_rows,
+)
 from projections.plans import plan_dict, progress
+from tracker.asof import check_as_of, check_basis
 from tracker.domain.status import Status
 
 Row = dict[str, Any]
@@ -46,6 +55,35 @@ class Queries:
         aware = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
         return aware.astimezone(self.rm.app.timezone).date()
 
+    def as_of(self, day: date, basis: str = "effect", instant: datetime | None = None) -> AsOf:
+        """The past view of a day (ending at its last instant, or at the instant given)."""
+        tz = self.rm.app.timezone
+        end = instant or datetime.combine(day + timedelta(days=1), time.min, tz) - timedelta(
+            microseconds=1)
+        with self.rm.engine.connect() as conn:
+            return resolve(conn, day, basis, end)
+
+    def past(self, day: date | None, basis: str | None = None, plan_key: str | None = None,
+             default: str = "effect", instant: datetime | None = None) -> AsOf | None:
+        """The checked past view of a day (None for today's): not after today, not before the
+        plan starts; "effect" or "recorded" (the default when not given)."""
+        if day is None:
+            return None
+        p = t.plans.c
+        query = sa.select(sa.func.min(p.starts))
+        if plan_key is not None:
+            query = query.where(p.key == plan_key)
+        with self.rm.engine.connect() as conn:
+            starts = conn.execute(query).scalar()
+        check_as_of(day, starts, self.today())
+        return self.as_of(day, check_basis(basis, default), instant)
+
+    def _view(self, as_of: datetime | AsOf) -> AsOf:
+        """A bare instant means "as recorded" at that instant."""
+        if isinstance(as_of, AsOf):
+            return as_of
+        return self.as_of(self._day_of(as_of), "recorded", as_of)
+
     def list_plans(self) -> list[Row]:
         """Every plan with its goals and phases."""
         with self.rm.engine.connect() as conn:
@@ -69,12 +107,12 @@ class Queries:
               unit: str | None = None, status: Any = None, phase: str | None = None,
               goal: str | None = None, light: str | Sequence[str] | None = None,
               q: str | None = None, include_cancelled: bool = False,
-              as_of: datetime | None = None, offset: int = 0, limit: int | None = None,
+              as_of: datetime | AsOf | None = None, offset: int = 0, limit: int | None = None,
               parent: str | None = None, awaiting_decision: bool = False,
               exclude_owner: str | None = None, answering: str | None = None) -> list[Row]:
-        """The cards matching the filters, by due date then title (as of an instant if given);
-        awaiting_decision keeps completions and extension requests waiting for a reviewer;
-        ``answering``: the items a person owns or otherwise answers for (their work)."""
+        """The cards matching the filters, by due date then title (as of a past view or an
+        instant if given); awaiting_decision keeps completions and extension requests waiting
+        for a reviewer; ``answering``: the items a person owns or otherwise answers for."""
         args = {"plan_key": plan_key, "owner": owner, "unit": unit, "status": status,
                 "answering": answering,
                 "phase": phase, "goal": goal, "light_is": light, "q": q,
@@ -83,9 +121,11 @@ class Queries:
                 "exclude_owner": exclude_owner}
         if as_of is None:
             with self.rm.engine.connect() as conn:
-                return board_cards(conn, self.today(), self.yellow_days, **args)
-        with snapshot(self.rm, as_of) as engine, engine.connect() as conn:
-            return board_cards(conn, self._day_of(as_of), self.yellow_days, **args)
+                return mark_live(conn, board_cards(conn, self.today(), self.yellow_days, **args))
+        view = self._view(as_of)
+        with self.rm.engine.connect() as conn:
+            return board_cards(conn, view.day, self.yellow_days, **args,
+                               source=valid_rows(conn, view, plan_key))
 
     def get_card(self, item_id: UUID | str) -> Row | None:
         """One card, or None."""
@@ -93,7 +133,8 @@ class Queries:
         if key is None:
             return None
         with self.rm.engine.connect() as conn:
-            return one_card(conn, key, self.today(), self.yellow_days)
+            found = one_card(conn, key, self.today(), self.yellow_days)
+            return None if found is None else mark_live(conn, [found])[0]
 
     def history(self, item_id: UUID | str) -> list[Row]:
         """The item's timeline: who, when, what changed from what to what, and why."""
@@ -118,9 +159,9 @@ class Queries:
             if value is not None:
                 query = query.where(a[column] == value)
         if since is not None:
-            query = query.where(a.at >= utc_naive(since))
+            query = query.where(a.at >= naive_utc(since))
         if until is not None:
-            query = query.where(a.at <= utc_naive(until))
+            query = query.where(a.at <= naive_utc(until))
         with self.rm.engine.connect() as conn:
             return [{**dict(r), "at": as_utc(r["at"])} for r in conn.execute(query).mappings()]
 
@@ -136,13 +177,14 @@ class Queries:
             after = rows[-1]["seq"]
 
     def ledger(self, plan_key: str | None = None, person: str | None = None,
-               as_of: datetime | None = None) -> list[Row]:
+               as_of: datetime | AsOf | None = None) -> list[Row]:
         """One dict per person with the ledger's figures and the items behind each."""
         if as_of is None:
             with self.rm.engine.connect() as conn:
                 return ledger_rows(conn, self.today(), plan_key, person)
-        with snapshot(self.rm, as_of) as engine, engine.connect() as conn:
-            return ledger_rows(conn, self._day_of(as_of), plan_key, person)
+        view = self._view(as_of)
+        with self.rm.engine.connect() as conn:
+            return figures(conn, view.day, person, *ledger_inputs(conn, view, plan_key, person))
 
     def units(self, plan_key: str | None = None) -> list[Row]:
         """Each unit with its liaisons, items led and supported, and their lights."""

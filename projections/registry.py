@@ -9,6 +9,7 @@ from projections import (
     grades,
     ledger_projection,
     nominations,
+    versions,
 )
 from projections.base import Projection
 
@@ -19,5 +20,6 @@ PROJECTIONS: tuple[Projection, ...] = (
     ledger_projection.PROJECTION,
     grades.PROJECTION,
     nominations.PROJECTION,
+    versions.PROJECTION,
 )
 BY_NAME: dict[str, Projection] = {p.name: p for p in PROJECTIONS}

@@ -134,6 +134,20 @@ def preload(conn: sa.Connection, table: sa.Table, values: Iterable[Any]) -> None
         covered.update(part)
 
 
+def seed(conn: sa.Connection, table: sa.Table, rows: Iterable[dict[str, Any]]) -> None:
+    """Keep rows read by a query of the handler's own in the transaction's cache (other rows
+    with the same first key column are still read when asked for)."""
+    buffer = _buffer(conn)
+    if buffer is None:
+        return
+    buffer.tables[table.name] = table
+    pk = _pk(table)
+    for row in rows:
+        ident = (table.name, tuple(row[k] for k in pk))
+        if ident not in buffer.rows:
+            buffer.rows[ident] = dict(row)
+
+
 def get_row(conn: sa.Connection, table: sa.Table, **key: Any) -> dict[str, Any] | None:
     """The row with this primary key, as a dict (a copy), or None."""
     buffer = _buffer(conn)

@@ -76,7 +76,11 @@ board = sa.Table(
     sa.Column("parent", Text),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("completion", sa.JSON),
+    sa.Column("leaders", sa.JSON),
+    sa.Column("co_leads", sa.JSON),
+    sa.Column("milestones", sa.JSON),
     sa.Column("facts", sa.JSON),  # the rest of the item's state (tracker.domain.state)
+    sa.Column("notices", sa.JSON),  # supervision notices 督办单 (dates as ISO strings)
     sa.Index("ix_rm_board_plan_due", "plan_key", "due", "title"),
     sa.Index("ix_rm_board_plan_status_due", "plan_key", "status", "due", "title"),
     sa.Index("ix_rm_board_plan_parent", "plan_key", "parent"),

@@ -28,6 +28,7 @@ def _run(*steps: tuple[str, Actor, dict[str, Any]]) -> Prepare:
 
 
 SUBMITTED = _run(("start", SYSTEM, {}), ("submit", SYSTEM, {"outcome": "完成"}))
+NOTICE = ("issue-notice", SYSTEM, {"requirement": "报送方案", "reply_by": "2012-09-30"})
 # Each command: how to bring a fresh item (owned by `owner`) to a state where it is legal,
 # and the values the API call sends.
 CASES: dict[str, tuple[Prepare, dict[str, Any]]] = {
@@ -43,17 +44,22 @@ CASES: dict[str, tuple[Prepare, dict[str, Any]]] = {
     "reschedule": (_run(), {"due": "2012-08-31", "reason": "统一安排"}),
     "submit": (_run(("start", SYSTEM, {})), {"outcome": "已完成", "evidence": ["纪要.pdf"]}),
     "accept": (SUBMITTED, {"note": "验收通过"}),
+    "accept-milestone": (_run(), {"milestone": "节点一", "note": "节点完成"}),
     "return": (SUBMITTED, {"reason": "材料不全"}),
     "cancel": (_run(), {"reason": "不再需要"}),
     "reopen": (_run(("cancel", SYSTEM, {"reason": "暂停"})), {"reason": "恢复"}),
     "edit": (_run(), {"title": "改过的标题"}),
     "escalate": (_run(), {"reason": "进度滞后"}),
     "undo": (_run(("cancel", SYSTEM, {"reason": "暂停"})), {"version": 2, "reason": "误操作"}),
+    "issue-notice": (_run(), {"requirement": "报送整改方案", "reply_by": "2012-09-30"}),
+    "acknowledge-notice": (_run(NOTICE), {}),
+    "answer-notice": (_run(NOTICE), {"reply": "已报送"}),
 }
-OWNER_MAY = {"start", "report", "request-extension", "submit", "comment", "edit"}
+OWNER_ONLY = {"request-extension", "submit", "acknowledge-notice", "answer-notice"}
+OWNER_MAY = {"start", "report", "comment", "edit", *OWNER_ONLY}
 ALLOWED: dict[str, set[str]] = {
     "admin": set(COMMANDS),
-    "leader": set(COMMANDS) - {"request-extension", "submit"},
+    "leader": set(COMMANDS) - OWNER_ONLY,
     "member": OWNER_MAY,  # the item's owner
     "other": set(),  # a member acting on someone else's item
     "viewer": set(),
@@ -66,7 +72,8 @@ def test_every_command_has_a_case() -> None:
 
 def fresh_item(svc: Services, name: str) -> str:
     result = svc.create_item(SYSTEM, PLAN_KEY, key=name, title=f"事项 {name}", owner="owner",
-                             lead_unit="u1", due=date(2012, 6, 30), phase="P1", goal="G1")
+                             lead_unit="u1", due=date(2012, 6, 30), phase="P1", goal="G1",
+                             milestones=[{"title": "节点一", "due": date(2012, 5, 31)}])
     return str(result.id)
 
 

@@ -126,10 +126,14 @@ def test_board_has_a_column_per_status_now_and_as_of_a_date(seeded_app: Flask) -
     board = client.get(f"/api/board?plan={PLAN_KEY}", headers=headers).get_json()
     assert [c["status"] for c in board["columns"]] == ["todo", "doing", "submitted", "done"]
     assert len(board["columns"][0]["cards"]) == 3
-    before = client.get(f"/api/board?plan={PLAN_KEY}&as_of=2000-01-01", headers=headers)
+    # The seeded events are recorded today: a day in the plan before that shows nothing yet.
+    before = client.get(f"/api/board?plan={PLAN_KEY}&as_of=2012-02-01", headers=headers)
     assert before.status_code == 200
     assert all(not c["cards"] for c in before.get_json()["columns"])
+    assert before.get_json()["view"]["basis"] == "effect"
     assert client.get("/api/board?as_of=yesterday", headers=headers).status_code == 422
+    too_early = client.get(f"/api/board?plan={PLAN_KEY}&as_of=2000-01-01", headers=headers)
+    assert too_early.status_code == 422 and "2012-01-01" in too_early.get_json()["message"]
 
 
 def test_leaders_report_and_unit_grades(seeded_app: Flask) -> None:

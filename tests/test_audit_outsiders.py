@@ -227,9 +227,11 @@ def test_csv_and_xlsx_exports_carry_seq_prev_hash_and_hash_of_the_jsonl_chain(
     assert [(r["seq"], r["prev_hash"], r["hash"]) for r in rows] == hashes
     assert cli(inst, db, "export", "audit", "--format", "xlsx", "--output",
                str(tmp_path / "a.xlsx"))[0] == 0
-    sheet = openpyxl.load_workbook(tmp_path / "a.xlsx", read_only=True).active
+    workbook = openpyxl.load_workbook(tmp_path / "a.xlsx", read_only=True)
+    sheet = workbook.active
     assert sheet is not None
     table = list(sheet.iter_rows(values_only=True))
+    workbook.close()
     header = list(table[0])
     at = [header.index(c) for c in ("seq", "prev_hash", "hash")]
     assert [tuple(row[i] for i in at) for row in table[1:]] == hashes

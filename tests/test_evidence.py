@@ -71,7 +71,7 @@ def test_the_hash_is_recorded_in_the_completion_event(
     app.add_unit(SYSTEM, "u1", "Unit")
     item = app.create_item(SYSTEM, "p", title="Item", owner="owner", lead_unit="u1",
                            due=date(2012, 6, 30)).id
-    ev = files.put("minutes.pdf", PDF)
+    ev = _attach(app, files, str(item), "minutes.pdf", PDF)  # only an attached file is cited
     app.execute(item, "submit", OWNER, outcome="held", evidence=[ev.reference])
     assert app.get_item(item).completion["evidence"] == [ev.reference]  # type: ignore[index]
     assert all(c.ok for c in files.verify(app.get_item(item).completion["evidence"]))  # type: ignore[index]
@@ -121,18 +121,31 @@ def test_evidence_verify_reports_a_file_changed_on_disk_after_upload(
     item = _seeded_item(app)
     _attach(app, files, item, "minutes.pdf", PDF)
     changed = _attach(app, files, item, "attendance.txt", b"12 present")
-    linked = files.put("photo.png", b"\x89PNG\r\n\x1a\n...")
+    linked = _attach(app, files, item, "photo.png", b"\x89PNG\r\n\x1a\n...")
     app.execute(item, "submit", OWNER, outcome="held", evidence=[linked.reference, "a link"])
     code, out, _ = cli(tmp_path, database_url, "evidence", "verify")
-    assert (code, out.strip()) == (0, "OK: 3 recorded files (3 distinct) match their hashes.")
+    assert (code, out.strip()) == (0, "OK: 4 recorded files (3 distinct) match their hashes.")
     files.path(changed.sha256).write_bytes(b"20 present")
     files.path(linked.sha256).unlink()
     code, out, err = cli(tmp_path, database_url, "evidence", "verify", "--item", item)
-    assert code == 1 and "2 of 3 recorded files do not match" in err
+    assert code == 1 and "3 of 4 recorded files do not match" in err
     assert f"changed on disk after upload: item {item}, attendance.txt" in out
     assert f"missing: item {item}, photo.png" in out and "minutes.pdf" not in out
     code, _, err = cli(tmp_path, database_url, "evidence", "verify", "--item", "nonsense")
     assert code == 2 and "no item" in err
+
+
+def test_a_completion_cannot_cite_a_stored_file_not_attached_to_the_item(
+        app: TrackerApplication, files: EvidenceStore) -> None:
+    item = _seeded_item(app)
+    stray = files.put("minutes.pdf", PDF)  # stored (say, by another item), not attached here
+    with pytest.raises(ValidationError):
+        app.execute(item, "submit", OWNER, outcome="held", evidence=[stray.reference])
+    attached = _attach(app, files, item, "minutes.pdf", PDF)
+    with pytest.raises(ValidationError):  # attached, but cited under another name
+        app.execute(item, "submit", OWNER, outcome="held",
+                    evidence=[f"sha256:{attached.sha256} other.pdf"])
+    app.execute(item, "submit", OWNER, outcome="held", evidence=[attached.reference])
 
 
 def test_a_name_loses_its_folders_and_control_characters(files: EvidenceStore) -> None:

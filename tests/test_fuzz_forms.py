@@ -60,7 +60,7 @@ def page_rules(app: Flask, method: str) -> list[Rule]:
 def test_random_forms_on_every_page_post_never_answer_500(app: Flask, who: str) -> None:
     client: FlaskClient = app.test_client()
     login(client, who)
-    token = csrf_token(client, "/password")
+    state = {"token": csrf_token(client, "/password")}
     failures: list[str] = []
     for rule in page_rules(app, "POST"):
         url = url_for_rule(app, rule)
@@ -70,7 +70,7 @@ def test_random_forms_on_every_page_post_never_answer_500(app: Flask, who: str) 
                   suppress_health_check=list(HealthCheck))
         def run(form: dict[str, Any], htmx: bool, url: str) -> None:
             headers = {"HX-Request": "true"} if htmx else {}
-            response = client.post(url, data={**form, "csrf_token": token},  # noqa: B023
+            response = client.post(url, data={**form, "csrf_token": state["token"]},
                                    headers=headers)
             if response.status_code >= 500:
                 failures.append(f"POST {url} {form!r:.300} → {response.status_code}")
@@ -78,7 +78,7 @@ def test_random_forms_on_every_page_post_never_answer_500(app: Flask, who: str) 
         run()
         if client.get("/password").status_code != 200:  # a form signed us out: sign in again
             login(client, who)
-            token = csrf_token(client, "/password")
+            state["token"] = csrf_token(client, "/password")
     assert not failures, "\n".join(failures[:10])
 
 

@@ -72,7 +72,7 @@ print(json.dumps({"code": response.status_code, "seconds": time.monotonic() - st
 
 def _measure(script: str, *args: str) -> dict[str, object]:
     done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, check=False)
+                          cwd=ROOT, timeout=600, check=False)
     assert done.stdout, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 

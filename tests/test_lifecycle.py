@@ -100,6 +100,12 @@ def card_where(rule_name: str) -> dict[str, object]:
     if not rule.when(state):
         state = replace(state, pending_extension={"new_due": state.due, "reason": "r",
                                                   "by": "owner"})
+    if not rule.when(state):  # milestone and notice commands need an open one
+        state = replace(state, pending_extension=None, milestones=[
+            {"key": "1", "title": "m", "due": state.due, "deliverable": "", "done_on": None}],
+            notices=[{"requirement": "r", "reply_by": state.due, "by": "chief",
+                      "issued_on": state.due, "acknowledged_on": None,
+                      "answered_on": None, "reply": None}])
     card = {"id": "x", "extension_pending": state.pending_extension is not None,
             "pending_due": state.pending_extension and state.pending_extension["new_due"],
             **{k: getattr(state, k) for k in ItemState.__dataclass_fields__}}

@@ -21,6 +21,7 @@ from tracker.cli import main
 # Every C0/C1 control and line separator a paste can bring (NUL is refused on the way in).
 BAD = "".join(chr(c) for c in (*range(0x01, 0x20), 0x7F, *range(0x80, 0xA0))) + "\u2028\u2029"
 FREE_TEXT = ("title", "deliverable", "description")
+PASSWORD = "Seal-ledger-7Qz-papers"
 
 
 def hostile(text: str) -> str:
@@ -76,7 +77,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         assert result.exit_code == 0, result.output
     patch.undo()
     app = make_web_app(f"sqlite:///{tmp / 'store.db'}", tmp / "web")
-    services_of(app).accounts.add("chief", "admin", person="secretary", password="chief-pw-1")
+    services_of(app).accounts.add("chief", "admin", person="secretary", password=PASSWORD)
     _hostile_history(app)
     yield {"base": base, "tmp": tmp, "app": app}
     services_of(app).close()
@@ -115,7 +116,7 @@ def test_cli_exports_survive_control_characters(store: dict[str, Any], paper: st
 def test_web_downloads_survive_control_characters(store: dict[str, Any], paper: str,
                                                   fmt: str) -> None:
     client = store["app"].test_client()
-    login(client, "chief", "chief-pw-1")
+    login(client, "chief", PASSWORD)
     response = client.get(URLS[paper].format(fmt=fmt))
     assert response.status_code == 200
     readable(fmt, response.data)
@@ -125,7 +126,7 @@ def test_web_downloads_survive_control_characters(store: dict[str, Any], paper: 
                                  "/reports/leaders?plan=ogy", "/reports/paper.css"])
 def test_report_pages_survive_control_characters(store: dict[str, Any], url: str) -> None:
     client = store["app"].test_client()
-    login(client, "chief", "chief-pw-1")
+    login(client, "chief", PASSWORD)
     response = client.get(url)
     assert response.status_code == 200
     html = response.get_data(as_text=True)

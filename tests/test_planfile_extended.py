@@ -44,7 +44,8 @@ people:
   - {key: clerk, name: 孙干事, role: none, unit: fin}
 items:
   - {key: t1, title: 优化营商环境, leaders: [vmayor], lead_units: [dev, fin], due: 2026-06-30,
-     goal: G1, deliverable: 实施方案}
+     goal: G1, deliverable: 实施方案,
+     milestones: [{title: 形成初稿, due: 2026-03-31}, {title: 印发实施, due: 2026-06-30}]}
   - {key: monthly, title: 报送上月进展, lead_units: [dev, fin], every: 1 month, due_day: 5,
      for_each: lead_units}
   - {title: 开展主题党日活动, owner: dev_staff, lead_unit: dev, due: 2026-03-31}
@@ -149,6 +150,10 @@ def test_the_extended_plan_imports_once(app: TrackerApplication) -> None:
     duty = app.get_item("monthly@fin#10", "city2026")
     assert (duty.owner, duty.lead_unit, duty.title) == ("fin_staff", "fin",
                                                         "报送上月进展（2026年10月）")
+    t1 = app.get_item("t1", "city2026")
+    assert (t1.leaders, t1.lead_unit, t1.co_leads, t1.owner) == (["vmayor"], "dev", ["fin"],
+                                                                 "dev_staff")
+    assert [m["title"] for m in t1.milestones] == ["形成初稿", "印发实施"]
     assert app.get_unit("dev").parent == "gov" and app.get_unit("dev").contact == "dev_staff"
     assert app.get_person("clerk").unit == "fin" and app.get_person("clerk").role == "none"
     assert app.get_plan("city2026").organisation == "某市人民政府办公室"

@@ -103,7 +103,9 @@ def test_remind_mails_each_reminder_once_in_the_owners_language_with_a_link(
     assert [s for _, s, _ in got] == ["已逾期：Item A", "已逾期：Item B"]
     body = got[0][2]
     assert "办结时限为2012年6月30日，至今尚未办结。" in body and "red:" not in body
-    item = TrackerApplication(env=parse_database_url(loaded).es_env).get_item("a", "r")
+    app = TrackerApplication(env=parse_database_url(loaded).es_env)
+    item = app.get_item("a", "r")
+    app.close()
     assert f"https://tracker.example.org/items/{item.id}" in body
     # An address given later: the reminder queued before it goes out, in English, once.
     set_it = CliRunner().invoke(main, [*base, "people", "contact", "other", "--email",

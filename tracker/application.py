@@ -192,6 +192,9 @@ class TrackerApplication(Application[UUID]):
         description: str = "",
         parent: str | None = None,
         report_every_days: int | None = None,
+        leaders: list[str] | None = None,
+        co_leads: list[str] | None = None,
+        milestones: list[dict[str, Any]] | None = None,
     ) -> Result:
         """Create a work item; a retried create with the same key changes nothing."""
         authorize(actor, "create")
@@ -204,7 +207,9 @@ class TrackerApplication(Application[UUID]):
             existing = self.get_item(uid)
             return Result(uid, existing.version, None)
         self.check_person(owner)
-        self.check_units(lead_unit, *(units or []))
+        for leader in leaders or []:
+            self.check_person(leader)
+        self.check_units(lead_unit, *(units or []), *(co_leads or []))
         plan.check_phase(phase)
         plan.check_goal(goal)
         if parent is not None and not self._exists(item_id(plan_key, parent)):
@@ -225,6 +230,9 @@ class TrackerApplication(Application[UUID]):
             description=description,
             parent=parent,
             report_every_days=report_every_days,
+            leaders=leaders,
+            co_leads=co_leads,
+            milestones=milestones,
         )
         return self._commit(item)
 

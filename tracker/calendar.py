@@ -39,7 +39,7 @@ def alarm_triggers(yellow_days: int) -> list[timedelta]:
 
 
 def _event(item: Mapping[str, Any], today: date, yellow_days: int, overdue_label: str,
-           stamp: datetime) -> icalendar.Event:
+           overdue_title: str, stamp: datetime) -> icalendar.Event:
     due: date = item["due"]
     overdue = item["status"] in OPEN_STATUSES and due < today
     event = icalendar.Event()
@@ -47,7 +47,7 @@ def _event(item: Mapping[str, Any], today: date, yellow_days: int, overdue_label
     event.add("dtstamp", stamp)
     event.add("dtstart", due)
     event.add("dtend", due + timedelta(days=1))
-    event.add("summary", f"{overdue_label}: {item['title']}" if overdue else item["title"])
+    event.add("summary", overdue_title % {"title": item["title"]} if overdue else item["title"])
     event.add("description", item.get("description") or "")
     event.add("status", "CANCELLED" if item["status"] == Status.CANCELLED else "CONFIRMED")
     event.add("transp", "TRANSPARENT")
@@ -72,7 +72,7 @@ def _event(item: Mapping[str, Any], today: date, yellow_days: int, overdue_label
 
 def calendar(name: str, items: Iterable[Mapping[str, Any]], *, today: date,
              yellow_days: int = 3, overdue_label: str = "Overdue",
-             now: datetime | None = None) -> bytes:
+             overdue_title: str = "Overdue: %(title)s", now: datetime | None = None) -> bytes:
     """A VCALENDAR with one all-day VEVENT per item (id, title, due, status, version, …)."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -82,5 +82,5 @@ def calendar(name: str, items: Iterable[Mapping[str, Any]], *, today: date,
     cal.add("x-wr-calname", name)
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     for item in items:
-        cal.add_component(_event(item, today, yellow_days, overdue_label, stamp))
+        cal.add_component(_event(item, today, yellow_days, overdue_label, overdue_title, stamp))
     return cal.to_ical()

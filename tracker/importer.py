@@ -150,7 +150,10 @@ def _items(app: TrackerApplication, pf: PlanFile, who: str) -> list[Aggregate]:
             title=it.title, owner=it.owner, lead_unit=it.lead_unit, due=it.due,
             units=list(it.units), phase=it.phase, goal=it.goal, deliverable=it.deliverable,
             description=it.description, parent=it.parent,
-            report_every_days=it.report_every_days,
+            report_every_days=it.report_every_days, leaders=list(it.leaders),
+            co_leads=list(it.co_leads),
+            milestones=[{"key": m.key, "title": m.title, "due": m.due,
+                         "deliverable": m.deliverable} for m in it.milestones],
         ))
     return out
 

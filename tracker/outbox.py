@@ -32,6 +32,7 @@ outbox_table = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("last_error", sa.Text),
+    sa.Column("error_code", sa.String(32)),  # no_address | smtp (what the outbox page says)
     sa.Column("sent_to", sa.String(300)),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("sent_at", sa.DateTime(timezone=True)),
@@ -61,6 +62,7 @@ class Mail:
     attempts: int
     next_attempt_at: datetime
     last_error: str | None
+    error_code: str | None
     sent_to: str | None
     created_at: datetime
     sent_at: datetime | None
@@ -119,9 +121,11 @@ class Outbox:
         with self.engine.begin() as conn:
             conn.execute(outbox_table.update().where(outbox_table.c.id == mail_id).values(
                 status="sent", sent_to=to, sent_at=now or utcnow(), last_error=None,
+                error_code=None,
                 attempts=outbox_table.c.attempts + 1))
 
-    def mark_failed(self, mail: Mail, error: str, now: datetime | None = None) -> bool:
+    def mark_failed(self, mail: Mail, error: str, now: datetime | None = None,
+                    code: str = "smtp") -> bool:
         """Record a failed attempt and when to try again; True when the mail is given up."""
         now = now or utcnow()
         attempts = mail.attempts + 1
@@ -129,14 +133,16 @@ class Outbox:
         with self.engine.begin() as conn:
             conn.execute(outbox_table.update().where(outbox_table.c.id == mail.id).values(
                 status="failed" if given_up else "pending", attempts=attempts,
-                last_error=error[:2000], next_attempt_at=now + backoff(attempts)))
+                last_error=error[:2000], error_code=code,
+                next_attempt_at=now + backoff(attempts)))
         return given_up
 
 
 def _mail(row: Any) -> Mail:
     m = row._mapping
     return Mail(m["id"], m["key"], m["kind"], m["person"], dict(m["payload"]), m["status"],
-                m["attempts"], _aware(m["next_attempt_at"]), m["last_error"], m["sent_to"],
+                m["attempts"], _aware(m["next_attempt_at"]), m["last_error"], m["error_code"],
+                m["sent_to"],
                 _aware(m["created_at"]), _aware(m["sent_at"]) if m["sent_at"] else None)
 
 
@@ -154,7 +160,11 @@ class Delivery:
 
 
 class MailError(Exception):
-    """A mail cannot be sent (no address, server unreachable or refusing)."""
+    """A mail cannot be sent: code "no_address", or "smtp" (server unreachable or refusing)."""
+
+    def __init__(self, message: str, code: str = "smtp") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def deliver(outbox: Outbox, send: Callable[[Mail], str], *, all_pending: bool = False,
@@ -166,7 +176,7 @@ def deliver(outbox: Outbox, send: Callable[[Mail], str], *, all_pending: bool = 
             to = send(mail)
         except MailError as e:
             why = str(e) or type(e).__name__
-            gave_up = outbox.mark_failed(mail, why, now)
+            gave_up = outbox.mark_failed(mail, why, now, e.code)
             (report.given_up if gave_up else report.failed).append((mail, why))
             continue
         outbox.mark_sent(mail.id, to, now)

@@ -20,7 +20,7 @@ from tracker.planperiods import (
     periods,
     titled,
 )
-from tracker.planspecs import ItemSpec
+from tracker.planspecs import ItemSpec, MilestoneSpec
 from tracker.planyaml import TEXT_MAX, Reader, line_of
 
 MAX_ITEMS = 5000
@@ -29,7 +29,7 @@ _EVERY_ZH = {"每周": (1, "week"), "每月": (1, "month"), "每季度": (3, "mo
              "每半年": (6, "month"), "每年": (1, "year")}
 _ITEM_FIELDS = ("key", "owner", "lead_unit", "lead_units", "units", "leaders", "phase", "goal",
                 "deliverable", "description", "every", "due_day", "for_each", "parent",
-                "report_every_days")
+                "report_every_days", "milestones")
 _DUP = N_("duplicate %(what)s key '%(key)s' (first on line %(first)s)")
 _DUP_TITLE = N_("duplicate item title '%(key)s' (an item without a key takes its key from its "
                 "title and lead unit; first on line %(first)s)")
@@ -141,19 +141,47 @@ class ItemReader(Reader):
             self.recurring.add(key)
         if key is None or title is None or not leads or (due is None and due_day is None):
             return []
+        steps = self.milestones(f.get("milestones"), due)
+        if steps and every is not None:
+            self.add(f["milestones"], N_("a recurring item cannot have milestones"))
         owners = [(lead, self.owner_of(f, node, lead)) for lead in (leads if each else leads[:1])]
         out: list[ItemSpec] = []
         for lead, owner in owners:
             if owner is None:
                 continue
             base = ItemSpec(f"{key}@{lead}" if each else key, title, owner, lead,
-                            units if each else units + leads[1:], due or date.min,
+                            tuple(u for u in units if u not in leads), due or date.min,
                             line=line_of(node), leaders=leaders,
-                            co_leads=() if each else leads[1:], **common)
+                            co_leads=() if each else leads[1:], milestones=steps, **common)
             if each:
                 self.register(self.items, base.key, node, _DUP, "item")
             out += self.occurrences(base, f, every, due_day)
         return out
+
+    def milestones(self, node: Node | None, due: date | None) -> tuple[MilestoneSpec, ...]:
+        """The item's milestones, each due inside the plan and not after the item."""
+        out: list[MilestoneSpec] = []
+        seen: dict[str, int] = {}
+        for n, entry in enumerate(self.seq(node, "milestones"), 1):
+            f = self.fields(entry, "milestone", ("title", "due"), ("key", "deliverable"))
+            if f is None:
+                continue
+            key = self.text(f.get("key"), "key", key=True) or str(n)
+            self.register(seen, key, entry, _DUP, "milestone")
+            title = self.text(f.get("title"), "title")
+            when = self.date(f.get("due"), "due")
+            if when and due and when > due:
+                self.add(f["due"], N_("the milestone is due (%(when)s) after its item "
+                                      "(%(due)s)"), when=when, due=due)
+            elif when and self.period and not self.period[0] <= when <= self.period[1]:
+                self.add(f["due"], N_("due date %(due)s is outside the plan period (%(first)s "
+                                      "to %(last)s)"), due=when, first=self.period[0],
+                         last=self.period[1])
+            deliverable = self.text(f.get("deliverable"), "deliverable", TEXT_MAX,
+                                    nonempty=False) or ""
+            if title is not None and when is not None:
+                out.append(MilestoneSpec(key, title, when, deliverable))
+        return tuple(out)
 
     def due(self, f: dict[str, Node], node: Node, due_day: int | None) -> date | None:
         due = self.date(f.get("due"), "due")

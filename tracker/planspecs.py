@@ -104,6 +104,17 @@ class ItemSpec:
     line: int
     leaders: tuple[str, ...] = ()
     co_leads: tuple[str, ...] = ()
+    milestones: tuple[MilestoneSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class MilestoneSpec:
+    """A node inside one item (节点): its own title, due date and deliverable."""
+
+    key: str
+    title: str
+    due: date
+    deliverable: str
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def mailer(smtp_url: str, contact_of: Callable[[str], tuple[str | None, str | No
     def send(mail: Mail) -> str:
         to, language = contact_of(mail.person)
         if not to:
-            raise MailError(f"{mail.person} has no mail address")
+            raise MailError(f"{mail.person} has no mail address", "no_address")
         cls = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
         default = 465 if parts.scheme == "smtps" else 25
         try:

@@ -185,7 +185,7 @@ def _row_item(plan: SheetPlan, sheet: str, number: int, row: list[Any], cols: di
     phase_title = cell_text(raw("phase"))
     if not title or not leads or due is None or owner is None:
         return None
-    return ItemSpec(title, title, owner, leads[0], tuple(supporting + leads[1:]), due,
+    return ItemSpec(title, title, owner, leads[0], tuple(supporting), due,
                     plan.phase(phase_title) if phase_title else None,
                     plan.goal(goal_title, number) if goal_title else None,
                     cell_text(raw("deliverable")), cell_text(raw("description")), None, None,
@@ -241,7 +241,7 @@ def _keyed(plan_key: str, items: list[ItemSpec], add: Add,
 def _rest(it: ItemSpec) -> tuple[Any, ...]:
     return (it.title, it.owner, it.lead_unit, it.units, it.due, it.phase, it.goal,
             it.deliverable, it.description, it.parent, it.report_every_days, it.line, it.leaders,
-            it.co_leads)
+            it.co_leads, it.milestones)
 
 
 def build_plan_file(plan: SheetPlan, sheets: dict[str, list[list[Any]]],

@@ -44,4 +44,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.blueprints import register_blueprints
 
     register_blueprints(app)
+    app.context_processor(_demo_banner)
     return app
+
+
+from web.services import services  # noqa: E402
+
+
+def _demo_banner() -> dict[str, Any]:
+    """Pages say when the store holds the demo plan (demo data, recorded on a simulated clock)."""
+    from tracker.demo import DEMO_PLAN_KEY
+
+    def demo_store() -> bool:
+        return any(p["key"] == DEMO_PLAN_KEY for p in services().queries.list_plans())
+
+    return {"demo_store": demo_store}

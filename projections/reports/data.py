@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from projections.grades import all_grades, movement
 from projections.lights import light
 from projections.nominations import plan_nominations
+from projections.pastviews import AsOf
 from projections.plans import plan_dict, progress
 from projections.queries import Queries
 from projections.reports.order import by_rank, by_unit_order
@@ -48,9 +49,12 @@ def with_rate(row: Row) -> Row:
     return {**row, "on_time_rate": round(100 * row["done_on_time"] / done) if done else None}
 
 
-def context(q: Queries, plan_key: str | None, as_of: date | None) -> Row:
-    """What every report shares: the plan, the day judged, the cutoff and the source."""
+def context(q: Queries, plan_key: str | None, as_of: date | None,
+            basis: str | None = None) -> Row:
+    """What every report shares: the plan, the day judged, the past view (as in effect unless
+    asked otherwise), the cutoff and the source."""
     tz = q.rm.app.timezone
+    view = q.past(as_of, basis, plan_key)
     cutoff = end_of(as_of, tz) if as_of else None
     plan = None
     if plan_key:
@@ -58,16 +62,17 @@ def context(q: Queries, plan_key: str | None, as_of: date | None) -> Row:
         if plan is None:
             raise NotFoundError(N_("There is no %(what)s %(key)s."), what="plan", key=plan_key)
     organisation = str((plan or {}).get("organisation") or "")
-    return {"plan": plan, "plan_key": plan_key, "as_of": as_of, "cutoff": cutoff,
-            "day": as_of or q.today(), "source": source(q, cutoff),
+    return {"plan": plan, "plan_key": plan_key, "as_of": as_of, "cutoff": cutoff, "view": view,
+            "basis": view.basis if view else "", "day": as_of or q.today(),
+            "source": source(q, cutoff if view is not None and view.recorded else None),
             "organisation": organisation}
 
 
 def leaders(q: Queries, plan_key: str | None = None, as_of: date | None = None,
-            sort: str = "rank", desc: bool = False) -> Row:
+            sort: str = "rank", desc: bool = False, basis: str | None = None) -> Row:
     """Every person's ledger row with the on-time rate, by rank or sorted by a column."""
-    ctx = context(q, plan_key, as_of)
-    rows = by_rank(q.rm, [with_rate(r) for r in q.ledger(plan_key, as_of=ctx["cutoff"])])
+    ctx = context(q, plan_key, as_of, basis)
+    rows = by_rank(q.rm, [with_rate(r) for r in q.ledger(plan_key, as_of=ctx["view"])])
     sort = sort if sort in COLUMNS else "rank"
     if sort == "rank":
         return {**ctx, "rows": rows[::-1] if desc else rows, "sort": sort, "desc": desc}
@@ -76,7 +81,7 @@ def leaders(q: Queries, plan_key: str | None = None, as_of: date | None = None,
     return {**ctx, "rows": rows, "sort": sort, "desc": desc}
 
 
-def unit_lights(q: Queries, plan_key: str | None, cutoff: datetime | None,
+def unit_lights(q: Queries, plan_key: str | None, cutoff: datetime | AsOf | None,
                 day: date) -> list[Row]:
     """Each unit with its liaisons and the lights of the items it leads (as of the cutoff)."""
     cards = q.board(plan_key, as_of=cutoff)
@@ -94,13 +99,13 @@ def unit_lights(q: Queries, plan_key: str | None, cutoff: datetime | None,
 
 
 def person(q: Queries, key: str, plan_key: str | None = None,
-           as_of: date | None = None) -> Row:
+           as_of: date | None = None, basis: str | None = None) -> Row:
     """One person's ledger with the items behind each figure and the units they liaise with."""
-    ctx = context(q, plan_key, as_of)
-    rows = q.ledger(plan_key, person=key, as_of=ctx["cutoff"])
+    ctx = context(q, plan_key, as_of, basis)
+    rows = q.ledger(plan_key, person=key, as_of=ctx["view"])
     if not rows:
         raise NotFoundError(N_("There is no %(what)s %(key)s."), what="person", key=key)
-    units = [u for u in unit_lights(q, plan_key, ctx["cutoff"], ctx["day"])
+    units = [u for u in unit_lights(q, plan_key, ctx["view"], ctx["day"])
              if key in u["liaisons"]]
     return {**ctx, "row": with_rate(rows[0]), "units": units}
 
@@ -114,14 +119,15 @@ def _reasons(q: Queries, entries: list[Row], event_type: str, upto: int) -> list
     return sorted({(r["id"], r["seq"]): r for r in out}.values(), key=lambda r: r["seq"])
 
 
-def review(q: Queries, plan_key: str, as_of: date | None = None) -> Row:
+def review(q: Queries, plan_key: str, as_of: date | None = None,
+           basis: str | None = None) -> Row:
     """The final review 总结考评: progress, every ledger, grades and movement, exceptions."""
-    ctx = context(q, plan_key, as_of)
-    cutoff, upto = ctx["cutoff"], ctx["source"]["seq"]
-    cards = q.board(plan_key, include_cancelled=True, as_of=cutoff)
+    ctx = context(q, plan_key, as_of, basis)
+    cutoff, upto, view = ctx["cutoff"], ctx["source"]["seq"], ctx["view"]
+    cards = q.board(plan_key, include_cancelled=True, as_of=view)
     plan = ctx["plan"] or plan_dict({"key": plan_key, "title": plan_key, "starts": None,
                                      "ends": None, "description": "", "goals": [], "phases": []})
-    rows = by_rank(q.rm, [with_rate(r) for r in q.ledger(plan_key, as_of=cutoff)])
+    rows = by_rank(q.rm, [with_rate(r) for r in q.ledger(plan_key, as_of=view)])
     late = [dict(i, person=r["person"], owner_name=r["name"]) for r in rows
             for i in r["items"]["done_late"]]
     overdue = [dict(i, person=r["person"], owner_name=r["name"]) for r in rows
@@ -130,14 +136,14 @@ def review(q: Queries, plan_key: str, as_of: date | None = None) -> Row:
     cancelled = [c for c in cards if c["status"] == Status.CANCELLED]
     engine = q.rm.engine
     unit_names = {u["key"]: u["name"] for u in q.unit_list()}
-    grades = all_grades(engine, plan_key, cutoff)
+    grades = all_grades(engine, plan_key, view, q.rm.app.timezone)
     graded = by_unit_order(q.rm, [{"key": k, "name": unit_names.get(k, k), "history": h}
                                   for k, h in grades.items()])
     moves = [{**m, "unit_name": unit_names.get(m["unit"], m["unit"])}
-             for m in movement(engine, plan_key, cutoff)]
+             for m in movement(engine, plan_key, view)]
     return {**ctx, "progress": progress(plan, cards, ctx["day"]), "rows": rows,
             "grades": grades, "graded": graded, "movement": moves,
-            "units": unit_lights(q, plan_key, cutoff, ctx["day"]),
+            "units": unit_lights(q, plan_key, view, ctx["day"]),
             "late": late, "overdue": overdue,
             "returned": _reasons(q, returned, WorkItem.Returned.__name__, upto),
             "cancelled": _reasons(q, cancelled, WorkItem.Cancelled.__name__,  # not a status

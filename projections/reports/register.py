@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from projections import tables as t_
+from projections.cards import notice_overdue
 from projections.lights import OPEN
 from projections.queries import Queries
 from projections.reports import labels
@@ -112,6 +113,12 @@ def _remarks(t: Lang, card: Row, day: date) -> str:
         notes.append(t(N_("returned %(n)s times"), n=card["returns"]))
     if card["chases"]:
         notes.append(t(N_("chased %(n)s times"), n=card["chases"]))
+    late = notice_overdue(card.get("notices"), day)
+    if late:
+        notes.append(t(N_("Notice unanswered since %(on)s"), on=t.date(_day(late["reply_by"])))
+                     if late.get("acknowledged_on") else
+                     t(N_("Notice not acknowledged, reply was due %(on)s"),
+                       on=t.date(_day(late["reply_by"]))))
     return ("；" if t.zh else "; ").join(notes)
 
 

@@ -45,9 +45,18 @@ def _counts(x: Row) -> list[Any]:
     return [x["total"], x["done"], x["percent_done"], x["overdue"]]  # not a status
 
 
+def _dated(t: Lang, grade: Row) -> str:
+    """The assessment's date, and both dates when it was back-filled (补录)."""
+    mark = grade.get("backfilled")
+    if not mark:
+        return t.date(grade["on"])
+    return t(N_("Back-filled: took effect on %(on)s, entered on %(entered)s."),
+             on=t.date(mark["on"]), entered=t.date(mark["entered"]))
+
+
 def grades_section(t: Lang, report: Row) -> Section:
     """Every assessment of every unit (units in the plan's order) with its scores."""
-    rows = [[u["name"], g["label"], t.date(g["on"]), round(g["score"], 1),
+    rows = [[u["name"], g["label"], _dated(t, g), round(g["score"], 1),
              labels.grade(t, g["grade"]), *[g["self_scores"][c] for c in CRITERIA],
              *[g["superior_scores"][c] for c in CRITERIA]]
             for u in report["graded"] for g in u["history"]]
@@ -109,6 +118,8 @@ def source_section(t: Lang, report: Row) -> Section:
     src = report["source"]
     rows = [[t(N_("Plan")), plan_title(report) or t(N_("All plans"))],
             [t(N_("As of")), t.date(report["as_of"] or report["day"])],
+            *([[t(N_("Meaning")), t(N_("as recorded")) if view.recorded else
+                t(N_("as in effect"))]] if (view := report.get("view")) is not None else []),
             [t(N_("Event sequence number")), src["seq"]],
             [t(N_("Audit chain head")), src["chain_head"]],
             [t(N_("Events in the chain")), src["count"]]]

@@ -75,10 +75,14 @@ def demo(ctx: Context) -> None:
     """Load the source plan as demo data, with a realistic history (once)."""
     result = load_demo(ctx.app)
     if result is None:
-        click.echo("The demo plan is already loaded.")
+        click.echo("The demo plan is already loaded (demo data).")
+    elif result.simulated:
+        click.echo(f"Demo plan {result.imported.plan_key} loaded: DEMO DATA, {result.events} "
+                   f"events recorded on a simulated clock from {result.first_day} to "
+                   f"{result.last_day}.")
     else:
-        title = ctx.app.get_plan(result.plan_key).title
-        click.echo(f"Demo plan “{title}” loaded.")
+        click.echo(f"Demo plan {result.imported.plan_key} loaded: DEMO DATA, {result.events} "
+                   "events recorded now (the store was not empty, so no simulated clock).")
     from tracker.cli.wiring import after_demo
 
     after_demo(ctx)

@@ -38,18 +38,21 @@ LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", sho
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--plan", help="Only this plan's items.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The ledger as it stood that day.")
+@click.option("--basis", type=click.Choice(["effect", "recorded"]), default="effect",
+              show_default=True, help="As in effect (facts by the day they took effect) or as "
+              "recorded (what the tracker knew at the end of that day).")
 @LANG
 @pass_ctx
 @handles_errors
 def export_ledger(ctx: Context, fmt: str, output: Path, plan: str | None,
-                  as_of: str | None, lang: str) -> None:
+                  as_of: str | None, basis: str, lang: str) -> None:
     """The responsibility ledger of every person (people by rank)."""
     from projections.reports.data import leaders
     from projections.reports.i18n import lang as language
     from projections.reports.review_paper import ledger_paper
     from tracker.cli.wiring import queries
 
-    report = leaders(queries(ctx), plan, _as_of(as_of))
+    report = leaders(queries(ctx), plan, _as_of(as_of), basis=basis)
     _write(ctx, ledger_paper(language(lang), report), fmt, output)
     src = report["source"]
     click.echo(f"{len(report['rows'])} people; event {src['seq']}, chain head {src['chain_head']}")
@@ -61,18 +64,21 @@ def export_ledger(ctx: Context, fmt: str, output: Path, plan: str | None,
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--plan", required=True, help="The plan to review.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The review as it stood that day.")
+@click.option("--basis", type=click.Choice(["effect", "recorded"]), default="effect",
+              show_default=True, help="As in effect (facts by the day they took effect) or as "
+              "recorded (what the tracker knew at the end of that day).")
 @LANG
 @pass_ctx
 @handles_errors
 def export_review(ctx: Context, fmt: str, output: Path, plan: str, as_of: str | None,
-                  lang: str) -> None:
+                  basis: str, lang: str) -> None:
     """The final review 总结考评 of a plan: progress, ledgers, grades, movement, exceptions."""
     from projections.reports.data import review
     from projections.reports.i18n import lang as language
     from projections.reports.review_paper import review_paper
     from tracker.cli.wiring import queries
 
-    report = review(queries(ctx), plan, _as_of(as_of))
+    report = review(queries(ctx), plan, _as_of(as_of), basis=basis)
     _write(ctx, review_paper(language(lang), report), fmt, output)
     src = report["source"]
     click.echo(f"Review of {plan}; event {src['seq']}, chain head {src['chain_head']}")

@@ -10,6 +10,7 @@ from typing import Any
 from tracker.errors import N_, ValidationError
 
 INTEGER = re.compile(r"-?[0-9]{1,9}")
+WHOLE_MAX = 2**31 - 1  # whole numbers fit a 32-bit column (and the OpenAPI says so)
 
 # Every field id an error may name, with its label (errors name fields by id; each reader
 # shows the label in their language).
@@ -89,11 +90,7 @@ def parse_value(field: Field, value: Any) -> Any:
             raise ValidationError(N_("%(field)s must be a date like 2012-06-30."),
                                   field=field.name) from None
     if field.type == "int":
-        if isinstance(value, str) and INTEGER.fullmatch(value.strip()):
-            return int(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        raise ValidationError(N_("%(field)s must be a whole number."), field=field.name)
+        return whole_number(field.name, value)
     if field.type == "bool":
         if isinstance(value, bool):
             return value
@@ -107,6 +104,21 @@ def parse_value(field: Field, value: Any) -> Any:
             raise ValidationError(N_("%(field)s must be a list of texts."), field=field.name)
         return value
     raise AssertionError(field.type)
+
+
+def whole_number(name: str, value: Any, low: int = -WHOLE_MAX) -> int:
+    """A whole number from low to WHOLE_MAX: an int, an integral JSON number such as 366.0 (JSON
+    Schema's "integer" admits it), or its digits as text."""
+    if isinstance(value, str) and INTEGER.fullmatch(value.strip()):
+        value = int(value)
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(N_("%(field)s must be a whole number."), field=name)
+    if not low <= value <= WHOLE_MAX:
+        raise ValidationError(N_("%(field)s must be a whole number from %(low)s to %(high)s."),
+                              field=name, low=low, high=WHOLE_MAX)
+    return value
 
 
 def _bad(field: Field) -> Any:

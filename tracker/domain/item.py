@@ -26,6 +26,8 @@ from tracker.domain.state import RESTORED, ItemState
 from tracker.domain.status import OPEN_STATUSES, STATUSES, Status
 from tracker.errors import N_, IllegalStateError, ValidationError
 
+CITED = "sha256:"  # an evidence link naming a stored file: sha256:<hex> <name>
+
 __all__ = ["EDITABLE_FIELDS", "OPEN_STATUSES", "STATUSES", "ItemState", "WorkItem", "evolve"]
 
 EDITABLE_FIELDS = ("title", "deliverable", "description")
@@ -40,6 +42,30 @@ class _Effect:
 
     def apply(self, aggregate: Any) -> None:
         aggregate.state = self.effect(aggregate.state, self.timestamp.date())  # type: ignore[attr-defined]
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _milestone(m: dict[str, Any], n: int, period: tuple[date, date]) -> dict[str, Any]:
+    """A checked milestone (节点): its key, title, due date inside the period, deliverable."""
+    due = check_date(m.get("due"), "due")
+    check_in_period(due, *period, field="due")
+    return {"key": str(m.get("key") or n), "title": clean_title(m.get("title")),
+            "due": due.isoformat(),
+            "deliverable": clean_text(m.get("deliverable") or "", "deliverable"),
+            "done_on": None}
+
+
+def _notice_step(s: ItemState, step: str, on: date, **extra: Any) -> ItemState:
+    """The state with the oldest notice still waiting for this step marked as done on a day."""
+    n = s.notice_waiting(step)
+    if n is None:
+        return s
+    notices = list(s.notices)
+    notices[n] = {**notices[n], step: on, **extra}
+    return replace(s, notices=notices)
 
 
 def evolve(state: ItemState | None, event: Any, on: date) -> ItemState:
@@ -64,9 +90,12 @@ class WorkItem(Aggregate):
                title: str, owner: str, lead_unit: str, due: date,
                units: list[str] | None = None, phase: str | None = None,
                goal: str | None = None, deliverable: str = "", description: str = "",
-               parent: str | None = None, report_every_days: int | None = None) -> WorkItem:
+               parent: str | None = None, report_every_days: int | None = None,
+               leaders: list[str] | None = None, co_leads: list[str] | None = None,
+               milestones: list[dict[str, Any]] | None = None) -> WorkItem:
         """Decide to create an item; references were checked by the application."""
         check_in_period(check_date(due, "due"), *period, field="due")
+        steps = [_milestone(m, n, period) for n, m in enumerate(milestones or [], 1)]
         if report_every_days is not None and (
             isinstance(report_every_days, bool)
             or not isinstance(report_every_days, int)
@@ -75,19 +104,22 @@ class WorkItem(Aggregate):
             raise ValidationError(
                 N_("The report cadence must be a whole number of days, 1 to 366."),
                 field="report_every_days")
-        supporting = [u for u in dict.fromkeys(units or []) if u != lead_unit]
+        co = [u for u in dict.fromkeys(co_leads or []) if u != lead_unit]
+        supporting = [u for u in dict.fromkeys(units or []) if u != lead_unit and u not in co]
         return cls(
             actor=actor, plan_key=plan_key, key=key, title=clean_title(title),
             deliverable=clean_text(deliverable, "deliverable"),
             description=clean_text(description, "description"), owner=owner,
             lead_unit=lead_unit, units=supporting, due=due, phase=phase, goal=goal,
             parent=parent, report_every_days=report_every_days,
+            leaders=list(dict.fromkeys(leaders or [])), co_leads=co, milestones=steps,
         )
 
     class Created(_Effect, Aggregate.Created):
-        """v2 added parent and report_every_days (decomposition and report cadence)."""
+        """v2 added parent and report_every_days (decomposition and report cadence); v3 the
+        responsible leaders, co-lead units and milestones."""
 
-        class_version = 2
+        class_version = 3
         actor: str
         plan_key: str
         key: str
@@ -102,11 +134,20 @@ class WorkItem(Aggregate):
         goal: str | None
         parent: str | None
         report_every_days: int | None
+        leaders: list[str]
+        co_leads: list[str]
+        milestones: list[dict[str, Any]]
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state.setdefault("parent", None)
             state.setdefault("report_every_days", None)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state.setdefault("leaders", [])
+            state.setdefault("co_leads", [])
+            state.setdefault("milestones", [])
 
         def effect(self, s: ItemState, on: date) -> ItemState:
             return ItemState(
@@ -114,13 +155,16 @@ class WorkItem(Aggregate):
                 deliverable=self.deliverable, description=self.description, owner=self.owner,
                 lead_unit=self.lead_unit, units=list(self.units), due=self.due,
                 original_due=self.due, phase=self.phase, goal=self.goal, parent=self.parent,
-                report_every_days=self.report_every_days)
+                report_every_days=self.report_every_days, leaders=list(self.leaders),
+                co_leads=list(self.co_leads),
+                milestones=[dict(m, due=_day(m["due"])) for m in self.milestones])
 
     @event(Created)
     def __init__(self, *, actor: str, plan_key: str, key: str, title: str, deliverable: str,
                  description: str, owner: str, lead_unit: str, units: list[str], due: date,
                  phase: str | None, goal: str | None, parent: str | None,
-                 report_every_days: int | None) -> None:
+                 report_every_days: int | None, leaders: list[str], co_leads: list[str],
+                 milestones: list[dict[str, Any]]) -> None:
         self.state = ItemState()  # Created.effect sets it, once this returns
 
     def __getattr__(self, name: str) -> Any:
@@ -165,6 +209,33 @@ class WorkItem(Aggregate):
             status = Status.DOING if s.status == Status.TODO else s.status
             percent = s.percent if self.percent is None else self.percent
             return replace(s, status=status, percent=percent, last_report_on=self.on or on)
+
+    class NoticeIssued(Event):
+        """A supervision notice 督办单: what is required and by when the owner must reply."""
+
+        requirement: str
+        reply_by: date
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            notice = {"requirement": self.requirement, "reply_by": self.reply_by,
+                      "by": self.actor, "issued_on": on, "acknowledged_on": None,
+                      "answered_on": None, "reply": None}
+            return replace(s, notices=[*s.notices, notice])
+
+    class NoticeAcknowledged(Event):
+        """The owner signed for the oldest notice not yet acknowledged 签收."""
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return _notice_step(s, "acknowledged_on", on)
+
+    class NoticeAnswered(Event):
+        """The owner's reply 反馈 to the oldest unanswered notice (also a progress report)."""
+
+        reply: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            s = _notice_step(s, "answered_on", on, reply=self.reply)
+            return replace(s, last_report_on=on)
 
     class Chased(Event):
         note: str
@@ -241,6 +312,17 @@ class WorkItem(Aggregate):
 
         def effect(self, s: ItemState, on: date) -> ItemState:
             return replace(s, status=Status.DONE, percent=100)
+
+    class MilestoneAccepted(Event):
+        """A reviewer accepted one milestone (节点) as reached: it no longer sets the light."""
+
+        milestone: str
+        milestone_title: str
+        note: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            return replace(s, milestones=[{**m, "done_on": on} if m["key"] == self.milestone
+                                          else m for m in s.milestones])
 
     class Returned(Event):
         reason: str
@@ -328,6 +410,24 @@ class WorkItem(Aggregate):
         self.trigger_event(self.Commented, actor=actor,
                            text=clean_text(text, "text", required=True))
 
+    def issue_notice(self, *, actor: str, requirement: str, reply_by: date) -> None:
+        """Issue a supervision notice 督办单 with a requirement and a reply deadline."""
+        self._guard("issue-notice", actor)
+        self.trigger_event(self.NoticeIssued, actor=actor,
+                           requirement=clean_text(requirement, "requirement", required=True),
+                           reply_by=check_date(reply_by, "reply_by"))
+
+    def acknowledge_notice(self, *, actor: str) -> None:
+        """Sign for the oldest notice not yet acknowledged 签收."""
+        self._guard("acknowledge-notice", actor)
+        self.trigger_event(self.NoticeAcknowledged, actor=actor)
+
+    def answer_notice(self, *, actor: str, reply: str) -> None:
+        """Reply 反馈 to the oldest unanswered notice; the reply is a progress report too."""
+        self._guard("answer-notice", actor)
+        text = clean_text(reply, "reply", required=True)
+        self.trigger_event(self.NoticeAnswered, actor=actor, reply=text)
+
     def start(self, *, actor: str) -> None:
         """Begin work on an item that is still to do."""
         self._guard("start", actor)
@@ -404,10 +504,11 @@ class WorkItem(Aggregate):
         self.trigger_event(self.Reassigned, actor=actor, old_owner=self.state.owner, owner=owner,
                            reason=self._reason(reason))
 
-    def change_units(self, *, actor: str, lead_unit: str, units: list[str]) -> None:
-        """Change the lead unit 牵头 and the supporting units 协办."""
+    def change_units(self, *, actor: str, lead_unit: str, units: list[str] | None = None
+                     ) -> None:
+        """Change the lead unit 牵头 and the supporting units 协办 (none when not given)."""
         self._guard("units", actor)
-        supporting = [u for u in dict.fromkeys(units) if u != lead_unit]
+        supporting = [u for u in dict.fromkeys(units or []) if u != lead_unit]
         if lead_unit != self.state.lead_unit or supporting != self.state.units:
             self.trigger_event(self.UnitsChanged, actor=actor,
                                old_lead_unit=self.state.lead_unit, old_units=self.state.units,
@@ -418,15 +519,39 @@ class WorkItem(Aggregate):
         """The owner submits the outcome and evidence 办结 for review."""
         self._guard("submit", actor)
         links = [clean_text(e, "evidence", required=True) for e in evidence or []]
+        self._check_citations(links)
         if on is not None:
             check_date(on, "on")
         self.trigger_event(self.CompletionSubmitted, actor=actor,
                            outcome=clean_text(outcome, "outcome", True), evidence=links, on=on)
 
+    def _check_citations(self, links: list[str]) -> None:
+        """A stored file is cited only if it was attached to this item, under its name there."""
+        attached = {f"{CITED}{f['sha256']} {f['name']}" for f in self.state.evidence}
+        for link in links:
+            if link.startswith(CITED) and link not in attached:
+                raise ValidationError(N_("%(field)s: only a file attached to this item can be "
+                                         "cited, as its evidence list names it."),
+                                      field="evidence")
+
     def accept(self, *, actor: str, note: str = "") -> None:
         """A reviewer who is not the owner accepts the submitted completion."""
         self._guard("accept", actor)
         self.trigger_event(self.Accepted, actor=actor, note=clean_text(note, "note"))
+
+    def accept_milestone(self, *, actor: str, milestone: str, note: str = "") -> None:
+        """A reviewer who is not the owner accepts one milestone as reached."""
+        self._guard("accept-milestone", actor)
+        found = next((m for m in self.state.milestones
+                      if milestone in (m["key"], m["title"])), None)
+        if found is None:
+            raise ValidationError(N_("The item has no milestone %(key)s."), key=milestone,
+                                  field="milestone")
+        if found.get("done_on"):
+            raise IllegalStateError(N_("The milestone %(key)s was already accepted."),
+                                    key=found["title"])
+        self.trigger_event(self.MilestoneAccepted, actor=actor, milestone=found["key"],
+                           milestone_title=found["title"], note=clean_text(note, "note"))
 
     def return_completion(self, *, actor: str, reason: str) -> None:
         """Send a submitted completion back for more work 退回重办."""

@@ -43,6 +43,24 @@ class ItemState:
     completion: dict[str, Any] | None = None  # {"outcome", "evidence", "on", "by"}
     evidence: list[dict[str, Any]] = field(default_factory=list)
     reminded: list[str] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)  # responsible leaders 责任领导
+    co_leads: list[str] = field(default_factory=list)  # co-lead units besides lead_unit
+    milestones: list[dict[str, Any]] = field(default_factory=list)  # {key, title, due, ...}
+
+    @property
+    def light_due(self) -> date:
+        """The date the light is judged by: the earliest of the due date and the open
+        milestones' (so the item's light is the worst of its open milestones')."""
+        dues = [m["due"] for m in self.milestones if not m.get("done_on")]
+        return min([self.due, *dues])
+    # Supervision notices 督办单: {"requirement", "reply_by", "by", "issued_on",
+    # "acknowledged_on", "answered_on", "reply"}, oldest first.
+    notices: list[dict[str, Any]] = field(default_factory=list)
+
+    def notice_waiting(self, step: str) -> int | None:
+        """The index of the oldest notice not yet acknowledged (step "acknowledged_on") or not
+        yet answered ("answered_on"), or None."""
+        return next((n for n, x in enumerate(self.notices) if x.get(step) is None), None)
 
     @property
     def is_open(self) -> bool:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, g, request
 
+from projections.pastviews import AsOf
 from tracker.accounts import User
 from tracker.errors import N_, TrackerError, ValidationError
 from web.services import services
@@ -167,3 +168,22 @@ def instant_arg(name: str, end_of_day: bool = False) -> datetime | None:
     except ValueError:
         raise ValidationError(N_("%(field)s must be a date like 2012-06-30 or a date-time."),
                               field=name) from None
+
+
+def past_arg(plan: str | None, default: str = "effect") -> AsOf | None:
+    """The checked past view asked for by ``as_of`` (a date, or a date-time: "as recorded" at
+    that instant) and ``basis`` (effect or recorded); None for today's view."""
+    raw = arg("as_of")
+    moment = instant_arg("as_of", end_of_day=True)
+    if moment is None:
+        return None
+    queries = services().queries
+    if raw is not None and len(raw) == 10:
+        return queries.past(moment.date(), arg("basis"), plan, default)
+    day = moment.astimezone(services().tracker.timezone).date()
+    return queries.past(day, arg("basis"), plan, "recorded", instant=moment)
+
+
+def view_json(view: AsOf | None) -> dict[str, Any] | None:
+    """What a past view says about itself: the day, its meaning, the last event it counts."""
+    return None if view is None else view.label()

@@ -25,6 +25,7 @@ from web.api.common import (
 from web.services import services
 
 MAX_PAGE = 1000
+MAX_QUERY = 200  # longer search text is refused (SQLite's LIKE gives up on very long patterns)
 # POST /api/items: the fields of TrackerApplication.create_item, typed like the commands'.
 CREATE_ITEM = Form("create", (
     Field("plan", "text", True), Field("title", "text", True), Field("owner", "person", True),
@@ -58,10 +59,19 @@ def list_items() -> Response:
     """Cards matching the filters, by due date then title."""
     cards = services().queries.board(
         arg("plan"), owner=arg("owner"), unit=arg("unit"), phase=arg("phase"), goal=arg("goal"),
-        q=arg("q"), status=choice_arg("status", STATUSES), light=choice_arg("light", LIGHTS),
+        q=search_text(), status=choice_arg("status", STATUSES), light=choice_arg("light", LIGHTS),
         include_cancelled=bool_arg("include_cancelled"), offset=int_arg("offset", 0, 0, 10**9),
         limit=int_arg("limit", MAX_PAGE, 1, MAX_PAGE))
     return json_response({"items": cards})
+
+
+def search_text() -> str | None:
+    """The q argument, at most MAX_QUERY characters."""
+    q = arg("q")
+    if q is not None and len(q) > MAX_QUERY:
+        raise ValidationError(N_("%(field)s is at most %(n)s characters."), field="q",
+                              n=MAX_QUERY)
+    return q
 
 
 @bp.post("/items")
@@ -101,6 +111,7 @@ def run_command(item_id: str, command: str) -> Response:
     """Run one item command → 200 {id, version}; a stale expected_version → 409."""
     body = json_body()
     version = expected_version(body)
+    parse_args(COMMANDS[command].fields, body)  # unknown fields (actor, item …) refused first
     result = services().run(item_uuid(item_id), command, api_user().actor, version, **body)
     return json_response({"id": result.id, "version": result.version})
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 
 from tracker.domain.lifecycle import COMMANDS
 from tracker.domain.status import LIGHTS
+from tracker.errors import N_, ValidationError
 from web.api import bp
 from web.api.common import json_response
-from web.api.items import CREATE_ITEM
+from web.api.items import CREATE_ITEM, MAX_QUERY
 from web.api.schemas import SCHEMAS, Schema, command_body, ref
 
 ERRORS = {
@@ -29,13 +30,26 @@ WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 422, 503)
 
 
 def _param(name: str, schema: Schema, description: str, where: str = "query") -> Schema:
+    if where == "query":  # an empty query value means "not given" (as the server reads it)
+        if "enum" in schema:
+            schema = {**schema, "enum": [*schema["enum"], ""]}
+        elif schema.get("type") in ("integer", "boolean") or "pattern" in schema:
+            schema = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
     return {"name": name, "in": where, "required": where == "path", "schema": schema,
             "description": description}
 
 
 TEXT = {"type": "string"}
 PLAN = _param("plan", TEXT, "Only this plan (key).")
-AS_OF = _param("as_of", TEXT, "As it stood then: a date (its end) or an ISO date-time.")
+# A date or an ISO date-time, years 1900 to 8999 (as web.api.common.instant_arg reads them).
+INSTANT_ARG = {"type": "string", "pattern": "^(19|[2-8][0-9])[0-9]{2}-",
+               "anyOf": [{"format": "date"}, {"format": "date-time"}]}
+AS_OF = _param("as_of", INSTANT_ARG, "A past view: a date from the plan's start to today, or "
+               "an ISO date-time (as recorded at that instant); later or earlier dates are "
+               "refused.")
+BASIS = _param("basis", {"type": "string", "enum": ["effect", "recorded"]},
+               "With a date: as in effect (facts by the day they took effect, the default) or "
+               "as recorded (what the tracker knew at the end of that day).")
 INCLUDE_CANCELLED = _param("include_cancelled", {"type": "boolean"}, "Show cancelled items too.")
 ITEM_ID = _param("item_id", {"type": "string", "format": "uuid"}, "The item's id.", "path")
 ITEM_QUERY = [
@@ -45,7 +59,8 @@ ITEM_QUERY = [
                                                      ["enum"])}, "Only this status."),
     _param("phase", TEXT, "Only this phase (key)."), _param("goal", TEXT, "Only this goal (key)."),
     _param("light", {"type": "string", "enum": list(LIGHTS)}, "Only this light."),
-    _param("q", TEXT, "Text to look for in title, key, deliverable and description."),
+    _param("q", {"type": "string", "maxLength": MAX_QUERY},
+           "Text to look for in title, key, deliverable and description."),
     INCLUDE_CANCELLED,
     _param("offset", {"type": "integer", "minimum": 0, "maximum": 10**9}, "Skip this many."),
     _param("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "At most this many."),
@@ -54,8 +69,8 @@ AUDIT_QUERY = [
     PLAN, _param("actor", TEXT, "Only events by this actor."),
     _param("event_type", TEXT, "Only events of this type (e.g. Reassigned)."),
     _param("item", TEXT, "Only events of this item (id)."),
-    _param("since", TEXT, "From this date (its start) or ISO date-time."),
-    _param("until", TEXT, "Up to this date (its end) or ISO date-time."),
+    _param("since", INSTANT_ARG, "From this date (its start) or ISO date-time."),
+    _param("until", INSTANT_ARG, "Up to this date (its end) or ISO date-time."),
 ]
 
 
@@ -139,10 +154,11 @@ def build_spec() -> Schema:
         "/api/items/{item_id}/history": {"get": _op(
             "api.item_history", {200: _json(ref("History"), "The timeline.")}, params=[ITEM_ID])},
         "/api/board": {"get": _op("api.board", {200: _json(ref("Board"), "The columns.")},
-                                  params=[PLAN, AS_OF, INCLUDE_CANCELLED])},
+                                  params=[PLAN, AS_OF, BASIS, INCLUDE_CANCELLED])},
         "/api/reports/leaders": {"get": _op(
             "api.leaders", {200: _json(ref("Ledger"), "The ledger.")},
-            params=[PLAN, _param("person", TEXT, "Only this person (key)."), AS_OF])},
+            params=[PLAN, _param("person", TEXT, "Only this person (key)."), AS_OF,
+                    BASIS])},
         "/api/units/{key}/grades": {"get": _op(
             "api.unit_grades", {200: _json(ref("Grades"), "The grade history.")},
             params=[_param("key", TEXT, "The unit's key.", "path")])},
@@ -207,6 +223,30 @@ def _webhook_paths() -> dict[str, Schema]:
             admin, [hook_id, _param("limit", {"type": "integer", "minimum": 1, "maximum": 1000},
                                     "At most this many.")])},
     }
+
+
+def declared_query() -> frozenset[str] | None:
+    """The query parameters the document declares for this request's operation (None when it
+    does not describe the operation)."""
+    known = current_app.extensions.get("api.query")
+    if known is None:
+        known = current_app.extensions["api.query"] = {
+            (path, method.upper()): frozenset(p["name"] for p in op.get("parameters", ())
+                                              if p["in"] == "query")
+            for path, ops in build_spec()["paths"].items() for method, op in ops.items()}
+    rule = request.url_rule
+    return None if rule is None else known.get((rule_path(rule), request.method))
+
+
+@bp.before_request
+def refuse_unknown_query() -> None:
+    """A query parameter the document does not declare is refused, not silently ignored."""
+    declared = declared_query()
+    if declared is None:
+        return
+    unknown = sorted(set(request.args) - declared)
+    if unknown:
+        raise ValidationError(N_("Unknown parameter %(field)s."), field=unknown[0][:64])
 
 
 @bp.get("/openapi.json")

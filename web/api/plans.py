@@ -16,7 +16,15 @@ from tracker.planfile import PlanFileError, parse_plan_file
 from tracker.planspecs import Problem
 from tracker.tasksheet import SheetOptions, is_workbook, read_task_sheet
 from web.api import bp
-from web.api.common import api_user, arg, bool_arg, instant_arg, json_response
+from web.api.common import (
+    api_user,
+    arg,
+    bool_arg,
+    instant_arg,
+    json_response,
+    past_arg,
+    view_json,
+)
 from web.extensions import error_response
 from web.services import services
 
@@ -84,8 +92,10 @@ def board() -> Response:
     as_of = instant_arg("as_of", end_of_day=True)
     if plan is not None and services().queries.get_plan(plan) is None:
         raise NotFoundError(N_("There is no %(what)s %(key)s."), what="plan", key=plan)
+    view = past_arg(plan)
     include_cancelled = bool_arg("include_cancelled")
-    cards = services().queries.board(plan, include_cancelled=include_cancelled, as_of=as_of)
+    cards = services().queries.board(plan, include_cancelled=include_cancelled, as_of=view)
     shown = STATUSES if include_cancelled else STATUSES[:-1]
     columns = [{"status": s, "cards": [c for c in cards if c["status"] == s]} for s in shown]
-    return json_response({"plan": plan, "as_of": as_of, "columns": columns})
+    return json_response({"plan": plan, "as_of": as_of, "view": view_json(view),
+                          "columns": columns})

@@ -10,7 +10,7 @@ from projections.grades import unit_grades as grades_of
 from tracker.auditexport import audit_records, signed_head, stream_csv, stream_jsonl
 from tracker.errors import N_, NotFoundError
 from web.api import bp
-from web.api.common import arg, choice_arg, instant_arg, json_response
+from web.api.common import arg, choice_arg, instant_arg, json_response, past_arg, view_json
 from web.audit.signing import head_signer
 from web.services import services
 
@@ -29,8 +29,10 @@ def leaders() -> Response:
     plan = arg("plan")
     _check_plan(plan)
     as_of = instant_arg("as_of", end_of_day=True)
-    rows = services().queries.ledger(plan, person=arg("person"), as_of=as_of)
-    return json_response({"plan": plan, "as_of": as_of, "leaders": rows})
+    view = past_arg(plan)
+    rows = services().queries.ledger(plan, person=arg("person"), as_of=view)
+    return json_response({"plan": plan, "as_of": as_of, "view": view_json(view),
+                          "leaders": rows})
 
 
 @bp.get("/units/<key>/grades")
@@ -39,9 +41,13 @@ def unit_grades(key: str) -> Response:
     svc = services()
     if key not in {u["key"] for u in svc.queries.unit_list()}:
         raise NotFoundError(N_("There is no %(what)s %(key)s."), what="unit", key=key)
-    grades = grades_of(svc.read_models.engine, key, plan_key=arg("plan"),
-                       as_of=instant_arg("as_of", end_of_day=True))
-    return json_response({"unit": key, "grades": grades})
+    view = past_arg(arg("plan"))
+    grades = grades_of(svc.read_models.engine, key, plan_key=arg("plan"), as_of=view,
+                       tz=svc.tracker.timezone)
+    body: dict[str, Any] = {"unit": key, "grades": grades}
+    if view is not None:
+        body["view"] = view_json(view)
+    return json_response(body)
 
 
 def _audit_filters() -> dict[str, Any]:

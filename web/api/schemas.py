@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from projections.ledger import FIGURES
-from tracker.domain.fields import Field, Form
+from tracker.domain.fields import WHOLE_MAX, Field, Form
 from tracker.domain.lifecycle import Rule
 from tracker.domain.status import LIGHTS, STATUSES
 
@@ -16,7 +16,7 @@ FIELD_TYPES: dict[str, Schema] = {
     "person": {"type": "string", "description": "A person's key."},
     "unit": {"type": "string", "description": "A unit's key."},
     "date": {"type": "string", "format": "date"},
-    "int": {"type": "integer"},
+    "int": {"type": "integer", "minimum": -WHOLE_MAX, "maximum": WHOLE_MAX},
     "bool": {"type": "boolean"},
     "list": {"type": "array", "items": {"type": "string"}},
 }
@@ -45,7 +45,7 @@ def command_body(command: Rule | Form, with_version: bool = True) -> Schema:
     properties = {f.name: field_schema(f) for f in command.fields}
     if with_version:
         properties["expected_version"] = {
-            "type": ["integer", "null"], "minimum": 1,
+            "type": ["integer", "null"], "minimum": 1, "maximum": WHOLE_MAX,
             "description": "Refuse (409) unless the item is still at this version."}
     required = [f.name for f in command.fields if f.required]
     schema: Schema = {"type": "object", "properties": properties, "additionalProperties": False}

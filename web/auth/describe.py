@@ -7,18 +7,19 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from tracker.accounts.audit import Account
 from web.audit.describe import RENDERERS
 
 SENTENCES = {
-    "SignedIn": _l("%(login)s signed in from %(client)s"),
-    "SignInFailed": _l("A sign-in as %(login)s from %(client)s failed"),
-    "Locked": _l("After repeated failures, sign-ins as %(login)s wait %(seconds)s seconds "
-                 "(last attempt from %(client)s)"),
-    "PasswordChanged": _l("The password of %(login)s was changed"),
-    "TokenIssued": _l("API token %(token)s was issued to %(login)s"),
-    "TokenRevoked": _l("API token %(token)s of %(login)s was revoked"),
-    "Disabled": _l("The account %(login)s was disabled"),
-    "Enabled": _l("The account %(login)s was enabled"),
+    Account.SignedIn.__name__: _l("%(login)s signed in from %(client)s"),
+    Account.SignInFailed.__name__: _l("A sign-in as %(login)s from %(client)s failed"),
+    Account.Locked.__name__: _l("After repeated failures, sign-ins as %(login)s wait "
+                                "%(seconds)s seconds (last attempt from %(client)s)"),
+    Account.PasswordChanged.__name__: _l("The password of %(login)s was changed"),
+    Account.TokenIssued.__name__: _l("API token %(token)s was issued to %(login)s"),
+    Account.TokenRevoked.__name__: _l("API token %(token)s of %(login)s was revoked"),
+    Account.Disabled.__name__: _l("The account %(login)s was disabled"),
+    Account.Enabled.__name__: _l("The account %(login)s was enabled"),
 }
 
 
@@ -31,4 +32,4 @@ def describe_account(data: dict[str, Any], row: dict[str, Any], people: dict[str
     return str(sentence) % values
 
 
-RENDERERS["Account"] = describe_account
+RENDERERS[Account.__name__] = describe_account

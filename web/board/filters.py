@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from projections.lights import LIGHTS
+from tracker.asof import BASES
 from tracker.domain.fields import parse_date
 from tracker.errors import ValidationError
 
@@ -34,6 +35,7 @@ class BoardFilters:
     cancelled: bool = False
     queue: str = ""
     as_of: date | None = None
+    basis: str = ""
 
     @classmethod
     def from_args(cls, args: MultiDict[str, str]) -> BoardFilters:
@@ -51,7 +53,7 @@ class BoardFilters:
                    lane=lane if lane in LANES else "",
                    cancelled=args.get("cancelled") in ("1", "on", "true"),  # not a status
                    queue=queue if queue in QUEUES else "",
-                   as_of=day)
+                   as_of=day, basis=args.get("basis", "") if args.get("basis") in BASES else "")
 
     @classmethod
     def from_url(cls, url: str | None) -> BoardFilters:
@@ -72,7 +74,7 @@ class BoardFilters:
 
     def live(self) -> BoardFilters:
         """The same filters on today's board."""
-        return replace(self, as_of=None)
+        return replace(self, as_of=None, basis="")
 
     def query(self, **lane: str) -> dict[str, Any]:
         """Keyword arguments for Queries.board (a lane's own filter wins)."""

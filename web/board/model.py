@@ -68,9 +68,9 @@ class CardSource:
             cards = queries.board(self.plan_key, status=status, offset=offset, limit=PAGE + 1,
                                   **wanted)
             return cards[:PAGE], len(cards) > PAGE
-        if self._all is None:  # replaying the past is costly: once per request
-            instant = self.filters.instant(services().settings.timezone)
-            self._all = queries.board(self.plan_key, include_cancelled=True, as_of=instant,
+        if self._all is None:  # the past view's cards, once per request
+            view = queries.past(self.filters.as_of, self.filters.basis or None, self.plan_key)
+            self._all = queries.board(self.plan_key, include_cancelled=True, as_of=view,
                                       **self.filters.query())
         matching = [c for c in self._all if c["status"] == status and _in_lane(c, lane)]
         return matching[offset:offset + PAGE], len(matching) > offset + PAGE

@@ -31,7 +31,9 @@ def board_context(plan: dict[str, Any], filters: BoardFilters, **extra: Any) -> 
     queries = services().queries
     me = actor()
     readonly = filters.as_of is not None
+    view = queries.past(filters.as_of, filters.basis or None, plan["key"])
     return {
+        "view": view, "plan_starts": plan.get("starts"),
         "plan": plan, "plans": queries.list_plans(), "filters": filters,
         "readonly": readonly,
         "people_list": queries.people(), "units_list": queries.unit_list(),
@@ -85,7 +87,7 @@ def column(plan_key: str, status: str) -> tuple[str, int]:
         abort(404)
     filters = BoardFilters.from_args(request.args)
     offset = request.args.get("offset", "0")
-    if not offset.isdigit():
+    if not (offset.isascii() and offset.isdigit() and len(offset) <= 9):  # fits the database
         abort(400)
     lane = {k: request.args[k] for k in ("owner", "unit", "phase") if request.args.get(k)}
     col = CardSource(plan_key, filters).column(status, lane, int(offset))

@@ -11,7 +11,8 @@ from tracker.planspecs import Problem
 
 # The kinds of thing a message may name, so that they are translated too.
 WHAT = {"plan": N_("plan"), "item": N_("item"), "goal": N_("goal"), "phase": N_("phase"),
-        "unit": N_("unit"), "person": N_("person"), "the plan file": N_("the plan file")}
+        "unit": N_("unit"), "person": N_("person"), "the plan file": N_("the plan file"),
+        "milestone": N_("milestone")}
 
 
 def _message(p: Problem) -> str:

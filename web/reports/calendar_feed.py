@@ -30,7 +30,7 @@ def calendar_feed(person: str, token: str) -> Response:
     items = [{**c, "description": c["deliverable"],
               "url": url_for("items.item", item_id=c["id"], _external=True)} for c in cards]
     body = calendar(names[person], items, today=q.today(), yellow_days=q.yellow_days,
-                    overdue_label=_("Overdue"))
+                    overdue_label=_("Overdue"), overdue_title=_("Overdue: %(title)s"))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="due-dates.ics"'
     response.cache_control.private = True

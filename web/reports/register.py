@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from projections.lights import LIGHTS
 from projections.reports import data
 from projections.reports.labels import light as light_word
+from projections.reports.notice import notice, notice_paper
 from projections.reports.register import register as build
 from projections.reports.register import register_paper
 from projections.reports.render import paper_html
@@ -63,3 +64,11 @@ def register_download(fmt: str) -> Response:
     """The register as XLSX, DOCX, PDF or CSV in the user's language."""
     report, _args_kept = _report()
     return download(fmt, FORMATS, "register", lambda: register_paper(lang(), report))
+
+
+@bp.get("/reports/notice/<item_id>/<int:n>.<fmt>")
+@login_required
+def notice_download(item_id: str, n: int, fmt: str) -> Response:
+    """The item's n-th supervision notice with its receipt, one A4 page (DOCX or PDF)."""
+    found = notice(services().queries, item_id, n)
+    return download(fmt, ("docx", "pdf"), "notice", lambda: notice_paper(lang(), found))

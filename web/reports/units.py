@@ -67,7 +67,8 @@ def unit(key: str) -> str:
     moves = [m for m in movement(engine, plan_key) if m["unit"] == key]
     return render_template(
         "reports/unit.html", unit=info, plan_key=plan_key, history=unit_grades(
-            engine, key, plan_key), moves=moves, criteria=CRITERIA, criterion=criterion,
+            engine, key, plan_key, tz=services().tracker.timezone), moves=moves,
+        criteria=CRITERIA, criterion=criterion,
         grade=grade, direction=direction, plans=services().queries.list_plans(),
         may_assess=allowed(current_actor(), "assess"))
 

@@ -30,7 +30,8 @@ REVIEW_FORMATS = ("docx", "xlsx", "pdf")
 def _args() -> dict[str, Any]:
     """The plan and as-of date every report takes from the query string."""
     return {"plan_key": request.args.get("plan") or None,
-            "as_of": data.parse_as_of(request.args.get("as_of"))}
+            "as_of": data.parse_as_of(request.args.get("as_of")),
+            "basis": request.args.get("basis") or None}
 
 
 def page(template: str, **context: Any) -> str:
@@ -67,7 +68,7 @@ def leaders() -> str:
     q = services().queries
     report = data.leaders(q, **_args(), sort=request.args.get("sort", "rank"),
                           desc=request.args.get("desc") == "1")
-    units = data.unit_lights(q, report["plan_key"], report["cutoff"], report["day"])
+    units = data.unit_lights(q, report["plan_key"], report["view"], report["day"])
     return page("reports/leaders.html", report=report, columns=data.COLUMNS, chart={
         "rates": charts.on_time_rates(report["rows"]), "lights": charts.unit_lights(units),
         "weeks": charts.done_per_week(report["rows"])})
