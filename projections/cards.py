@@ -15,7 +15,7 @@ from projections.pastviews import backfilled
 from tracker.domain.status import OPEN_STATUSES, Status
 
 Row = dict[str, Any]
-SQL_FILTERS = ("owner", "phase", "goal")
+SQL_FILTERS = ("owner", "phase", "goal", "parent")
 
 
 def row_light(row: Mapping[str, Any] | sa.RowMapping, today: date, yellow_days: int) -> str | None:
@@ -141,9 +141,11 @@ def _as_list(value: str | Sequence[str]) -> list[str]:
 
 def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | None = None,
           *, unit: str | None = None, status: str | Sequence[str] | None = None,
-          light_is: str | None = None, q: str | None = None, include_cancelled: bool = False,
-          offset: int = 0, limit: int | None = None, answering: str | None = None,
-          source: sa.FromClause = t.board, **equal: str | None) -> list[Row]:
+          light_is: str | Sequence[str] | None = None, q: str | None = None,
+          include_cancelled: bool = False, awaiting_decision: bool = False,
+          exclude_owner: str | None = None, offset: int = 0, limit: int | None = None,
+          answering: str | None = None, source: sa.FromClause = t.board,
+          **equal: str | None) -> list[Row]:
     """Cards matching the filters, by due date then title (``answering``: the items a person
     owns or otherwise answers for; ``source``: the versions valid at a past view instead of
     the live board)."""
@@ -164,6 +166,12 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
         query = query.where(b.status != Status.CANCELLED.value)
     if light_is:
         query = query.where(b.status.in_([s.value for s in OPEN_STATUSES]))
+    if awaiting_decision:  # a completion to accept or return, or an extension to decide
+        query = query.where(sa.or_(b.status == Status.SUBMITTED.value,
+                                   sa.and_(b.extension_pending.is_(True),
+                                           b.status.in_([s.value for s in OPEN_STATUSES]))))
+    if exclude_owner:
+        query = query.where(b.owner != exclude_owner)
     if q:
         text = q.lower()
         query = query.where(sa.or_(*(sa.func.lower(c).contains(text, autoescape=True)
@@ -175,7 +183,8 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
     if unit:
         rows = [r for r in rows if r["lead_unit"] == unit or unit in r["units"]]
     if light_is:
-        rows = [r for r in rows if row_light(r, today, yellow_days) == light_is]
+        wanted = _as_list(light_is)
+        rows = [r for r in rows if row_light(r, today, yellow_days) in wanted]
     if python_filters:
         rows = rows[offset:] if limit is None else rows[offset:offset + limit]
     people, units = names(conn)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -105,16 +105,20 @@ class Queries:
 
     def board(self, plan_key: str | None = None, *, owner: str | None = None,
               unit: str | None = None, status: Any = None, phase: str | None = None,
-              goal: str | None = None, light: str | None = None, q: str | None = None,
-              include_cancelled: bool = False, as_of: datetime | AsOf | None = None,
-              offset: int = 0, limit: int | None = None,
-              answering: str | None = None) -> list[Row]:
+              goal: str | None = None, light: str | Sequence[str] | None = None,
+              q: str | None = None, include_cancelled: bool = False,
+              as_of: datetime | AsOf | None = None, offset: int = 0, limit: int | None = None,
+              parent: str | None = None, awaiting_decision: bool = False,
+              exclude_owner: str | None = None, answering: str | None = None) -> list[Row]:
         """The cards matching the filters, by due date then title (as of a past view or an
-        instant if given); ``answering``: the items a person owns or otherwise answers for."""
+        instant if given); awaiting_decision keeps completions and extension requests waiting
+        for a reviewer; ``answering``: the items a person owns or otherwise answers for."""
         args = {"plan_key": plan_key, "owner": owner, "unit": unit, "status": status,
                 "answering": answering,
                 "phase": phase, "goal": goal, "light_is": light, "q": q,
-                "include_cancelled": include_cancelled, "offset": offset, "limit": limit}
+                "include_cancelled": include_cancelled, "offset": offset, "limit": limit,
+                "parent": parent, "awaiting_decision": awaiting_decision,
+                "exclude_owner": exclude_owner}
         if as_of is None:
             with self.rm.engine.connect() as conn:
                 return mark_live(conn, board_cards(conn, self.today(), self.yellow_days, **args))

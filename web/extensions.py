@@ -17,7 +17,7 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from tracker.domain.lifecycle import PersonKey
-from tracker.errors import TrackerError
+from tracker.errors import N_, TrackerError
 from tracker.messages import render
 
 # The store is down, locked beyond its timeout, out of connections or read-only: answer 503.
@@ -71,6 +71,29 @@ def error_response(
         return jsonify({"error": code, "message": message, **extra}), status
     template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
     return render_template(template, status=status, code=code, message=message, extra=extra), status
+
+
+HTTP_MESSAGES: dict[int, tuple[str, str]] = {
+    400: (N_("The request could not be understood"),
+          N_("Something in the address or the form is not valid. Go back and try again.")),
+    403: (N_("Not allowed"), N_("Your account does not allow this.")),
+    404: (N_("Page not found"),
+          N_("There is no such page: the address may be mistyped, or the item was removed.")),
+    405: (N_("Not possible here"), N_("This address cannot be used this way.")),
+    413: (N_("Too large"), N_("What was sent is too large.")),
+    429: (N_("Too many attempts"),
+          N_("Too many attempts in a short time. Wait a minute and try again.")),
+}
+SERVER_ERROR = (
+    N_("Something went wrong"),
+    N_("The server could not finish this request; nothing was changed. Try again later."))
+
+
+def http_message(status: int) -> tuple[str, str]:
+    """A translated heading and explanation for an HTTP error shown in the browser."""
+    heading, message = HTTP_MESSAGES.get(status, SERVER_ERROR if status >= 500
+                                         else HTTP_MESSAGES[400])
+    return gettext(heading), gettext(message)
 
 
 def translate_error(error: TrackerError) -> str:
@@ -150,7 +173,12 @@ def init_extensions(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         code = (error.name or "error").lower().replace(" ", "_")
-        body, status = error_response(error.code or 500, code, error.description or error.name)
+        status = error.code or 500
+        if wants_json():
+            body, status = error_response(status, code, error.description or error.name)
+        else:  # a browser gets the reason in its own language, never Werkzeug's English page
+            heading, message = http_message(status)
+            body, status = error_response(status, code, message, heading=heading)
         response = app.make_response((body, status))
         for name, value in error.get_headers():  # Allow on a 405, Retry-After, WWW-Authenticate
             if name.lower() != "content-type":

@@ -7,12 +7,12 @@ from typing import Any
 
 from flask_babel import gettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from tracker.domain import WorkItem
-from tracker.domain.lifecycle import PersonKey, event_info
+from tracker.domain.lifecycle import EVENT_NAMES, PersonKey, event_info
 from tracker.domain.status import Status
-from web.labels import actor_label, status_label
+from tracker.errors import N_
+from web.labels import actor_name, status_label
 
 Row = dict[str, Any]
 Names = dict[str, str]
@@ -46,19 +46,52 @@ def _item(d: Row, row: Row, people: Names) -> str:
     return _why(text, reason)
 
 
-KIND = {"Plan": _l("plan"), "Person": _l("person"), "Unit": _l("unit")}
+OTHER: dict[tuple[str, str], str] = {
+    ("Plan", "Created"): N_("%(who)s created the plan “%(name)s”"),
+    ("Plan", "Edited"): N_("%(who)s edited the plan “%(name)s”"),
+    ("Plan", "GoalSet"): N_("%(who)s set a goal of the plan “%(name)s”"),
+    ("Plan", "PhaseSet"): N_("%(who)s set a phase of the plan “%(name)s”"),
+    ("Plan", "GradingSet"): N_("%(who)s set the grading weights of the plan “%(name)s”"),
+    ("Plan", "Nominated"): N_("%(who)s made a nomination in the plan “%(name)s”"),
+    ("Plan", "NominationWithdrawn"): N_("%(who)s withdrew a nomination in the plan “%(name)s”"),
+    ("Unit", "Created"): N_("%(who)s created the unit “%(name)s”"),
+    ("Unit", "Renamed"): N_("%(who)s renamed the unit “%(name)s”"),
+    ("Unit", "LiaisonsSet"): N_("%(who)s set the liaison leaders of the unit “%(name)s”"),
+    ("Unit", "Assessed"): N_("%(who)s assessed the unit “%(name)s”"),
+    ("Person", "Created"): N_("%(who)s added the person “%(name)s”"),
+    ("Person", "RoleChanged"): N_("%(who)s changed the role of “%(name)s”"),
+    ("Person", "Renamed"): N_("%(who)s renamed “%(name)s”"),
+    ("Person", "Deactivated"): N_("%(who)s deactivated “%(name)s”"),
+    ("Person", "Reactivated"): N_("%(who)s reactivated “%(name)s”"),
+}
+CHANGED = {"Plan": N_("%(who)s changed the plan “%(name)s”"),
+           "Unit": N_("%(who)s changed the unit “%(name)s”"),
+           "Person": N_("%(who)s changed “%(name)s”")}
 
 
 def _other(d: Row, row: Row, people: Names) -> str:
-    """Sentences for plans, people and units."""
-    name = d.get("title") or d.get("name") or d.get("key")
-    what = KIND.get(row["aggregate_type"], row["aggregate_type"])
-    if row["version"] == 1:
-        return _("%(who)s created %(what)s “%(name)s”", who=row["who"], what=what,
-                 name=name or row["aggregate_id"])
-    if name:
-        return _("%(who)s changed %(what)s “%(name)s”", who=row["who"], what=what, name=name)
-    return _("%(who)s changed a %(what)s", who=row["who"], what=what)
+    """Sentences for plans, people and units, one per event type (named, never by key)."""
+    name = row["title"] if row["title"] != "?" else (d.get("title") or d.get("name") or "—")
+    sentence = OTHER.get((row["aggregate_type"], row["event_type"]),
+                         CHANGED.get(row["aggregate_type"], N_("%(who)s made a change")))
+    return gettext(sentence) % {"who": row["who"], "name": name}
+
+
+OTHER_EVENTS = {
+    "GoalSet": N_("goal set"), "PhaseSet": N_("phase set"), "GradingSet": N_("grading weights set"),
+    "Nominated": N_("nominated"), "NominationWithdrawn": N_("nomination withdrawn"),
+    "Renamed": N_("renamed"), "LiaisonsSet": N_("liaison leaders set"),
+    "Assessed": N_("unit assessed"), "RoleChanged": N_("role changed"),
+    "Deactivated": N_("deactivated"), "Reactivated": N_("reactivated"),
+}
+
+
+def event_type_options() -> list[tuple[str, str]]:
+    """Every event type the trail can be filtered by, named in the user's language."""
+    options = [(name, gettext(event_info(name).done))  # type: ignore[union-attr]
+               for name in sorted(EVENT_NAMES)]
+    options += [(name, gettext(label)) for name, label in OTHER_EVENTS.items()]
+    return sorted(options, key=lambda o: o[1])
 
 
 RENDERERS: dict[str, Callable[[Row, Row, Names], str]] = {"WorkItem": _item}
@@ -67,6 +100,6 @@ RENDERERS: dict[str, Callable[[Row, Row, Names], str]] = {"WorkItem": _item}
 def describe(row: Row, people: Names, titles: Names) -> str:
     """One audit row as a sentence: who did what to which item, from what to what, and why."""
     data = row.get("data") or {}
-    facts = {**row, "who": actor_label(row["actor"], people),
+    facts = {**row, "who": actor_name(row["actor"], people),
              "title": titles.get(str(row["aggregate_id"]), data.get("title", "?"))}
     return RENDERERS.get(row["aggregate_type"], _other)(data, facts, people)

@@ -13,12 +13,14 @@ from werkzeug.exceptions import BadRequest
 
 from projections import tables as t
 from tracker.auditexport import audit_records, signed_head, stream_csv, stream_jsonl, stream_xlsx
+from tracker.domain.base import person_id, plan_id, unit_id
 from tracker.domain.fields import parse_date
 from tracker.errors import ValidationError
 from web.audit import bp
-from web.audit.describe import describe
+from web.audit.describe import describe, event_type_options
 from web.audit.signing import head_signer
 from web.auth import login_required
+from web.labels import actor_name
 from web.services import services
 
 PAGE = 50
@@ -56,7 +58,25 @@ def _names(rows: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:
     with services().read_models.engine.connect() as conn:
         found = conn.execute(sa.select(t.board.c.id, t.board.c.title).where(t.board.c.id.in_(ids)))
         titles = dict(found.tuples().all())
+    titles.update(other_names())
     return people, titles
+
+
+def actor_options(people: dict[str, str]) -> list[tuple[str, str]]:
+    """Everyone who appears in the trail (people and accounts), by name, for the filter."""
+    with services().read_models.engine.connect() as conn:
+        actors = conn.execute(sa.select(t.audit.c.actor).distinct()).scalars().all()
+    return sorted(((a, actor_name(a, people)) for a in set(actors) | set(people)),
+                  key=lambda o: o[1])
+
+
+def other_names() -> dict[str, str]:
+    """Plans, units and people by their aggregate ids (the trail names them, never by key)."""
+    q = services().queries
+    names = {str(plan_id(p["key"])): p["title"] for p in q.list_plans()}
+    names.update({str(unit_id(u["key"])): u["name"] for u in q.unit_list()})
+    names.update({str(person_id(p["key"])): p["name"] for p in q.people()})
+    return names
 
 
 @bp.get("/audit")
@@ -77,6 +97,7 @@ def trail() -> str:
     more = url_for("audit.trail", **args, after=rows[-1]["seq"]) if len(rows) == PAGE else None
     context = {"entries": entries, "more": more, "args": args,
                "plans": services().queries.list_plans(), "people": people,
+               "actors": actor_options(people), "event_types": event_type_options(),
                "exports": {f: url_for("audit.export", fmt=f, **args) for f in EXPORTS}}
     if request.headers.get("HX-Request") == "true" and after:
         return render_template("audit/_rows.html", **context)

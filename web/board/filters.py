@@ -17,6 +17,7 @@ from tracker.domain.fields import parse_date
 from tracker.errors import ValidationError
 
 LANES = ("owner", "unit", "phase")
+QUEUES = ("decide", "mine")  # web.board.queue: waiting for my decision, my items needing action
 PAGE = 25
 
 
@@ -32,6 +33,7 @@ class BoardFilters:
     q: str = ""
     lane: str = ""
     cancelled: bool = False
+    queue: str = ""
     as_of: date | None = None
     basis: str = ""
 
@@ -42,6 +44,7 @@ class BoardFilters:
                                                                  "q")}
         light = args.get("light", "")
         lane = args.get("lane", "")
+        queue = args.get("queue", "")
         try:
             day = parse_date(args.get("as_of"), "as_of")
         except ValidationError:
@@ -49,6 +52,7 @@ class BoardFilters:
         return cls(**text, light=light if light in LIGHTS else "",
                    lane=lane if lane in LANES else "",
                    cancelled=args.get("cancelled") in ("1", "on", "true"),  # not a status
+                   queue=queue if queue in QUEUES else "",
                    as_of=day, basis=args.get("basis", "") if args.get("basis") in BASES else "")
 
     @classmethod

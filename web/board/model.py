@@ -9,7 +9,7 @@ from flask import url_for
 
 from tracker.domain.status import STATUSES
 from web.board.filters import PAGE, BoardFilters
-from web.items.ui import COLUMNS
+from web.items.ui import COLUMNS, actor
 from web.services import services
 
 Card = dict[str, Any]
@@ -22,6 +22,7 @@ class Column:
     status: str
     cards: list[Card]
     more_url: str | None = None
+    total: int = 0
 
 
 @dataclass
@@ -51,12 +52,21 @@ class CardSource:
         self.filters = filters
         self._all: list[Card] | None = None
 
+    def count(self, status: str, lane: dict[str, str]) -> int:
+        """How many cards the column holds in all (asked only when there is more than a page)."""
+        if self.filters.as_of is not None:
+            assert self._all is not None  # page() replayed the past first
+            return sum(1 for c in self._all if c["status"] == status and _in_lane(c, lane))
+        wanted = {**self.filters.query(**lane), **self.queue_args()}
+        return len(services().queries.board(self.plan_key, status=status, **wanted))
+
     def page(self, status: str, lane: dict[str, str], offset: int) -> tuple[list[Card], bool]:
         """Up to PAGE cards of a column from offset, and whether there are more."""
         queries = services().queries
         if self.filters.as_of is None:
+            wanted = {**self.filters.query(**lane), **self.queue_args()}
             cards = queries.board(self.plan_key, status=status, offset=offset, limit=PAGE + 1,
-                                  **self.filters.query(**lane))
+                                  **wanted)
             return cards[:PAGE], len(cards) > PAGE
         if self._all is None:  # the past view's cards, once per request
             view = queries.past(self.filters.as_of, self.filters.basis or None, self.plan_key)
@@ -65,14 +75,26 @@ class CardSource:
         matching = [c for c in self._all if c["status"] == status and _in_lane(c, lane)]
         return matching[offset:offset + PAGE], len(matching) > offset + PAGE
 
+    def queue_args(self) -> dict[str, Any]:
+        """The filter of the queue asked for (待我处理), for the signed-in person."""
+        if not self.filters.queue:
+            return {}
+        from web.board.queue import queue_query  # the queue module registers routes on bp
+
+        wanted = queue_query(actor(), self.filters.queue)
+        wanted.pop("status", None)  # the column decides the status
+        return wanted
+
     def column(self, status: str, lane: dict[str, str], offset: int = 0) -> Column:
         """One column's page, with the URL that loads the next one when there is more."""
         cards, more = self.page(status, lane, offset)
         more_url = None
+        total = offset + len(cards)
         if more:
+            total = self.count(status, lane)
             args: dict[str, Any] = {**self.filters.args(), **lane, "offset": offset + PAGE}
             more_url = url_for("board.column", plan_key=self.plan_key, status=status, **args)
-        return Column(status, cards, more_url)
+        return Column(status, cards, more_url, total)
 
 
 def lane_keys(plan: dict[str, Any], filters: BoardFilters) -> list[tuple[str, str, dict[str, str]]]:
@@ -89,6 +111,15 @@ def lane_keys(plan: dict[str, Any], filters: BoardFilters) -> list[tuple[str, st
     chosen = getattr(filters, filters.lane)
     return [(key, title, {filters.lane: key}) for key, title in options
             if not chosen or key == chosen]
+
+
+def column_totals(lanes: list[Lane]) -> list[tuple[str, int]]:
+    """Cards per status over every lane (the phone's column tabs)."""
+    totals: dict[str, int] = {}
+    for lane in lanes:
+        for col in lane.columns:
+            totals[col.status] = totals.get(col.status, 0) + col.total
+    return list(totals.items())
 
 
 def build_lanes(plan: dict[str, Any], filters: BoardFilters) -> list[Lane]:

@@ -13,7 +13,7 @@ from web.auth import login_required
 from web.board import bp
 from web.board.filters import LANES, LIGHTS, BoardFilters
 from web.board.mapping import NEXT, can_move
-from web.board.model import CardSource, build_lanes
+from web.board.model import CardSource, build_lanes, column_totals
 from web.items.ui import actor, plan_info, render, wants_fragment
 from web.services import services
 
@@ -49,7 +49,8 @@ def board_answer(plan_key: str, filters: BoardFilters, status: int = 200,
                  **extra: Any) -> tuple[str, int]:
     """The board page, or the #board fragment for htmx."""
     plan = load_plan(plan_key)
-    context = board_context(plan, filters, lanes=build_lanes(plan, filters), **extra)
+    lanes = build_lanes(plan, filters)
+    context = board_context(plan, filters, lanes=lanes, totals=column_totals(lanes), **extra)
     return render("board/board.html", "board/_board.html", status, **context)
 
 

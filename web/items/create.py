@@ -24,9 +24,9 @@ CREATE = Form("create", (
     Field("title", "text", True), Field("owner", "person", True), Field("lead_unit", "unit", True),
     Field("units", "list"), Field("due", "date", True), Field("phase", "text"),
     Field("goal", "text"), Field("deliverable", "text"), Field("description", "text"),
-    Field("report_every_days", "int"),
+    Field("report_every_days", "int"), Field("parent", "text"),
 ))
-OPTIONAL_KEYS = ("phase", "goal")
+OPTIONAL_KEYS = ("phase", "goal", "parent")
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
@@ -42,7 +42,9 @@ def form_context(plan: dict[str, Any], values: dict[str, Any], **extra: Any) -> 
     queries = services().queries
     return {"plan": plan, "spec": CREATE, "values": values, "form_token": form_token(),
             "people_list": [p for p in queries.people() if p["active"]],
-            "units_list": queries.unit_list(), "error_field": None, "error_message": None, **extra}
+            "units_list": queries.unit_list(),
+            "parent_options": queries.board(plan["key"]),
+            "error_field": None, "error_message": None, **extra}
 
 
 @bp.route("/plans/<plan_key>/items/new", methods=["GET", "POST"])
@@ -54,7 +56,8 @@ def new_item(plan_key: str) -> Response | tuple[str, int]:
         abort(404)
     authorize(actor(), "create")
     if request.method == "GET":
-        return render("items/new.html", "items/_new_form.html", **form_context(plan, {}))
+        wanted = {"parent": request.args.get("parent", "")[:200]}  # "add a sub-item" links here
+        return render("items/new.html", "items/_new_form.html", **form_context(plan, wanted))
     values = command_values(CREATE, request.form)
     try:
         args = parse_args(CREATE.fields, values)

@@ -16,6 +16,7 @@ from tracker.permissions import Actor
 from web.auth import current_actor
 from web.labels import (
     actor_label,
+    actor_name,
     badges,
     command_label,
     event_label,
@@ -63,6 +64,13 @@ def local_time(value: datetime | None) -> str:
                            locale=get_locale())
 
 
+def my_name() -> str:
+    """The signed-in user as the top bar shows them: their person's name, else their role."""
+    me = actor()
+    people = {p["key"]: p["name"] for p in services().queries.people()}
+    return actor_name(me.person or f"user:{me.login}", people)
+
+
 def install(bp: Blueprint) -> None:
     """Make the label mappings and helpers available to every template."""
     bp.add_app_template_filter(local_time, "localtime")
@@ -78,5 +86,7 @@ def install(bp: Blueprint) -> None:
             "card_badges": badges,
             "actor_label": actor_label,
             "board_columns": COLUMNS,
+            "actor_name": actor_name,
+            "my_name": my_name,
             "all_statuses": STATUSES,
         }

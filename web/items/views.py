@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort
 
+from tracker.domain.base import item_id
 from tracker.domain.lifecycle import COMMANDS
 from tracker.permissions import allowed
 from web.auth import login_required
@@ -29,10 +30,13 @@ def item_context(card: Card, **extra: Any) -> dict[str, Any]:
     me = actor()
     people_list, units_list = queries.people(), queries.unit_list()
     roles = services().tracker.leadership(card["plan_key"])  # the plan's roles decide powers
+    parent = queries.get_card(item_id(card["plan_key"], card["parent"])) if card["parent"] else None
+    children = queries.board(card["plan_key"], parent=card["key"], include_cancelled=True)
     plan = plan_info(card["plan_key"]) or {"key": card["plan_key"], "title": "",
                                                    "goals": [], "phases": []}
     return {
-        "card": card, "plan": plan, "history": queries.history(card["id"]),
+        "card": card, "plan": plan, "parent_card": parent, "children": children,
+        "history": queries.history(card["id"]),
         "people": {p["key"]: p["name"] for p in people_list},
         "units": {u["key"]: u["name"] for u in units_list},
         "phases": {p["key"]: p["title"] for p in plan["phases"]},

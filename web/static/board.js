@@ -76,3 +76,29 @@
     }
   }
 })();
+// The phone shows one column at a time: the tabs choose it, and the choice survives the board
+// being swapped after a move or a filter change.
+(function () {
+  "use strict";
+  var chosen = null;
+
+  function apply() {
+    var board = document.getElementById("board");
+    if (!board) { return; }
+    var tabs = board.querySelectorAll(".column-tab");
+    var wanted = chosen && board.querySelector('.column-tab[data-tab="' + chosen + '"]') ? chosen : board.dataset.tab;
+    board.dataset.tab = wanted;
+    tabs.forEach(function (tab) {
+      tab.setAttribute("aria-selected", tab.dataset.tab === wanted ? "true" : "false");
+    });
+  }
+
+  document.addEventListener("click", function (evt) {
+    var tab = evt.target.closest ? evt.target.closest(".column-tab") : null;
+    if (!tab) { return; }
+    chosen = tab.dataset.tab;
+    apply();
+  });
+  document.addEventListener("htmx:afterSettle", apply);
+  document.addEventListener("DOMContentLoaded", apply);
+})();
