@@ -13,22 +13,6 @@ from tracker.domain.lifecycle import BADGES, RULES, event_info
 from tracker.domain.status import LIGHT_LABELS, STATUS_LABELS, Light, Status
 from tracker.permissions import SYSTEM
 
-FIELD = {
-    "title": _l("Title"), "deliverable": _l("Deliverable"), "description": _l("Description"),
-    "owner": _l("Responsible person"), "lead_unit": _l("Lead unit"),
-    "units": _l("Supporting units"), "due": _l("Due date"), "original_due": _l("Original due date"),
-    "status": _l("Status"), "phase": _l("Phase"), "goal": _l("Goal"), "percent": _l("Percent done"),
-    "note": _l("Note"), "on": _l("Date"), "text": _l("Comment"), "new_due": _l("New due date"),
-    "reason": _l("Reason"), "grant": _l("Decision"), "outcome": _l("Outcome"),
-    "evidence": _l("Evidence (one link or file name per line)"), "key": _l("Key"),
-    "parent": _l("Part of"), "report_every_days": _l("Report every (days)"),
-    "last_report_on": _l("Last report"), "pending_due": _l("Requested due date"),
-    "returns": _l("Returned"), "chases": _l("Chased"), "version": _l("Version"),
-    "last_activity": _l("Last activity"), "milestone": _l("Milestone"),
-    "to": _l("Leader to escalate to (none chosen: the group leader)"),
-    "requirement": _l("Requirement"), "reply_by": _l("Reply by"), "reply": _l("Reply"),
-}
-
 
 def status_label(value: Any) -> str:
     """A status in the user's language (anything else as it is)."""
@@ -59,9 +43,8 @@ def event_label(name: str) -> str:
 
 
 def field_label(name: str) -> str:
-    """A field's label (the domain's table of field ids, then the web's own)."""
-    label = messages.field_label(name, gettext)
-    return str(FIELD[name]) if label == name and name in FIELD else label
+    """A field's label, from the domain's table of field ids."""
+    return messages.field_label(name, gettext)
 
 
 def badges(card: dict[str, Any]) -> list[tuple[str, str]]:

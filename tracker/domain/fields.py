@@ -37,8 +37,6 @@ LABELS = {
     "offset": N_("Offset"), "limit": N_("Limit"), "since": N_("From"), "until": N_("Until"),
     "as_of": N_("As of"), "actor": N_("Who"), "q": N_("Search"), "format": N_("Format"),
     "include_cancelled": N_("Show cancelled items too"), "item": N_("Item"),
-    "milestone": N_("Milestone"), "requirement": N_("Requirement"), "reply_by": N_("Reply by"),
-    "reply": N_("Reply"),
 }
 
 
