@@ -13,7 +13,7 @@ from typing import Any
 
 from tracker.application import TrackerApplication
 from tracker.domain import WorkItem
-from tracker.permissions import Actor
+from tracker.permissions import SYSTEM, Actor
 from tracker.planfile import PlanFile
 from tracker.simclock import SimulatedApplication
 
@@ -107,6 +107,9 @@ def _current(s: Schedule, item: WorkItem, n: int, pf: PlanFile) -> None:
     if n in (4, 5):  # brought forward: due within the warning window today (yellow)
         s.item(item, "reschedule", Actor("secretary", "leader"), today - timedelta(days=8),
                due=today + timedelta(days=n - 3), reason="学校检查提前，需提前完成。")
+        # A due-date change is a request; someone other than who asked decides it.
+        s.item(item, "decide-extension", SYSTEM, today - timedelta(days=8), grant=True,
+               note="同意调整。")
     s.item(item, "report", owner, today - timedelta(days=n), note="正在推进。",
            percent=20 + 10 * n, on=today - timedelta(days=n))
 
