@@ -31,7 +31,7 @@ def run(instance: Path, db: str, *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def backup(tmp_path: Path, database_url: str) -> Path:
-    """A store with two evidence files (one uploaded, one a completion reference), backed up."""
+    """A store with two evidence files (both uploaded, one cited by the completion), backed up."""
     folder = tmp_path / "a" / "evidence"
     files = EvidenceStore(folder)
     app = TrackerApplication(env=parse_database_url(database_url).es_env,
@@ -46,7 +46,9 @@ def backup(tmp_path: Path, database_url: str) -> Path:
         pdf = files.prepare("minutes.pdf", PDF)
         app.attach_evidence(Actor("owner", "member"), item, pdf,
                             store=lambda: files.write(pdf.sha256, PDF))
-        txt = files.put("attendance.txt", TXT)
+        txt = files.prepare("attendance.txt", TXT)  # attached, then cited by the completion
+        app.attach_evidence(Actor("owner", "member"), item, txt,
+                            store=lambda: files.write(txt.sha256, TXT))
         app.execute(item, "submit", Actor("owner", "member"), outcome="held",
                     evidence=[txt.reference])
     finally:
@@ -68,7 +70,7 @@ def test_restore_brings_back_the_evidence_files_and_verifies_them(
                       if p.is_file())
     assert restored == sorted([PDF, TXT])
     code, out, _ = run(tmp_path / "b", second_database, "evidence", "verify")
-    assert code == 0 and out.startswith("OK: 2 recorded files")
+    assert code == 0 and out.startswith("OK: 3 recorded files (2 distinct)")
 
 
 def _rewrite(archive: Path, change: bytes | None) -> None:
@@ -99,7 +101,7 @@ def test_a_damaged_or_missing_archive_is_refused_and_nothing_restored(
     if damage != "changed":
         code, out, err = run(tmp_path / "b", second_database, "restore", str(backup),
                              "--allow-missing-evidence")
-        lost = 2 if damage == "missing" else 1
+        lost = 3 if damage == "missing" else 1  # the cited file is recorded twice
         assert code == 1 and f"{lost} recorded files do not verify" in out and "missing" in err
 
 

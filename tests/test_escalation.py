@@ -73,7 +73,8 @@ def test_the_chinese_item_page_and_audit_line_say_it_without_english_words(
     allowed = {"mine", "MB", "csv", "docx", "jpeg", "jpg", "pdf", "png", "txt", "xlsx"}
     assert set(LATIN_WORD.findall(shown)) <= allowed  # the item's key and file types only
     trail = client.get("/audit").get_data(as_text=True)
-    line = next(t for t in re.findall(r"<li[^>]*>(.*?)</li>", trail, re.S) if "提级督办" in t)
+    line = next(t for t in re.findall(r"<(?:li|tr)[^>]*>(.*?)</(?:li|tr)>", trail, re.S)
+                if "提级督办至" in t)  # the trail's line, not the event-type filter's option
     text = re.sub(r"<[^>]+>", " ", line)
     assert "组长将“负责人的事项”提级督办至管理员：进度严重滞后" in re.sub(r"\s+", "", text)
     assert LATIN_WORD.findall(text) == []

@@ -18,6 +18,7 @@ from tracker.domain import (
     plan_id,
     unit_id,
 )
+from tracker.domain.leadership import PLAN_ROLES
 from tracker.importdirectory import directory_problems, liaisons_of
 from tracker.permissions import Actor, authorize
 from tracker.planspecs import ItemSpec, PersonSpec, PlanFile, PlanFileError, UnitSpec
@@ -131,8 +132,9 @@ def _plan(app: TrackerApplication, pf: PlanFile, who: str) -> Plan:
     if spec.organisation:
         plan.edit(actor=who, organisation=spec.organisation)
     # The people a plan file names, with their roles, are the plan's leadership group.
-    if pf.people:
-        plan.set_leadership(actor=who, leadership={p.key: p.role for p in pf.people})
+    roles = {p.key: p.role for p in pf.people if p.role in PLAN_ROLES}  # not ordinary members
+    if roles:
+        plan.set_leadership(actor=who, leadership=roles)
     return plan
 
 

@@ -142,6 +142,8 @@ def init_extensions(app: Flask) -> None:
         extra = {}
         if getattr(error, "current_version", None) is not None:
             extra["current_version"] = error.current_version  # type: ignore[attr-defined]
+        if error.params.get("field") is not None:
+            extra["field"] = str(error.params["field"])  # the field's id; the message has its label
         return error_response(error.status, error.code, translate_error(error), **extra)
 
     def store_unavailable(error: Exception) -> Any:
@@ -178,6 +180,8 @@ def init_extensions(app: Flask) -> None:
             body, status = error_response(status, code, error.description or error.name)
         else:  # a browser gets the reason in its own language, never Werkzeug's English page
             heading, message = http_message(status)
+            if error.description and error.description != type(error).description:
+                message = str(error.description)  # our own reason, already translated
             body, status = error_response(status, code, message, heading=heading)
         response = app.make_response((body, status))
         for name, value in error.get_headers():  # Allow on a 405, Retry-After, WWW-Authenticate

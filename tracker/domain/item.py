@@ -425,6 +425,7 @@ class WorkItem(Aggregate):
         The deliverable is a commitment: the owner's change is a request for a reviewer to
         decide; anyone else's is recorded with a reason (a plan file's import needs none)."""
         self._guard("edit", actor)
+        reason = clean_text(reason or "", "reason")  # refused when unusable, even if unused
         changes: dict[str, list[str]] = {}
         for field, value in fields.items():
             if field not in EDITABLE_FIELDS:

@@ -69,6 +69,7 @@ KEYED = obj(["key", "title"], {"key": STRING, "title": STRING})
 SCHEMAS: dict[str, Schema] = {
     "Error": obj(["error", "message"], {
         "error": STRING, "message": STRING, "current_version": nullable(INT),
+        "field": STRING,
         "problems": {"type": "array", "items": obj(["line", "message"], {
             "line": nullable(INT), "message": STRING, "sheet": nullable(STRING),
             "row": nullable(INT), "column": nullable(STRING)})}}),
