@@ -21,6 +21,7 @@ from projections.base import Projection
 from projections.board_projection import apply_item
 from projections.events import Envelope
 from projections.rows import get_row, insert_row, memo, seed, update_row
+from tracker.domain.item import WorkItem
 
 Row = dict[str, Any]
 OPEN_SEQ = 2**62  # seq_to of the current version
@@ -29,7 +30,9 @@ BOARD_COLUMNS = tuple(c.name for c in t.board.columns)
 CLOSED = "versions_closed"  # memo key: stored versions the prefetch has already closed
 CURRENT = "versions_current"  # memo key: item id -> its open version in this transaction
 CHUNK = 500
-DATED = ("ProgressReported", "CompletionSubmitted")  # events that carry the day they took effect
+# events that carry the day they took effect
+DATED = (WorkItem.ProgressReported.__name__, WorkItem.CompletionSubmitted.__name__)
+SUBMITTED = WorkItem.CompletionSubmitted.__name__
 
 board_versions = sa.Table(
     "rm_board_versions", t.metadata,
@@ -153,7 +156,7 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     elif previous is not None:
         _close(conn, previous, env, eff)
     entered = previous["completion_entered"] if previous else None
-    if env.event_type == "CompletionSubmitted":
+    if env.event_type == SUBMITTED:
         entered = env.day
     elif new["completion"] is None:
         entered = None

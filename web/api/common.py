@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from flask import Response, current_app, g, request
 
 from projections.pastviews import AsOf
 from tracker.accounts import User
+from tracker.asof import BASES
 from tracker.errors import N_, TrackerError, ValidationError
 from web.services import services
 
@@ -148,6 +150,9 @@ def bool_arg(name: str) -> bool:
     return value in ("true", "1")
 
 
+ISO_INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ].*)?", re.DOTALL)
+
+
 def instant_arg(name: str, end_of_day: bool = False) -> datetime | None:
     """An ISO date or date-time argument as an aware instant (the tracker's zone if naive);
     a bare date means its start, or its end when end_of_day."""
@@ -156,13 +161,15 @@ def instant_arg(name: str, end_of_day: bool = False) -> datetime | None:
         return None
     zone: ZoneInfo = services().tracker.timezone
     try:
+        if not ISO_INSTANT.fullmatch(value):  # no week, ordinal or basic dates (as the spec says)
+            raise ValueError(value)
         if len(value) == 10:
             day = date.fromisoformat(value)
             moment = datetime.combine(day, time.max if end_of_day else time.min, tzinfo=zone)
         else:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
             moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
-        if not 1900 <= moment.year <= 9000:
+        if not 1900 <= moment.year <= 8999:
             raise ValueError(value)
         return moment
     except ValueError:
@@ -174,14 +181,15 @@ def past_arg(plan: str | None, default: str = "effect") -> AsOf | None:
     """The checked past view asked for by ``as_of`` (a date, or a date-time: "as recorded" at
     that instant) and ``basis`` (effect or recorded); None for today's view."""
     raw = arg("as_of")
+    basis = choice_arg("basis", BASES)  # checked even without as_of (as the API spec says)
     moment = instant_arg("as_of", end_of_day=True)
     if moment is None:
         return None
     queries = services().queries
     if raw is not None and len(raw) == 10:
-        return queries.past(moment.date(), arg("basis"), plan, default)
+        return queries.past(moment.date(), basis, plan, default)
     day = moment.astimezone(services().tracker.timezone).date()
-    return queries.past(day, arg("basis"), plan, "recorded", instant=moment)
+    return queries.past(day, basis, plan, "recorded", instant=moment)
 
 
 def view_json(view: AsOf | None) -> dict[str, Any] | None:

@@ -46,23 +46,23 @@ def _item(d: Row, row: Row, people: Names) -> str:
     return _why(text, reason)
 
 
-OTHER: dict[tuple[str, str], str] = {
-    ("Plan", "Created"): N_("%(who)s created the plan “%(name)s”"),
-    ("Plan", "Edited"): N_("%(who)s edited the plan “%(name)s”"),
-    ("Plan", "GoalSet"): N_("%(who)s set a goal of the plan “%(name)s”"),
-    ("Plan", "PhaseSet"): N_("%(who)s set a phase of the plan “%(name)s”"),
-    ("Plan", "GradingSet"): N_("%(who)s set the grading weights of the plan “%(name)s”"),
-    ("Plan", "Nominated"): N_("%(who)s made a nomination in the plan “%(name)s”"),
-    ("Plan", "NominationWithdrawn"): N_("%(who)s withdrew a nomination in the plan “%(name)s”"),
-    ("Unit", "Created"): N_("%(who)s created the unit “%(name)s”"),
-    ("Unit", "Renamed"): N_("%(who)s renamed the unit “%(name)s”"),
-    ("Unit", "LiaisonsSet"): N_("%(who)s set the liaison leaders of the unit “%(name)s”"),
-    ("Unit", "Assessed"): N_("%(who)s assessed the unit “%(name)s”"),
-    ("Person", "Created"): N_("%(who)s added the person “%(name)s”"),
-    ("Person", "RoleChanged"): N_("%(who)s changed the role of “%(name)s”"),
-    ("Person", "Renamed"): N_("%(who)s renamed “%(name)s”"),
-    ("Person", "Deactivated"): N_("%(who)s deactivated “%(name)s”"),
-    ("Person", "Reactivated"): N_("%(who)s reactivated “%(name)s”"),
+OTHER: dict[str, str] = {  # by "Aggregate.Event", as projections/directory.py keys them
+    "Plan.Created": N_("%(who)s created the plan “%(name)s”"),
+    "Plan.Edited": N_("%(who)s edited the plan “%(name)s”"),
+    "Plan.GoalSet": N_("%(who)s set a goal of the plan “%(name)s”"),
+    "Plan.PhaseSet": N_("%(who)s set a phase of the plan “%(name)s”"),
+    "Plan.GradingSet": N_("%(who)s set the grading weights of the plan “%(name)s”"),
+    "Plan.Nominated": N_("%(who)s made a nomination in the plan “%(name)s”"),
+    "Plan.NominationWithdrawn": N_("%(who)s withdrew a nomination in the plan “%(name)s”"),
+    "Unit.Created": N_("%(who)s created the unit “%(name)s”"),
+    "Unit.Renamed": N_("%(who)s renamed the unit “%(name)s”"),
+    "Unit.LiaisonsSet": N_("%(who)s set the liaison leaders of the unit “%(name)s”"),
+    "Unit.Assessed": N_("%(who)s assessed the unit “%(name)s”"),
+    "Person.Created": N_("%(who)s added the person “%(name)s”"),
+    "Person.RoleChanged": N_("%(who)s changed the role of “%(name)s”"),
+    "Person.Renamed": N_("%(who)s renamed “%(name)s”"),
+    "Person.Deactivated": N_("%(who)s deactivated “%(name)s”"),
+    "Person.Reactivated": N_("%(who)s reactivated “%(name)s”"),
 }
 CHANGED = {"Plan": N_("%(who)s changed the plan “%(name)s”"),
            "Unit": N_("%(who)s changed the unit “%(name)s”"),
@@ -72,7 +72,7 @@ CHANGED = {"Plan": N_("%(who)s changed the plan “%(name)s”"),
 def _other(d: Row, row: Row, people: Names) -> str:
     """Sentences for plans, people and units, one per event type (named, never by key)."""
     name = row["title"] if row["title"] != "?" else (d.get("title") or d.get("name") or "—")
-    sentence = OTHER.get((row["aggregate_type"], row["event_type"]),
+    sentence = OTHER.get(f"{row['aggregate_type']}.{row['event_type']}",
                          CHANGED.get(row["aggregate_type"], N_("%(who)s made a change")))
     return gettext(sentence) % {"who": row["who"], "name": name}
 
