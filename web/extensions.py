@@ -14,7 +14,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 from sqlalchemy import exc as sa_exc
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from tracker.domain.lifecycle import PersonKey
 from tracker.errors import N_, TrackerError
@@ -61,6 +61,10 @@ def wants_json() -> bool:
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and not request.headers.get("HX-Request")
+
+
+class ReasonedBadRequest(BadRequest):
+    """A 400 whose description is a reason already in the user's language (shown as it is)."""
 
 
 def error_response(
@@ -180,7 +184,7 @@ def init_extensions(app: Flask) -> None:
             body, status = error_response(status, code, error.description or error.name)
         else:  # a browser gets the reason in its own language, never Werkzeug's English page
             heading, message = http_message(status)
-            if error.description and error.description != type(error).description:
+            if isinstance(error, ReasonedBadRequest):
                 message = str(error.description)  # our own reason, already translated
             body, status = error_response(status, code, message, heading=heading)
         response = app.make_response((body, status))

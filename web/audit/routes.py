@@ -20,7 +20,8 @@ from web.audit import bp
 from web.audit.describe import describe, event_type_options
 from web.audit.signing import head_signer
 from web.auth import login_required
-from web.labels import actor_name
+from web.extensions import ReasonedBadRequest
+from web.labels import actor_name, field_label
 from web.services import services
 
 PAGE = 50
@@ -35,7 +36,8 @@ def _day(name: str, end: bool) -> datetime | None:
     try:
         day = parse_date(request.args.get(name), name)
     except ValidationError:
-        raise BadRequest(f"{name} must be a date like 2012-06-30") from None
+        raise ReasonedBadRequest(_("%(field)s must be a date like 2012-06-30.",
+                           field=field_label(name))) from None
     if day is None:
         return None
     local = datetime.combine(day, time.max if end else time.min,
@@ -87,7 +89,8 @@ def trail() -> str:
     filters = audit_filters()
     raw = request.args.get("after", "0") or "0"
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):  # fits a BIGINT
-        raise BadRequest(_("The page position must be a whole number of at most 18 digits."))
+        raise ReasonedBadRequest(
+            _("The page position must be a whole number of at most 18 digits."))
     after = int(raw)
     rows = services().queries.audit(after_seq=after, limit=PAGE,
                                     **{k: v for k, v in filters.items() if v is not None})

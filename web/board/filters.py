@@ -8,13 +8,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import BadRequest
 
 from projections.lights import LIGHTS
 from tracker.asof import BASES
 from tracker.domain.fields import parse_date
 from tracker.errors import ValidationError
+from web.extensions import ReasonedBadRequest
+from web.labels import field_label
 
 LANES = ("owner", "unit", "phase")
 QUEUES = ("decide", "mine")  # web.board.queue: waiting for my decision, my items needing action
@@ -48,7 +50,8 @@ class BoardFilters:
         try:
             day = parse_date(args.get("as_of"), "as_of")
         except ValidationError:
-            raise BadRequest("as_of must be a date like 2012-06-30") from None
+            raise ReasonedBadRequest(gettext("%(field)s must be a date like 2012-06-30.",
+                                     field=field_label("as_of"))) from None
         return cls(**text, light=light if light in LIGHTS else "",
                    lane=lane if lane in LANES else "",
                    cancelled=args.get("cancelled") in ("1", "on", "true"),  # not a status
