@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any
-from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
+
+from tracker.jsonvalues import jsonable  # noqa: F401  (re-exported for the projections)
 
 HIDDEN = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor")
 
@@ -34,21 +35,6 @@ class Envelope:
     def data(self) -> dict[str, Any]:
         """The event's own fields as JSON values (computed once; treat as read-only)."""
         return jsonable(self.fields)
-
-
-def jsonable(value: Any) -> Any:
-    """Dates as ISO text, UUIDs as text, containers recursively."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    return value
 
 
 def split_topic(topic: str) -> tuple[str, str]:

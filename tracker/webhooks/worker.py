@@ -14,14 +14,14 @@ import logging
 import threading
 import time
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from tracker.errors import TrackerError
+from tracker.jsonvalues import jsonable
 from tracker.webhooks.sender import post
 from tracker.webhooks.store import (
     SIGNATURE_HEADER,
@@ -185,21 +185,6 @@ def payload(app: Application[Any], notification: Notification) -> tuple[str, str
         "timestamp": aware.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z",
         "aggregate_type": aggregate_type, "aggregate_id": str(notification.originator_id),
         "event_type": event_type, "version": int(notification.originator_version),
-        "data": _jsonable({k: v for k, v in values.items() if k not in HIDDEN}),
+        "data": jsonable({k: v for k, v in values.items() if k not in HIDDEN}),
     }, ensure_ascii=False, sort_keys=True)
     return aggregate_type, event_type, body
-
-
-def _jsonable(value: Any) -> Any:
-    """Dates as ISO text, UUIDs as text, containers recursively."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
