@@ -154,10 +154,12 @@ class TrackerApplication(Application[UUID]):
         """The plan's roles {person: role}, or None when it never recorded them."""
         return self.get_plan(plan_key).leadership
 
-    def set_leadership(self, actor: Actor, plan_key: str, leadership: Any) -> Result:
+    def set_leadership(self, actor: Actor, plan_key: str, leadership: Any,
+                       expected_version: int | None = None) -> Result:
         """Name a plan's leadership group and supervising office (admin)."""
         authorize(actor, "plan")
         plan = self.get_plan(plan_key)
+        self._check_expected(plan, expected_version)
         for person in leadership if isinstance(leadership, dict) else ():
             self.check_person(str(person))
         plan.set_leadership(actor=actor.name, leadership=leadership)

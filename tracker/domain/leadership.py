@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tracker.domain.lifecycle import PersonKey
 from tracker.errors import N_, ValidationError
 
 GROUP_ROLES = ("group_leader", "deputy", "member")
@@ -38,3 +39,25 @@ def may_lead(leadership: dict[str, str] | None, person: str | None, command: str
     if role is None:
         return False
     return role != OFFICE or command in OFFICE_COMMANDS
+
+
+# Each role's name, for pages, papers and the leadership editor.
+ROLE_LABELS = {"group_leader": N_("Group leader"), "deputy": N_("Deputy group leader"),
+               "member": N_("Group member"), OFFICE: N_("Supervising office")}
+
+
+def with_role(leadership: dict[str, str] | None, person: str, role: str | None) -> dict[str, str]:
+    """The plan's roles with one person's role given, changed or (role None) removed."""
+    roles = dict(leadership or {})
+    if not person:
+        raise ValidationError(N_("Choose a person."), field="person")
+    if role is not None and role not in PLAN_ROLES:
+        raise ValidationError(N_("Choose a role."), field="role")
+    if role is None:
+        if person not in roles:
+            raise ValidationError(N_("%(who)s has no role in this plan."),
+                                  who=PersonKey(person), field="person")
+        del roles[person]
+    else:
+        roles[person] = role
+    return roles

@@ -1,0 +1,139 @@
+"""A plan's roles in the UI (the plan page's editor), in the plan file (``leadership:``), and
+handovers (接手 / 移交) on the leader report, its person page and its papers; on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from boardfixtures import hx_post, sign_in
+from flask import Flask
+from flask.testing import FlaskClient
+from webfixtures import *  # noqa: F403
+from webfixtures import services_of
+
+from tracker.domain import plan_id
+
+OVERVIEW = "/plans/web"
+EDIT = "/plans/web/leadership"
+
+
+def roles_of(app: Flask) -> dict[str, str] | None:
+    return services_of(app).tracker.leadership("web")
+
+
+def version_of(app: Flask) -> int:
+    return services_of(app).tracker.get_plan("web").version
+
+
+def leadership_events(app: Flask) -> list[Any]:
+    svc = services_of(app).tracker
+    return [e for e in svc.repository.event_store.get(plan_id("web"))
+            if type(e).__name__ == "LeadershipSet"]
+
+
+def signed_in(app: Flask, who: str, lang: str = "zh-CN") -> tuple[FlaskClient, str]:
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
+    return client, sign_in(client, who)
+
+
+def change(client: FlaskClient, token: str, app: Flask, **form: Any) -> Any:
+    form.setdefault("expected_version", version_of(app))
+    return hx_post(client, EDIT, token, OVERVIEW, **form)
+
+
+def test_everyone_sees_the_plans_roles_by_name_and_only_an_admin_gets_the_editor(
+        seeded_app: Flask) -> None:
+    member, _ = signed_in(seeded_app, "member")
+    html = member.get(OVERVIEW).get_data(as_text=True)
+    section = html[html.index('id="leadership"'):]
+    assert "领导小组和督查室" in section
+    assert re.search(r"组长</th>\s*<td>副组长</td>", section)  # chief (named 组长) is a deputy
+    assert re.search(r"管理员</th>\s*<td>组长</td>", section)
+    assert "director" not in section.split("<tbody>")[1].split("</tbody>")[0].replace(
+        'data-person="director"', "")
+    assert "<select" not in section and "<form" not in section
+    admin, _ = signed_in(seeded_app, "admin")
+    section = admin.get(OVERVIEW).get_data(as_text=True).split('id="leadership"')[1]
+    assert section.count("<form") == 1 + len(roles_of(seeded_app) or {})
+    assert "督查室" in section and "选择人员" in section
+
+
+def test_an_admin_adds_changes_and_removes_roles_recorded_as_their_events(
+        seeded_app: Flask) -> None:
+    client, token = signed_in(seeded_app, "admin")
+    seeded = roles_of(seeded_app) or {}
+    assert seeded["watcher"] == "member"  # the seed plan file names everyone
+    first = change(client, token, seeded_app, person="watcher", role="member", remove="1")
+    assert first.status_code == 200
+    before = {k: r for k, r in seeded.items() if k != "watcher"}
+    assert roles_of(seeded_app) == before
+    added = change(client, token, seeded_app, person="watcher", role="office")
+    assert added.status_code == 200
+    assert 'id="leadership"' in added.get_data(as_text=True)
+    assert "<html" not in added.get_data(as_text=True)  # the section, not the page
+    assert roles_of(seeded_app) == {**before, "watcher": "office"}
+    changed = change(client, token, seeded_app, person="watcher", role="deputy")
+    assert changed.status_code == 200
+    assert (roles_of(seeded_app) or {})["watcher"] == "deputy"
+    removed = change(client, token, seeded_app, person="watcher", role="deputy", remove="1")
+    assert removed.status_code == 200
+    assert roles_of(seeded_app) == before
+    events = leadership_events(seeded_app)[-4:]
+    assert [e.actor for e in events] == ["director"] * 4
+    assert [e.leadership.get("watcher") for e in events] == [None, "office", "deputy", None]
+
+
+def test_a_leader_cannot_change_roles_and_is_told_so_in_a_fragment(seeded_app: Flask) -> None:
+    client, token = signed_in(seeded_app, "leader")
+    before = roles_of(seeded_app)
+    refused = change(client, token, seeded_app, person="watcher", role="office")
+    assert refused.status_code == 403
+    body = refused.get_data(as_text=True)
+    assert "只有管理员" in body and 'id="leadership"' in body and "<html" not in body
+    assert roles_of(seeded_app) == before
+
+
+def test_bad_choices_are_refused_with_a_friendly_message_and_nothing_changes(
+        seeded_app: Flask) -> None:
+    client, token = signed_in(seeded_app, "admin")
+    assert change(client, token, seeded_app, person="watcher", remove="1").status_code == 200
+    before, count = roles_of(seeded_app), len(leadership_events(seeded_app))
+    for form, words in [({"person": "", "role": "office"}, "请选择人员"),
+                        ({"person": "watcher", "role": ""}, "请选择职务"),
+                        ({"person": "watcher", "role": "boss"}, "请选择职务"),
+                        ({"person": "watcher", "role": "", "remove": "1"}, "观察员")]:
+        refused = change(client, token, seeded_app, **form)
+        assert refused.status_code == 422, form
+        body = refused.get_data(as_text=True)
+        assert words in body and 'role="alert"' in body
+        assert "boss" not in body.split('role="alert"')[1].split("</div>")[0]
+    assert roles_of(seeded_app) == before and len(leadership_events(seeded_app)) == count
+
+
+def test_a_stale_form_is_refused_not_merged(seeded_app: Flask) -> None:
+    client, token = signed_in(seeded_app, "admin")
+    stale = version_of(seeded_app)
+    assert change(client, token, seeded_app, person="watcher", role="office").status_code == 200
+    now = roles_of(seeded_app)
+    refused = change(client, token, seeded_app, person="other", role="deputy",
+                     expected_version=stale)
+    assert refused.status_code == 409
+    assert roles_of(seeded_app) == now
+
+
+def test_the_editor_works_without_htmx_post_redirect_get(seeded_app: Flask) -> None:
+    client, token = signed_in(seeded_app, "admin", "en")
+    response = client.post(EDIT, data={"csrf_token": token, "person": "watcher",
+                                       "role": "office",
+                                       "expected_version": version_of(seeded_app)})
+    assert response.status_code == 302 and response.location.endswith("/plans/web#leadership")
+    page = client.get(OVERVIEW).get_data(as_text=True)
+    assert re.search(r"观察员</th>\s*<td>Supervising office</td>", page)  # names as the directory has them
+    refused = client.post(EDIT, data={"csrf_token": token, "person": "",
+                                      "role": "member",
+                                      "expected_version": version_of(seeded_app)})
+    assert refused.status_code == 422 and "<html" in refused.get_data(as_text=True)
+    assert "Choose a person." in refused.get_data(as_text=True)
