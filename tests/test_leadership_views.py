@@ -5,15 +5,23 @@ PostgreSQL."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
+import pytest
 from boardfixtures import hx_post, sign_in
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from webfixtures import *  # noqa: F403
 from webfixtures import services_of
 
+from tracker.application import TrackerApplication
+from tracker.cli import main
 from tracker.domain import plan_id
+from tracker.importer import import_plan
+from tracker.permissions import SYSTEM
+from tracker.planfile import PlanFileError, parse_plan_file
 
 OVERVIEW = "/plans/web"
 EDIT = "/plans/web/leadership"
@@ -131,9 +139,85 @@ def test_the_editor_works_without_htmx_post_redirect_get(seeded_app: Flask) -> N
                                        "expected_version": version_of(seeded_app)})
     assert response.status_code == 302 and response.location.endswith("/plans/web#leadership")
     page = client.get(OVERVIEW).get_data(as_text=True)
-    assert re.search(r"观察员</th>\s*<td>Supervising office</td>", page)  # names as the directory has them
+    assert re.search(r"观察员</th>\s*<td>Supervising office</td>", page)
     refused = client.post(EDIT, data={"csrf_token": token, "person": "",
                                       "role": "member",
                                       "expected_version": version_of(seeded_app)})
     assert refused.status_code == 422 and "<html" in refused.get_data(as_text=True)
     assert "Choose a person." in refused.get_data(as_text=True)
+
+
+# -- the plan file's `leadership:` section ---------------------------------------------------
+
+SECTION_PLAN = """\
+plan: {key: lp, title: 领导小组方案, starts: 2012-01-01, ends: 2012-12-31}
+units: [{key: lu, name: 第一支部}]
+people:
+  - {key: lboss, name: 王组长, role: group_leader}
+  - {key: ldep, name: 李副组长, role: deputy}
+  - {key: lclerk, name: 周干事, role: none}
+  - {key: lstaff, name: 赵科长, role: none}
+leadership:
+  group_leader: lboss
+  deputy: [ldep]
+  member: [lstaff]
+  office: [lclerk]
+items:
+  - {key: li, title: 事项, owner: lstaff, lead_unit: lu, due: 2012-06-30}
+"""
+
+
+def test_a_leadership_section_names_the_plans_roles_besides_the_peoples_role() -> None:
+    pf = parse_plan_file(SECTION_PLAN)
+    assert pf.leadership == {"lboss": "group_leader", "ldep": "deputy", "lstaff": "member",
+                             "lclerk": "office"}
+    assert pf.plan_roles() == pf.leadership
+    without = parse_plan_file(SECTION_PLAN.split("leadership:")[0]
+                              + "items:" + SECTION_PLAN.split("items:")[1])
+    assert without.leadership is None
+    assert without.plan_roles() == {"lboss": "group_leader", "ldep": "deputy"}
+
+
+def test_a_bad_leadership_section_is_refused_naming_each_line(tmp_path: Path,
+                                                             database_url: str) -> None:
+    bad = SECTION_PLAN.replace("  office: [lclerk]", "  office: [lclerk, ldep, ghost]\n"
+                                                     "  boss: [lboss]")
+    with pytest.raises(PlanFileError) as refused:
+        parse_plan_file(bad)
+    lines: dict[int, str] = {}
+    for p in refused.value.problems:
+        lines[p.line] = lines.get(p.line, "") + p.message + "\n"
+    assert "ldep" in lines[12] and "line 10" in lines[12]  # two roles, both lines named
+    assert "ghost" in lines[12]
+    assert "unknown field 'boss'" in lines[13]
+    path = tmp_path / "bad.yaml"
+    path.write_text(bad, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["--instance", str(tmp_path / "inst"), "--db", database_url,
+                                  "import", str(path)])
+    assert result.exit_code == 2 and "line 12" in result.stderr and "line 13" in result.stderr
+
+
+def test_reimporting_a_changed_section_records_the_change_as_an_event(
+        app: TrackerApplication) -> None:
+    import_plan(app, parse_plan_file(SECTION_PLAN), SYSTEM)
+    assert app.leadership("lp") == {"lboss": "group_leader", "lclerk": "office",
+                                    "ldep": "deputy", "lstaff": "member"}
+    assert import_plan(app, parse_plan_file(SECTION_PLAN), SYSTEM).events == 0
+    changed = SECTION_PLAN.replace("  office: [lclerk]\n", "").replace(
+        "member: [lstaff]", "member: [lstaff, lclerk]")
+    result = import_plan(app, parse_plan_file(changed), SYSTEM)
+    assert result.events == 1
+    assert app.leadership("lp") == {"lboss": "group_leader", "lclerk": "member",
+                                    "ldep": "deputy", "lstaff": "member"}
+    last = app.repository.event_store.get(plan_id("lp"))
+    event = list(last)[-1]
+    assert type(event).__name__ == "LeadershipSet" and event.actor == SYSTEM.name
+    assert event.old["lclerk"] == "office"
+
+
+def test_a_file_without_a_section_keeps_taking_roles_from_its_people(
+        app: TrackerApplication) -> None:
+    plain = SECTION_PLAN.split("leadership:")[0] + "items:" + SECTION_PLAN.split("items:")[1]
+    import_plan(app, parse_plan_file(plain), SYSTEM)
+    assert app.leadership("lp") == {"lboss": "group_leader", "ldep": "deputy"}
