@@ -4,23 +4,28 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import eventsourcing.domain
+import openpyxl
 import pytest
-from boardfixtures import hx_post, sign_in
+from boardfixtures import hx_post, iid, sign_in
 from click.testing import CliRunner
+from docx import Document as Docx
 from flask import Flask
 from flask.testing import FlaskClient
 from webfixtures import *  # noqa: F403
-from webfixtures import services_of
+from webfixtures import api_token, bearer, seed, services_of
 
 from tracker.application import TrackerApplication
 from tracker.cli import main
 from tracker.domain import plan_id
 from tracker.importer import import_plan
-from tracker.permissions import SYSTEM
+from tracker.permissions import SYSTEM, Actor
 from tracker.planfile import PlanFileError, parse_plan_file
 
 OVERVIEW = "/plans/web"
@@ -221,3 +226,84 @@ def test_a_file_without_a_section_keeps_taking_roles_from_its_people(
     plain = SECTION_PLAN.split("leadership:")[0] + "items:" + SECTION_PLAN.split("items:")[1]
     import_plan(app, parse_plan_file(plain), SYSTEM)
     assert app.leadership("lp") == {"lboss": "group_leader", "ldep": "deputy"}
+
+
+# -- handovers 接手 / 移交 on the leader report, its person page and its papers ----------------
+
+HANDOVER = datetime(2012, 8, 9, 2, 0, tzinfo=UTC)  # "mine" (due 2012-06-30) 40 days overdue
+LATER = datetime(2012, 8, 19, 2, 0, tzinfo=UTC)  # ten days after the handover
+
+
+@pytest.fixture
+def handed(web_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    """The seeded app where "mine" went from 负责人 to 另一负责人 when 40 days overdue, seen ten
+    days later."""
+    now = [HANDOVER]
+    monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo", lambda: now[0])
+    svc = services_of(web_app)
+    svc.tracker.clock = lambda: now[0]
+    seed(web_app)
+    admin = Actor(person="director", role="admin", login="admin")
+    svc.run(iid("mine"), "reassign", admin, owner="other", reason="调整分工")
+    now[0] = LATER
+    return web_app
+
+
+def handover_row(page: str) -> str:
+    """The handovers table's row of "mine"."""
+    section = page[page.index('id="handovers"'):]
+    start = section.rfind("<tr", 0, section.index('data-item="mine"'))
+    return section[start:section.index("</tr>", start)]
+
+
+def test_the_person_page_shows_what_they_handed_over_and_took_over_with_each_sides_days(
+        handed: Flask) -> None:
+    client, _ = signed_in(handed, "member")
+    row = handover_row(client.get("/reports/leaders/owner?plan=web").get_data(as_text=True))
+    assert 'data-direction="handed_over"' in row
+    assert "移交" in row and "移交给另一负责人" in row and "2012年8月9日" in row
+    assert re.search(r'data-side="mine">40<', row) and re.search(r'data-side="theirs">10<', row)
+    took = client.get("/reports/leaders/other?plan=web").get_data(as_text=True)
+    row = handover_row(took)
+    assert 'data-direction="took_over"' in row
+    assert "接手" in row and "从负责人接手" in row
+    assert re.search(r'data-side="mine">10<', row) and re.search(r'data-side="theirs">40<', row)
+    assert "接手／移交" in took
+    nobody = client.get("/reports/leaders/chief?plan=web").get_data(as_text=True)
+    assert "没有事项更换过责任人。" in nobody and 'id="handovers"' not in nobody
+
+
+def test_the_leader_report_lists_every_handover_once(handed: Flask) -> None:
+    client, _ = signed_in(handed, "viewer", "en")
+    page = client.get("/reports/leaders?plan=web").get_data(as_text=True)
+    table = page[page.index('id="handovers"'):page.index("</table>", page.index(
+        'id="handovers"'))]
+    assert table.count("<tr data-item=") == 1
+    assert re.search(r"<td>负责人</td><td>另一负责人</td><td>[^<]*2012[^<]*</td>", table)
+    assert 'data-side="from">40<' in table and 'data-side="to">10<' in table
+    rows = {r["person"]: r for r in client.get(
+        "/api/reports/leaders?plan=web", headers=bearer(api_token(handed, "viewer")))
+        .get_json()["leaders"]}
+    days = {p: [e["days"] for e in rows[p]["items"]["overdue"] if e["key"] == "mine"]
+            for p in ("owner", "other")}
+    assert days == {"owner": [40], "other": [10]}  # the same split as the ledger's
+    assert [h["direction"] for h in rows["owner"]["handovers"]] == ["handed_over"]
+
+
+def test_the_leader_report_papers_carry_the_handovers(handed: Flask) -> None:
+    client, _ = signed_in(handed, "viewer")
+    csv_text = client.get("/reports/leaders.csv?plan=web").get_data().decode("utf-8-sig")
+    tail = csv_text.split("\r\n\r\n")[1].splitlines()
+    assert tail[0] == "接手／移交"
+    assert tail[1].startswith("事项,移交人,接手人,交接日期")
+    assert tail[2] == "负责人的事项,负责人,另一负责人,2012年8月9日,40,10"
+    xlsx = client.get("/reports/leaders.xlsx?plan=web")
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.get_data()))
+    cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if c.value is not None]
+    assert any(c.endswith("接手／移交") for c in cells)  # the sheet's subtitle
+    assert "负责人的事项" in cells and "移交人逾期天数" in cells
+    docx = client.get("/reports/leaders.docx?plan=web")
+    document = Docx(io.BytesIO(docx.get_data()))
+    texts = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "另一负责人" in texts and "2012年8月9日" in texts
