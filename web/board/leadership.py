@@ -48,7 +48,7 @@ def change_leadership(plan_key: str) -> Response | tuple[str, int]:
             plan_key, error=translate_error(error), stale=True))
     except TrackerError as error:
         return _respond(plan_key, error.status, leadership_view(
-            plan_key, error=translate_error(error), submitted={"person": person, "role": role}))
+            plan_key, error=translate_error(error), chosen={"person": person, "role": role}))
     if not wants_fragment():
         flash(_("The plan's roles were saved."), "success")
         return redirect(url_for("board.plan_overview", plan_key=plan_key) + "#leadership")

@@ -36,4 +36,4 @@ def leadership_view(plan_key: str, **extra: Any) -> dict[str, Any]:
     return {"plan_key": plan_key, "version": plan.version, "entries": entries,
             "recorded": plan.leadership is not None, "roles": PLAN_ROLES,
             "candidates": candidates, "may_edit": allowed(actor(), "plan"),
-            "label": role_label, "error": None, "notice": None, "submitted": {}, **extra}
+            "label": role_label, "error": None, "notice": None, "chosen": {}, **extra}
