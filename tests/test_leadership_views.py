@@ -144,7 +144,8 @@ def test_the_editor_works_without_htmx_post_redirect_get(seeded_app: Flask) -> N
                                        "expected_version": version_of(seeded_app)})
     assert response.status_code == 302 and response.location.endswith("/plans/web#leadership")
     page = client.get(OVERVIEW).get_data(as_text=True)
-    assert re.search(r"观察员</th>\s*<td>Supervising office</td>", page)
+    assert 'data-person="watcher" data-role="office"' in page
+    assert re.search(r'<option value="office" selected>Supervising office</option>', page)
     refused = client.post(EDIT, data={"csrf_token": token, "person": "",
                                       "role": "member",
                                       "expected_version": version_of(seeded_app)})
@@ -279,7 +280,8 @@ def test_the_leader_report_lists_every_handover_once(handed: Flask) -> None:
     table = page[page.index('id="handovers"'):page.index("</table>", page.index(
         'id="handovers"'))]
     assert table.count("<tr data-item=") == 1
-    assert re.search(r"<td>负责人</td><td>另一负责人</td><td>[^<]*2012[^<]*</td>", table)
+    assert re.search(r'<td class="text">负责人</td><td class="text">另一负责人</td>'
+                     r'<td>[^<]*2012[^<]*</td>', table)
     assert 'data-side="from">40<' in table and 'data-side="to">10<' in table
     rows = {r["person"]: r for r in client.get(
         "/api/reports/leaders?plan=web", headers=bearer(api_token(handed, "viewer")))
