@@ -24,6 +24,8 @@ from webfixtures import api_token, bearer, seed, services_of
 from tracker.application import TrackerApplication
 from tracker.cli import main
 from tracker.domain import plan_id
+from tracker.domain.leadership import with_role
+from tracker.errors import ValidationError
 from tracker.importer import import_plan
 from tracker.permissions import SYSTEM, Actor
 from tracker.planfile import PlanFileError, parse_plan_file
@@ -309,3 +311,13 @@ def test_the_leader_report_papers_carry_the_handovers(handed: Flask) -> None:
     document = Docx(io.BytesIO(docx.get_data()))
     texts = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert "另一负责人" in texts and "2012年8月9日" in texts
+
+
+def test_with_role_gives_changes_and_takes_away_one_persons_role() -> None:
+    assert with_role(None, "a", "office") == {"a": "office"}
+    assert with_role({"a": "office"}, "a", "deputy") == {"a": "deputy"}
+    assert with_role({"a": "office", "b": "member"}, "a", None) == {"b": "member"}
+    for roles, person, role in [({}, "", "member"), ({}, "a", "boss"), ({}, "a", ""),
+                                ({"b": "member"}, "a", None)]:
+        with pytest.raises(ValidationError):
+            with_role(roles, person, role)
