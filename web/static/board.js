@@ -185,31 +185,29 @@
     } catch (e) { return []; }
   }
 
-  function show(lane, open) {
-    var button = lane.querySelector(".lane-toggle");
-    if (!button) { return; }
+  function show(button, open) {
     button.setAttribute("aria-expanded", open ? "true" : "false");
-    lane.classList.toggle("folded", !open);
+    button.closest(".lane").classList.toggle("folded", !open);
   }
 
   function apply() {
     var board = document.getElementById("board");
     if (!board || !board.dataset.lanesKey) { return; }
     var list = folded(board);
-    board.querySelectorAll(".lane[data-lane]").forEach(function (lane) {
-      show(lane, list.indexOf(lane.dataset.lane) < 0);
+    board.querySelectorAll(".lane-toggle[data-lane]").forEach(function (button) {
+      show(button, list.indexOf(button.dataset.lane) < 0);
     });
   }
 
   document.addEventListener("click", function (evt) {
-    var button = evt.target.closest ? evt.target.closest(".lane-toggle") : null;
+    var hit = evt.target.closest ? evt.target.closest(".lane-toggle, .lane-title") : null;
+    var button = hit && hit.closest(".lane").querySelector(".lane-toggle");  // the title folds too
     var board = document.getElementById("board");
     if (!button || !board) { return; }
-    var lane = button.closest(".lane");
     var open = button.getAttribute("aria-expanded") !== "true";
-    show(lane, open);
-    var list = folded(board).filter(function (key) { return key !== lane.dataset.lane; });
-    if (!open) { list.push(lane.dataset.lane); }
+    show(button, open);
+    var list = folded(board).filter(function (key) { return key !== button.dataset.lane; });
+    if (!open) { list.push(button.dataset.lane); }
     try { localStorage.setItem(storeKey(board), JSON.stringify(list)); } catch (e) { /* private mode: folds for now only */ }
   });
   document.addEventListener("htmx:afterSettle", apply);
