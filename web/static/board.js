@@ -129,8 +129,8 @@
     var answer = card && card.nextElementSibling && card.nextElementSibling.classList.contains("card-answer")
       ? card.nextElementSibling : null;
     var target = null;
-    if (answer) {
-      target = answer.querySelector(".board-dialog textarea, .board-dialog input:not([type=hidden]), [data-conflict], .board-message");
+    if (answer) {  // a form the move needs takes the focus; a refusal is announced as an alert
+      target = answer.querySelector(".board-dialog textarea, .board-dialog input:not([type=hidden])");
     }
     if (!target && card) {
       target = (wanted.control && card.querySelector("#" + CSS.escape(wanted.control))) ||
@@ -140,7 +140,9 @@
     if (!target) { return; }
     if (!target.matches("a, button, input, select, textarea")) { target.setAttribute("tabindex", "-1"); }
     target.focus({ preventScroll: true });
-    target.scrollIntoView({ block: "nearest" });
+    var conflict = answer && answer.querySelector("[data-conflict]");
+    if (conflict) { conflict.scrollIntoView({ block: "start" }); }  // what changed, read first
+    else { target.scrollIntoView({ block: "nearest" }); }
   });
 })();
 // Back and Forward show the board of the address they land on, fresh from the server, so every
