@@ -147,8 +147,9 @@ def test_a_refused_drag_shows_its_reason_right_below_the_card(page: Page) -> Non
     assert reason is not None and "须经验收通过" in reason.inner_text()  # in Chinese
     assert column_of(page, card) == "todo"
     assert page.query_selector("#board > .board-message") is None  # not at the board's top
-    box, card_box = reason.bounding_box(), page.locator(f"#card-{card}").bounding_box()
-    assert box and card_box and 0 <= box["y"] - (card_box["y"] + card_box["height"]) < 40
+    gap = page.eval_on_selector(f"#card-{card}", """card => card.nextElementSibling
+        .getBoundingClientRect().top - card.getBoundingClientRect().bottom""")
+    assert 0 <= gap < 20  # right below the card that snapped back
     shot(page, "refused-drag")
 
 

@@ -113,18 +113,18 @@
   "use strict";
   if (window.trackerBoardFocus) { return; }
   window.trackerBoardFocus = true;
-  var moving = null;
-
   document.addEventListener("htmx:beforeRequest", function (evt) {
-    var form = evt.target.closest ? evt.target.closest("form[data-card]") : null;
-    var focused = document.activeElement;
-    moving = form ? { card: form.dataset.card, control: focused && focused.id } : null;
+    var form = evt.detail.elt;
+    if (form && form.dataset && form.dataset.card) {  // remember which control was used
+      form.dataset.focused = (document.activeElement && document.activeElement.id) || "";
+    }
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!moving) { return; }
-    var wanted = moving;
-    moving = null;
+  document.addEventListener("htmx:afterSettle", function (evt) {
+    var config = evt.detail.requestConfig;
+    var form = config && config.elt;  // the move's form, now swapped out of the page
+    if (!form || !form.dataset || !form.dataset.card) { return; }
+    var wanted = { card: form.dataset.card, control: form.dataset.focused };
     var card = document.getElementById(wanted.card);
     var answer = card && card.nextElementSibling && card.nextElementSibling.classList.contains("card-answer")
       ? card.nextElementSibling : null;
