@@ -202,6 +202,7 @@ def test_a_stale_drag_shows_the_conflict_with_what_was_typed(page: Page, live: L
     services_of(live.app).run(card, "start", Actor("owner", "member"))
     page.reload()
     drop(page, card, "submitted")
+    page.wait_for_function("document.activeElement.name === 'outcome'")  # the form asks first
     page.fill(f"#card-{card} + .card-answer textarea[name=outcome]", "纪要已写好并归档")
     services_of(live.app).run(card, "edit", Actor("chief", "leader"), title="额外事项五（改）")
     with page.expect_response(lambda r: r.url.endswith(f"/items/{card}/move")) as answer:

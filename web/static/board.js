@@ -122,9 +122,10 @@
 
   document.addEventListener("htmx:afterSettle", function (evt) {
     var config = evt.detail.requestConfig;
-    var form = config && config.elt;  // the move's form, now swapped out of the page
-    if (!form || !form.dataset || !form.dataset.card) { return; }
-    var wanted = { card: form.dataset.card, control: form.dataset.focused };
+    var form = config && config.elt;  // the move's form (or dragged card), now swapped out
+    var dragged = form && form.classList && form.classList.contains("card");
+    if (!form || !form.dataset || !(form.dataset.card || dragged)) { return; }
+    var wanted = { card: dragged ? form.id : form.dataset.card, control: form.dataset.focused };
     var card = document.getElementById(wanted.card);
     var answer = card && card.nextElementSibling && card.nextElementSibling.classList.contains("card-answer")
       ? card.nextElementSibling : null;
@@ -132,6 +133,7 @@
     if (answer) {  // a form the move needs takes the focus; a refusal is announced as an alert
       target = answer.querySelector(".board-dialog textarea, .board-dialog input:not([type=hidden])");
     }
+    if (!target && dragged) { return; }  // a mouse move that needs nothing more: no focus ring
     if (!target && card) {
       target = (wanted.control && card.querySelector("#" + CSS.escape(wanted.control))) ||
         card.querySelector(".move-form select") || card;
