@@ -172,7 +172,8 @@ def test_a_forbidden_move_snaps_back_with_the_reason(browser: Browser, live: Liv
     assert message is not None and "reviewer accepts" in message.inner_text()
     assert column_of(page, mine) == "todo"
     shot(page, "board-forbidden-move")
-    # The same refusal without a mouse: the card's own move control.
+    # The same refusal without a mouse: the card's own move control (it opens on focus).
+    page.focus(f"#move-{mine}")
     page.select_option(f"#move-{mine}", "done")
     with page.expect_response(lambda r: r.url.endswith("/move")):
         page.click(f"#card-{mine} .move-form button")

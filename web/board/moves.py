@@ -18,6 +18,7 @@ from web.board.filters import BoardFilters
 from web.board.mapping import move_command
 from web.board.views import board_answer
 from web.extensions import translate_error
+from web.items.actions import changes_since
 from web.items.forms import command_values, error_field, expected_version, missing_input
 from web.items.ui import actor, current_url, wants_fragment
 from web.items.views import load_card
@@ -42,23 +43,47 @@ def move_item(item_id: str) -> Response | tuple[str, int]:
         if rule is None:
             return board_answer(plan_key, filters)
         if missing_input(rule, request.form):
-            return board_answer(plan_key, filters, dialog=dialog(card, rule, to, expected))
+            form = dialog(card, rule, to, expected)
+            return board_answer(plan_key, filters, moved=item_id, dialog=form)
         values = command_values(rule, request.form)
         services().run(item_id, rule, actor(), expected, **values)
     except ConflictError as error:
-        return board_answer(plan_key, filters, error.status, message=translate_error(error))
+        assert rule is not None  # only running the command meets a newer version
+        return stale(item_id, rule, to, expected, error, filters)
     except ValidationError as error:
         if rule is not None and rule.fields:
             values = command_values(rule, request.form)
             form = dialog(card, rule, to, expected, values, error)
-            return board_answer(plan_key, filters, error.status, dialog=form)
-        return board_answer(plan_key, filters, error.status, message=translate_error(error))
+            return board_answer(plan_key, filters, error.status, moved=item_id, dialog=form)
+        return board_answer(plan_key, filters, error.status, moved=item_id,
+                            message=translate_error(error))
     except TrackerError as error:
-        return board_answer(plan_key, filters, error.status, message=translate_error(error))
+        return board_answer(plan_key, filters, error.status, moved=item_id,
+                            message=translate_error(error))
     if not wants_fragment():
         return redirect(url_for("board.plan_board", plan_key=plan_key, **filters.args()))
     notice = _("%(title)s: %(action)s.", title=card["title"], action=command_label(rule.name))
     return board_answer(plan_key, filters, notice=notice)
+
+
+def stale(item_id: str, rule: Rule, to: str, expected: int, error: ConflictError,
+          filters: BoardFilters) -> tuple[str, int]:
+    """A drag from a board older than the item: the conflict view by the card, with what was
+    typed, and the same form again on the current version when the move still needs one."""
+    values = command_values(rule, request.form)
+    conflict = {"expected": expected, "current": error.current_version,
+                "changes": changes_since(item_id, expected), "command": rule.name,
+                "submitted": values}  # not a status: what was typed
+    fresh = load_card(item_id)
+    try:
+        again = move_command(fresh["status"], to)
+    except TrackerError:
+        again = None  # the move is no longer possible: the conflict view says why
+    form = None
+    if again is not None and again.fields:
+        form = dialog(fresh, again, to, fresh["version"], values)
+    return board_answer(fresh["plan_key"], filters, error.status, moved=item_id,
+                        conflict=conflict, dialog=form)
 
 
 def dialog(card: dict[str, Any], rule: Rule, to: str, expected: int,

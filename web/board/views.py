@@ -13,7 +13,7 @@ from web.auth import login_required
 from web.board import bp
 from web.board.filters import LANES, LIGHTS, BoardFilters
 from web.board.mapping import NEXT, can_move
-from web.board.model import CardSource, build_lanes, column_totals
+from web.board.model import CardSource, Lane, build_lanes, column_totals
 from web.items.ui import actor, plan_info, render, wants_fragment
 from web.services import services
 
@@ -32,25 +32,41 @@ def board_context(plan: dict[str, Any], filters: BoardFilters, **extra: Any) -> 
     me = actor()
     readonly = filters.as_of is not None
     view = queries.past(filters.as_of, filters.basis or None, plan["key"])
+    people, units = queries.people(), queries.unit_list()
     return {
         "view": view, "plan_starts": plan.get("starts"),
         "plan": plan, "plans": queries.list_plans(), "filters": filters,
         "readonly": readonly,
-        "people_list": queries.people(), "units_list": queries.unit_list(),
+        "people_list": people, "units_list": units,
         "lights": LIGHTS, "lane_kinds": LANES, "today": services().tracker.today(),
         "movable": (lambda card: not readonly and can_move(me, card)),
         "move_targets": STATUSES, "next_status": NEXT,
         "can_create": allowed(me, "create"),
+        "conflict": None, "at_card": None,  # a move's answer by its card (web.board.moves)
+        "people": {p["key"]: p["name"] for p in people},  # the conflict's names and values
+        "units": {u["key"]: u["name"] for u in units},
+        "phases": {p["key"]: p["title"] for p in plan["phases"]},
+        "goals": {g["key"]: g["title"] for g in plan["goals"]},
         "message": None, "notice": None, "dialog": None, **extra,
     }
 
 
+def card_slot(lanes: list[Lane], item_id: str | None) -> dict[str, Any] | None:
+    """Where a move's answer (refusal, form, conflict) goes: after the card's first showing."""
+    for lane in lanes:
+        for col in lane.columns:
+            if any(card["id"] == item_id for card in col.cards):
+                return {"id": item_id, "column": col}
+    return None  # filtered out or not on this page: the answer goes at the top of the board
+
+
 def board_answer(plan_key: str, filters: BoardFilters, status: int = 200,
-                 **extra: Any) -> tuple[str, int]:
-    """The board page, or the #board fragment for htmx."""
+                 moved: str | None = None, **extra: Any) -> tuple[str, int]:
+    """The board page, or the #board fragment for htmx; a move's answer sits by its card."""
     plan = load_plan(plan_key)
     lanes = build_lanes(plan, filters)
-    context = board_context(plan, filters, lanes=lanes, totals=column_totals(lanes), **extra)
+    context = board_context(plan, filters, lanes=lanes, totals=column_totals(lanes),
+                            at_card=card_slot(lanes, moved), **extra)
     return render("board/board.html", "board/_board.html", status, **context)
 
 
