@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -95,14 +95,16 @@ def save_view(plan_key: str) -> Response | tuple[str, int]:
                    notice=_("The view “%(name)s” is saved.", name=view["name"]))
 
 
-@bp.post("/plans/<plan_key>/views/<int:view_id>/delete")
+@bp.post("/plans/<plan_key>/views/<view_id>/delete")
 @login_required
-def delete_view(plan_key: str, view_id: int) -> Response | tuple[str, int]:
+def delete_view(plan_key: str, view_id: str) -> Response | tuple[str, int]:
     """Delete a saved view (its owner; an administrator also a shared one)."""
     load_plan(plan_key)
+    if not (view_id.isascii() and view_id.isdigit() and len(view_id) <= 9):
+        abort(404)
     filters = BoardFilters.from_url(current_url()).live()
     try:
-        view = services().saved_views.delete(actor(), view_id, plan_key)
+        view = services().saved_views.delete(actor(), int(view_id), plan_key)
     except TrackerError as error:
         return _answer(plan_key, filters, error.status, view_error=translate_error(error))
     return _answer(plan_key, filters, notice=_("The view “%(name)s” is deleted.",
