@@ -15,6 +15,9 @@ from webfixtures import *  # noqa: F403
 from webfixtures import PLAN_KEY, api_token, bearer, services_of
 
 import projections.cards
+from tracker.domain import Plan, Status
+from tracker.domain.wip import WipLimitError
+from tracker.errors import ValidationError
 from tracker.permissions import SYSTEM
 
 LIMITS = f"/plans/{PLAN_KEY}/board/limits"
@@ -71,6 +74,26 @@ def test_columns_and_lanes_show_their_counts_in_both_languages(client: FlaskClie
 
 
 # -- column limits --------------------------------------------------------------------------------
+
+def test_the_plan_keeps_column_limits_and_refuses_a_move_into_a_full_column_only_if_enforced(
+        ) -> None:
+    plan = Plan.create(actor="admin", key="p", title="方案", starts=date(2012, 1, 1),
+                       ends=date(2012, 12, 31))
+    plan.set_wip_limits(actor="admin", limits={"doing": "2", "submitted": None})
+    assert plan.wip_limits == {"doing": 2} and not plan.wip_enforced
+    plan.check_wip(Status.DOING, 5)  # shown, not enforced
+    plan.set_wip_limits(actor="admin", limits={"doing": 2}, enforced=True)
+    plan.check_wip(Status.DOING, 1)
+    plan.check_wip(Status.SUBMITTED, 99)  # no limit on that column
+    with pytest.raises(WipLimitError):
+        plan.check_wip(Status.DOING, 2)
+    before = len(plan.collect_events())
+    plan.set_wip_limits(actor="admin", limits={"doing": 2}, enforced=True)
+    assert before and not plan.collect_events()  # unchanged: nothing recorded
+    for bad in ({"done": 1}, {"doing": 0}, {"doing": True}, {"doing": 2.5}, ["doing"]):
+        with pytest.raises(ValidationError):
+            plan.set_wip_limits(actor="admin", limits=bad)
+
 
 def test_a_leader_sets_column_limits_and_an_over_full_column_is_marked(
         seeded_app: Flask, client: FlaskClient) -> None:

@@ -44,6 +44,6 @@ def check_room(limits: dict[str, int], enforced: bool, to: Status | None, count:
     if not enforced or to is None or to.value not in limits:
         return
     if count >= limits[to.value]:
-        raise WipLimitError(N_("The column %(status)s is full: it holds %(count)s items and "
-                               "its limit is %(limit)s."),
+        raise WipLimitError(N_("The “%(status)s” column is full: it holds %(count)s items "
+                               "and its limit is %(limit)s."),
                             status=to, count=count, limit=limits[to.value])
