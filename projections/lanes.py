@@ -8,8 +8,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# The columns a lane index reads (ids and what places a card in a lane and a column).
-INDEX_COLUMNS = ("id", "status", "owner", "phase", "lead_unit", "units", "co_leads")
+# The columns a lane index reads (ids and what places a card in a lane and a column); the
+# units (JSON, slower to read) only when lanes or the filter go by unit.
+INDEX_COLUMNS = ("id", "status", "owner", "phase", "lead_unit")
+UNIT_COLUMNS = ("units", "co_leads")
 LANE_KINDS = ("owner", "unit", "phase")
 
 

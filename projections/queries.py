@@ -15,7 +15,7 @@ from projections.cards import card as one_card
 from projections.cards import cards_by_id, matching, row_light
 from projections.engine import ReadModels
 from projections.events import as_utc
-from projections.lanes import INDEX_COLUMNS, LaneIndex, index
+from projections.lanes import INDEX_COLUMNS, UNIT_COLUMNS, LaneIndex, index
 from projections.ledger import figures
 from projections.ledger import ledger as ledger_rows
 from projections.pastviews import (
@@ -133,9 +133,11 @@ class Queries:
         column holds, in board order: counts and pages without building a card."""
         if "light" in filters:
             filters["light_is"] = filters.pop("light")
+        columns = INDEX_COLUMNS + UNIT_COLUMNS if by == "unit" or filters.get("unit") \
+            else INDEX_COLUMNS
         with self.rm.engine.connect() as conn:
-            rows = matching(conn, self.today(), self.yellow_days, plan_key,
-                            columns=INDEX_COLUMNS, **filters)
+            rows = matching(conn, self.today(), self.yellow_days, plan_key, columns=columns,
+                            **filters)
         return index(rows, by)
 
     def cards(self, ids: Sequence[str]) -> dict[str, Row]:

@@ -17,8 +17,8 @@ from web.items.ui import COLUMNS, actor
 from web.services import services
 
 Card = dict[str, Any]
-LANE_PAGE = 10  # cards per column in a swimlane before its "more" control
-LANES_PAGE = 20  # swimlanes per page of a grouped board
+LANE_PAGE = 5  # cards per column in a swimlane before its "more" control
+LANES_PAGE = 10  # swimlanes per page of a grouped board
 
 
 @dataclass
