@@ -329,3 +329,14 @@ def test_saving_without_javascript_goes_back_to_the_board(client: FlaskClient) -
     token = sign_in(client, "member")
     response = client.post(VIEWS, data={"csrf_token": token, "name": "纸面", "f_phase": "P1"})
     assert response.status_code == 302 and "phase=P1" in response.headers["Location"]
+
+
+def test_a_past_board_groups_its_replayed_cards_into_lanes_with_the_same_marks(
+        seeded_app: Flask, client: FlaskClient) -> None:
+    add_item(seeded_app, "joint", lead="u1", units=["u2"])
+    sign_in(client, "member")
+    today = services_of(seeded_app).tracker.today().isoformat()
+    html = client.get(f"{BOARD}?lane=unit&as_of={today}").get_data(as_text=True)
+    assert lanes_of(html) == [("第一支部", "3"), ("第二支部", "2")]
+    second = html.split('<h2 class="lane-title"')[2]
+    assert ">Supporting</span>" in second and 'name="limit_todo"' not in html
