@@ -16,6 +16,8 @@ from tracker.domain.status import OPEN_STATUSES, Status
 
 Row = dict[str, Any]
 SQL_FILTERS = ("owner", "phase", "goal", "parent")
+# What the light filter needs of a row besides the columns asked for.
+LIGHT_NEEDS = ("status", "due", "report_every_days", "last_report_on", "created_on", "milestones")
 
 
 def row_light(row: Mapping[str, Any] | sa.RowMapping, today: date, yellow_days: int) -> str | None:
@@ -139,18 +141,19 @@ def _as_list(value: str | Sequence[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | None = None,
-          *, unit: str | None = None, status: str | Sequence[str] | None = None,
-          light_is: str | Sequence[str] | None = None, q: str | None = None,
-          include_cancelled: bool = False, awaiting_decision: bool = False,
-          exclude_owner: str | None = None, offset: int = 0, limit: int | None = None,
-          answering: str | None = None, source: sa.FromClause = t.board,
-          **equal: str | None) -> list[Row]:
-    """Cards matching the filters, by due date then title (``answering``: the items a person
-    owns or otherwise answers for; ``source``: the versions valid at a past view instead of
-    the live board)."""
+def matching(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | None = None,
+             *, unit: str | None = None, status: str | Sequence[str] | None = None,
+             light_is: str | Sequence[str] | None = None, q: str | None = None,
+             include_cancelled: bool = False, awaiting_decision: bool = False,
+             exclude_owner: str | None = None, offset: int = 0, limit: int | None = None,
+             answering: str | None = None, source: sa.FromClause = t.board,
+             columns: Sequence[str] | None = None, **equal: str | None) -> list[Row]:
+    """Board rows matching the filters, by due date then title (only ``columns`` when given,
+    with what the filters need); no card is built."""
     b = source.c
-    query = sa.select(source).order_by(b.due, b.title, b.id)
+    wanted = None if columns is None else [*columns, *LIGHT_NEEDS] if light_is else [*columns]
+    picked = [source] if wanted is None else [b[c] for c in dict.fromkeys(wanted)]
+    query = sa.select(*picked).order_by(b.due, b.title, b.id)
     if plan_key is not None:
         query = query.where(b.plan_key == plan_key)
     if answering is not None:
@@ -181,15 +184,46 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
         query = query.offset(offset or None).limit(limit)
     rows = [dict(r) for r in conn.execute(query).mappings()]
     if unit:
-        rows = [r for r in rows if r["lead_unit"] == unit or unit in r["units"]]
+        rows = [r for r in rows if touches(r, unit)]
     if light_is:
-        wanted = _as_list(light_is)
-        rows = [r for r in rows if row_light(r, today, yellow_days) in wanted]
+        wanted_lights = _as_list(light_is)
+        rows = [r for r in rows if row_light(r, today, yellow_days) in wanted_lights]
     if python_filters:
         rows = rows[offset:] if limit is None else rows[offset:offset + limit]
+    return rows
+
+
+def touches(row: Mapping[str, Any], unit: str) -> bool:
+    """Whether the unit leads, co-leads or supports the item."""
+    return (row["lead_unit"] == unit or unit in (row.get("co_leads") or [])
+            or unit in row["units"])
+
+
+def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | None = None,
+          *, source: sa.FromClause = t.board, **filters: Any) -> list[Row]:
+    """Cards matching the filters, by due date then title (``answering``: the items a person
+    owns or otherwise answers for; ``source``: the versions valid at a past view instead of
+    the live board)."""
+    rows = matching(conn, today, yellow_days, plan_key, source=source, **filters)
+    return to_cards(conn, rows, today, yellow_days, source)
+
+
+def to_cards(conn: sa.Connection, rows: list[Row], today: date, yellow_days: int,
+             source: sa.FromClause = t.board) -> list[Row]:
+    """Full board rows as cards: names, children and the light of the day."""
     people, units = names(conn)
     kids = children(conn, {(r["plan_key"], r["key"]) for r in rows}, today, yellow_days, source)
     return [to_card(r, today, yellow_days, people, units, kids) for r in rows]
+
+
+def cards_by_id(conn: sa.Connection, ids: Sequence[str], today: date,
+                yellow_days: int) -> dict[str, Row]:
+    """The live cards with these ids (one query per chunk), by id."""
+    rows: list[Row] = []
+    for start in range(0, len(ids), CHUNK):
+        query = sa.select(t.board).where(t.board.c.id.in_(list(ids[start:start + CHUNK])))
+        rows += [dict(r) for r in conn.execute(query).mappings()]
+    return {c["id"]: c for c in to_cards(conn, rows, today, yellow_days)}
 
 
 def card(conn: sa.Connection, item_id: str, today: date, yellow_days: int) -> Row | None:

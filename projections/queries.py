@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.cards import board as board_cards
 from projections.cards import card as one_card
-from projections.cards import row_light
+from projections.cards import cards_by_id, matching, row_light
 from projections.engine import ReadModels
 from projections.events import as_utc
+from projections.lanes import INDEX_COLUMNS, UNIT_COLUMNS, LaneIndex, index
 from projections.ledger import figures
 from projections.ledger import ledger as ledger_rows
 from projections.pastviews import (
@@ -126,6 +127,39 @@ class Queries:
         with self.rm.engine.connect() as conn:
             return board_cards(conn, view.day, self.yellow_days, **args,
                                source=valid_rows(conn, view, plan_key))
+
+    def lane_index(self, plan_key: str, by: str = "", **filters: Any) -> dict[str, LaneIndex]:
+        """The live board's lanes (by owner, unit or phase; empty: one lane) with the ids each
+        column holds, in board order: counts and pages without building a card."""
+        if "light" in filters:
+            filters["light_is"] = filters.pop("light")
+        columns = INDEX_COLUMNS + UNIT_COLUMNS if by == "unit" or filters.get("unit") \
+            else INDEX_COLUMNS
+        with self.rm.engine.connect() as conn:
+            rows = matching(conn, self.today(), self.yellow_days, plan_key, columns=columns,
+                            **filters)
+        return index(rows, by)
+
+    def cards(self, ids: Sequence[str]) -> dict[str, Row]:
+        """The live cards with these ids, by id."""
+        with self.rm.engine.connect() as conn:
+            found = list(cards_by_id(conn, ids, self.today(), self.yellow_days).values())
+            return {c["id"]: c for c in mark_live(conn, found)}
+
+    def column_counts(self, plan_key: str) -> dict[str, int]:
+        """How many cards each status column of a plan's live board holds (no filter)."""
+        b = t.board.c
+        query = sa.select(b.status, sa.func.count()).where(b.plan_key == plan_key).group_by(
+            b.status)
+        with self.rm.engine.connect() as conn:
+            return {str(status): int(n) for status, n in conn.execute(query).tuples()}
+
+    def column_count(self, plan_key: str, status: Status) -> int:
+        """How many cards one status column of a plan's live board holds."""
+        b = t.board.c
+        query = sa.select(sa.func.count()).where(b.plan_key == plan_key, b.status == status.value)
+        with self.rm.engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
 
     def get_card(self, item_id: UUID | str) -> Row | None:
         """One card, or None."""

@@ -18,6 +18,7 @@ from tracker.domain import Person, Plan, Unit, WorkItem, item_id, person_id, pla
 from tracker.domain.base import clean_title
 from tracker.domain.fields import parse_args
 from tracker.domain.lifecycle import COMMANDS, Need, Rule, counts_as_change
+from tracker.domain.status import Status
 from tracker.errors import N_, ConflictError, NotFoundError, UnknownReferenceError
 from tracker.evidence import EvidenceFile
 from tracker.grading import check_kind
@@ -62,6 +63,9 @@ class TrackerApplication(Application[UUID]):
         super().__init__(env)
         self.timezone = timezone or ZoneInfo("UTC")
         self.clock = clock or (lambda: datetime.now(UTC))
+        # How many cards a plan's board column holds now (the read side answers; the web wires
+        # it in). Without it, column limits are shown but cannot be enforced.
+        self.column_count: Callable[[str, Status], int] | None = None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -293,8 +297,27 @@ class TrackerApplication(Application[UUID]):
             args.update(self._supply(need, aggregate))
         if Need.HISTORY in rule.needs:
             args["admin"] = actor.role == "admin"
+        self._check_column_room(aggregate, rule)
         rule.decide(aggregate, actor=actor.name, **args)
         return self._commit_if_changed(aggregate)
+
+    def _check_column_room(self, item: WorkItem, rule: Rule) -> None:
+        """Refuse a move into a full board column when the item's plan enforces its limits."""
+        to = rule.leads_to
+        if to is None or to == item.state.status or self.column_count is None:
+            return
+        plan = self.get_plan(item.plan_key)
+        if plan.wip_enforced and to.value in plan.wip_limits:
+            plan.check_wip(to, self.column_count(item.plan_key, to))
+
+    def set_wip_limits(self, actor: Actor, plan_key: str, *, limits: Any,
+                       enforced: Any = False) -> Result:
+        """Set the plan board's column limits and whether they are enforced (admin or the
+        plan's leadership)."""
+        plan = self.get_plan(plan_key)
+        authorize(actor, "wip-limits", leadership=plan.leadership)
+        plan.set_wip_limits(actor=actor.name, limits=limits, enforced=enforced)
+        return self._commit_if_changed(plan)
 
     def _check_references(self, rule: Rule, args: dict[str, Any]) -> None:
         """Refuse keys of people and units that do not exist (by the fields' types)."""

@@ -14,7 +14,7 @@ ACCOUNT_ROLES = ("admin", "leader", "member", "viewer")
 OWNER_COMMANDS = frozenset(n for n, r in RULES.items() if Party.OWNER in r.parties)
 LEADER_COMMANDS = frozenset(
     {n for n, r in RULES.items() if r.parties & {Party.LEADER, Party.SUPERVISOR, Party.REVIEWER}}
-    | {"create", "nominate", "withdraw-nomination"}
+    | {"create", "nominate", "withdraw-nomination", "wip-limits", "share-view"}
 )
 ADMIN_ONLY = frozenset({"import", "plan", "person", "unit", "assess", "webhook", "grading"}
                        | {n for n, r in RULES.items() if r.parties == {Party.ADMIN}})

@@ -17,6 +17,7 @@ from tracker.domain.lifecycle import Rule
 from tracker.errors import N_, TrackerError
 from tracker.permissions import Actor
 from tracker.runtime import build_application
+from tracker.savedviews import SavedViews
 from tracker.storage import parse_database_url
 from tracker.webhooks import Webhooks, WebhookWorker
 
@@ -38,12 +39,15 @@ class Services:
         self.read_models = ReadModels(self.tracker, self.store, yellow_days=settings.yellow_days)
         self.read_models.create_tables()
         self.queries = Queries(self.read_models, self.tracker.today, settings.yellow_days)
+        self.tracker.column_count = self.queries.column_count  # column limits are enforced
         # Accounts and webhooks are state of their own, not rebuildable read models: they use
         # an engine whose commits wait for the disk (the read models' do not).
         self.state_engine = make_engine(self.store)
         self.accounts = Accounts(self.state_engine)
         self.accounts.create_tables()
         self.webhooks = Webhooks(self.state_engine, settings.webhook_allow)
+        self.saved_views = SavedViews(self.state_engine)
+        self.saved_views.create_tables()
         self.webhooks.create_tables()
         self.webhook_worker = WebhookWorker(self.tracker, self.webhooks, config)
         if config.get("WEBHOOKS_ENABLED", True):

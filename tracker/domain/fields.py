@@ -15,6 +15,7 @@ WHOLE_MAX = 2**31 - 1  # whole numbers fit a 32-bit column (and the OpenAPI says
 # Every field id an error may name, with its label (errors name fields by id; each reader
 # shows the label in their language).
 LABELS = {
+    "wip_limits": N_("Column limits"), "wip_enforced": N_("Enforce the column limits"),
     "title": N_("Title"), "deliverable": N_("Deliverable"), "description": N_("Description"),
     "owner": N_("Responsible person"), "lead_unit": N_("Lead unit"),
     "units": N_("Supporting units"), "due": N_("Due date"), "original_due": N_("Original due date"),

@@ -10,6 +10,8 @@ from eventsourcing.domain import Aggregate, event
 
 from tracker.domain.base import check_date, clean_text, clean_title, plan_id
 from tracker.domain.leadership import check_leadership
+from tracker.domain.status import Status
+from tracker.domain.wip import check_limits, check_room
 from tracker.errors import N_, UnknownReferenceError, ValidationError
 from tracker.grading import (
     DuplicateNominationError,
@@ -234,3 +236,34 @@ class Plan(Aggregate):
                               reason: str) -> None:
         self.nominations = {k: v for k, v in getattr(self, "nominations", {}).items()
                             if k != (kind, nominee)}
+
+    # -- the board: work-in-progress limits per column ----------------------------------------
+
+    @property
+    def wip_limits(self) -> dict[str, int]:
+        """The board's column limits {status: cards} (empty: no limits)."""
+        return dict(getattr(self, "_wip_limits", {}))
+
+    @property
+    def wip_enforced(self) -> bool:
+        """Whether a move into a full column is refused (else the column is only marked)."""
+        return bool(getattr(self, "_wip_enforced", False))
+
+    def set_wip_limits(self, *, actor: str, limits: Any, enforced: Any = False) -> None:
+        """Set the board's column limits and whether moves into a full column are refused."""
+        checked = check_limits(limits)
+        if not isinstance(enforced, bool):
+            raise ValidationError(N_("%(field)s must be true or false."), field="wip_enforced")
+        if (checked, enforced) != (self.wip_limits, self.wip_enforced):
+            self._wip_limits_set(actor=actor, plan_key=self.key, limits=checked,
+                                 enforced=enforced, old=self.wip_limits)
+
+    @event("WipLimitsSet")
+    def _wip_limits_set(self, *, actor: str, plan_key: str, limits: dict[str, int],
+                        enforced: bool, old: dict[str, int]) -> None:
+        self._wip_limits = dict(limits)
+        self._wip_enforced = enforced
+
+    def check_wip(self, to: Status | None, count: int) -> None:
+        """Refuse a move into a full column when this plan enforces its limits."""
+        check_room(self.wip_limits, self.wip_enforced, to, count)

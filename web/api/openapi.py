@@ -149,6 +149,15 @@ def build_spec() -> Schema:
             body={"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["leadership"], "properties": {
                     "leadership": SCHEMAS["Leadership"]["properties"]["leadership"]}}}}})},
+        "/api/plans/{key}/wip-limits": {
+            "get": _op("api.get_wip_limits", {200: _json(ref("WipLimits"), "The limits.")},
+                       params=[_param("key", TEXT, "The plan's key.", "path")]),
+            "put": _op("api.set_wip_limits", {200: _json(ref("WipLimits"), "The limits.")},
+                       WRITE_ERRORS, params=[_param("key", TEXT, "The plan's key.", "path")],
+                       body={"required": True, "content": {"application/json": {"schema": {
+                           "type": "object", "properties": {
+                               "limits": SCHEMAS["WipLimits"]["properties"]["limits"],
+                               "enforced": {"type": "boolean"}}}}}})},
         "/api/items": {
             "get": _op("api.list_items", {200: _json(ref("ItemList"), "Matching cards.")},
                        params=ITEM_QUERY),

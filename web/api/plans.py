@@ -98,6 +98,33 @@ def set_leadership(key: str) -> Response:
     return json_response({"plan": key, "leadership": svc.tracker.leadership(key)})
 
 
+@bp.put("/plans/<key>/wip-limits")
+def set_wip_limits(key: str) -> Response:
+    """Set the board's column limits and whether they are enforced (admin or plan leadership)."""
+    actor = api_user().actor
+    body = json_body()
+    svc = services()
+    result = svc.tracker.set_wip_limits(actor, key, limits=body.get("limits", {}),
+                                        enforced=body.get("enforced", False))
+    svc.sync(result.notification_id)
+    return json_response(wip_limits(key))
+
+
+@bp.get("/plans/<key>/wip-limits")
+def get_wip_limits(key: str) -> Response:
+    """The board's column limits, whether they are enforced and how full each column is."""
+    if services().queries.get_plan(key) is None:
+        raise NotFoundError(N_("There is no %(what)s %(key)s."), what="plan", key=key)
+    return json_response(wip_limits(key))
+
+
+def wip_limits(key: str) -> dict[str, object]:
+    """A plan's column limits as the API shows them."""
+    plan = services().tracker.get_plan(key)
+    return {"plan": key, "limits": plan.wip_limits, "enforced": plan.wip_enforced,
+            "counts": services().queries.column_counts(key)}
+
+
 @bp.get("/board")
 def board() -> Response:
     """The board's columns (cards by status), now or as of an instant."""

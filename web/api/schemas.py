@@ -115,6 +115,13 @@ SCHEMAS: dict[str, Schema] = {
     "Leadership": obj(["plan", "leadership"], {
         "plan": STRING, "leadership": {"type": "object", "additionalProperties": {
             "type": "string", "enum": ["group_leader", "deputy", "member", "office"]}}}),
+    "WipLimits": obj(["plan", "limits", "enforced"], {
+        "plan": STRING, "enforced": {"type": "boolean"},
+        "limits": {"type": "object", "description": "Cards a column may hold, by status "
+                   "(todo, doing, submitted); a column without an entry has no limit.",
+                   "additionalProperties": INT},
+        "counts": {"type": "object", "description": "Cards each column holds now, by status.",
+                   "additionalProperties": INT}}),
     "ImportResult": obj(["plan", "aggregates", "events"], {
         "plan": STRING, "aggregates": INT, "events": INT}),
     "Board": obj(["plan", "as_of", "columns"], {

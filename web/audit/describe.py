@@ -52,6 +52,7 @@ OTHER: dict[str, str] = {  # by "Aggregate.Event", as projections/directory.py k
     "Plan.GoalSet": N_("%(who)s set a goal of the plan “%(name)s”"),
     "Plan.PhaseSet": N_("%(who)s set a phase of the plan “%(name)s”"),
     "Plan.GradingSet": N_("%(who)s set the grading weights of the plan “%(name)s”"),
+    "Plan.WipLimitsSet": N_("%(who)s set the board's column limits of the plan “%(name)s”"),
     "Plan.Nominated": N_("%(who)s made a nomination in the plan “%(name)s”"),
     "Plan.NominationWithdrawn": N_("%(who)s withdrew a nomination in the plan “%(name)s”"),
     "Unit.Created": N_("%(who)s created the unit “%(name)s”"),
@@ -79,6 +80,7 @@ def _other(d: Row, row: Row, people: Names) -> str:
 
 OTHER_EVENTS = {
     "GoalSet": N_("goal set"), "PhaseSet": N_("phase set"), "GradingSet": N_("grading weights set"),
+    "WipLimitsSet": N_("column limits set"),
     "Nominated": N_("nominated"), "NominationWithdrawn": N_("nomination withdrawn"),
     "Renamed": N_("renamed"), "LiaisonsSet": N_("liaison leaders set"),
     "Assessed": N_("unit assessed"), "RoleChanged": N_("role changed"),

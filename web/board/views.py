@@ -13,7 +13,7 @@ from web.auth import login_required
 from web.board import bp
 from web.board.filters import LANES, LIGHTS, BoardFilters
 from web.board.mapping import NEXT, can_move
-from web.board.model import CardSource, Lane, build_lanes, column_totals
+from web.board.model import CardSource, Lane, build_board
 from web.items.ui import actor, plan_info, render, wants_fragment
 from web.services import services
 
@@ -26,6 +26,17 @@ def load_plan(plan_key: str) -> dict[str, Any]:
     return plan
 
 
+def wip(plan_key: str, readonly: bool) -> dict[str, Any]:
+    """The plan's column limits and how full each column is now (none on a past board)."""
+    plan = services().tracker.get_plan(plan_key)
+    limits = {} if readonly else plan.wip_limits
+    counts = services().queries.column_counts(plan_key) if limits else {}
+    over = {s for s, limit in limits.items() if counts.get(s, 0) > limit}
+    full = {s for s, limit in limits.items() if counts.get(s, 0) == limit}
+    return {"limits": limits, "enforced": plan.wip_enforced, "counts": counts, "over": over,
+            "full": full, "leadership": plan.leadership}
+
+
 def board_context(plan: dict[str, Any], filters: BoardFilters, **extra: Any) -> dict[str, Any]:
     """What the board templates need."""
     queries = services().queries
@@ -33,7 +44,9 @@ def board_context(plan: dict[str, Any], filters: BoardFilters, **extra: Any) -> 
     readonly = filters.as_of is not None
     view = queries.past(filters.as_of, filters.basis or None, plan["key"])
     people, units = queries.people(), queries.unit_list()
+    limits = wip(plan["key"], readonly)
     return {
+        "wip": limits, "plain": not filters.lane and not filters.query() and not filters.queue,
         "view": view, "plan_starts": plan.get("starts"),
         "plan": plan, "plans": queries.list_plans(), "filters": filters,
         "readonly": readonly,
@@ -64,9 +77,9 @@ def board_answer(plan_key: str, filters: BoardFilters, status: int = 200,
                  moved: str | None = None, **extra: Any) -> tuple[str, int]:
     """The board page, or the #board fragment for htmx; a move's answer sits by its card."""
     plan = load_plan(plan_key)
-    lanes = build_lanes(plan, filters)
-    context = board_context(plan, filters, lanes=lanes, totals=column_totals(lanes),
-                            at_card=card_slot(lanes, moved), **extra)
+    board = build_board(plan, filters)
+    context = board_context(plan, filters, lanes=board.lanes, totals=board.totals,
+                            board=board, at_card=card_slot(board.lanes, moved), **extra)
     return render("board/board.html", "board/_board.html", status, **context)
 
 
@@ -105,7 +118,22 @@ def column(plan_key: str, status: str) -> tuple[str, int]:
     offset = request.args.get("offset", "0")
     if not (offset.isascii() and offset.isdigit() and len(offset) <= 9):  # fits the database
         abort(400)
-    lane = {k: request.args[k] for k in ("owner", "unit", "phase") if request.args.get(k)}
-    col = CardSource(plan_key, filters).column(status, lane, int(offset))
+    lane_key = (request.args.get(filters.lane) or "") if filters.lane else ""
+    col = CardSource(plan_key, filters).column(status, lane_key, int(offset))
     context = board_context(plan, filters, col=col)
     return render("board/column.html", "board/_cards.html", **context)
+
+
+@bp.get("/plans/<plan_key>/board/lanes")
+@login_required
+def lanes(plan_key: str) -> tuple[str, int]:
+    """The next page of swimlanes of a grouped board (htmx appends them)."""
+    plan = load_plan(plan_key)
+    filters = BoardFilters.from_args(request.args)
+    offset = request.args.get("lane_offset", "0")
+    if not (offset.isascii() and offset.isdigit() and len(offset) <= 6):
+        abort(400)
+    board = build_board(plan, filters, int(offset))
+    context = board_context(plan, filters, lanes=board.lanes, totals=board.totals, board=board,
+                            lane_offset=int(offset))
+    return render("board/lanes.html", "board/_lanes.html", **context)
