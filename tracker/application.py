@@ -376,7 +376,7 @@ class TrackerApplication(Application[UUID]):
         """Record an evidence file on an item (owner or leader); ``store`` writes the file once
         every rule has passed, just before the event is saved."""
         aggregate = self.get_item(item)
-        authorize(actor, "evidence", aggregate.owner)
+        authorize(actor, "evidence", aggregate.owner, self.leadership(aggregate.plan_key))
         self._check_expected(aggregate, expected_version)
         aggregate.attach_evidence(actor=actor.name, sha256=file.sha256, name=file.name,
                                   size=file.size, content_type=file.media_type)
@@ -433,7 +433,7 @@ class TrackerApplication(Application[UUID]):
     def nominate(self, actor: Actor, plan_key: str, *, kind: str, key: str,
                  reason: str) -> Result:
         """Nominate a unit as advanced or a person as outstanding 评选推荐 (admin or leader)."""
-        authorize(actor, "nominate")
+        authorize(actor, "nominate", leadership=self.leadership(plan_key))
         plan = self.get_plan(plan_key)
         check_kind(kind)
         self._check_nominee(kind, key)
@@ -443,7 +443,7 @@ class TrackerApplication(Application[UUID]):
     def withdraw_nomination(self, actor: Actor, plan_key: str, *, kind: str, key: str,
                             reason: str) -> Result:
         """Withdraw a standing nomination, with the reason (admin or leader)."""
-        authorize(actor, "withdraw-nomination")
+        authorize(actor, "withdraw-nomination", leadership=self.leadership(plan_key))
         plan = self.get_plan(plan_key)
         plan.withdraw_nomination(actor=actor.name, kind=kind, nominee=key, reason=reason)
         return self._commit(plan)

@@ -68,6 +68,20 @@ def _notice_step(s: ItemState, step: str, on: date, **extra: Any) -> ItemState:
     return replace(s, notices=notices)
 
 
+def _iso(day: date | str) -> str:
+    return day if isinstance(day, str) else day.isoformat()
+
+
+def _decided(s: ItemState, decision: Any, on: date, granted: bool) -> list[dict[str, Any]]:
+    """The due-date requests with the one waiting marked as decided."""
+    out = [dict(r) for r in s.due_requests]
+    waiting = next((r for r in reversed(out) if r.get("granted") is None), None)
+    if waiting is not None:
+        waiting.update(granted=granted, decided_by=decision.actor, decided_on=on.isoformat(),
+                       as_admin=bool(getattr(decision, "as_admin", False)))
+    return out
+
+
 def _by_role(state: dict[str, Any]) -> None:
     """Decisions stored before v2 did not say whether an administrator took them as such."""
     state.setdefault("as_admin", False)
@@ -287,7 +301,9 @@ class WorkItem(Aggregate):
 
         def effect(self, s: ItemState, on: date) -> ItemState:
             request = {"new_due": self.new_due, "reason": self.reason, "by": self.actor}
-            return replace(s, pending_extension=request)
+            asked = {"new_due": _iso(self.new_due), "by": self.actor, "on": on.isoformat(),
+                     "granted": None, "decided_by": None, "decided_on": None, "as_admin": False}
+            return replace(s, pending_extension=request, due_requests=[*s.due_requests, asked])
 
     class ExtensionGranted(Event):
         class_version = 2
@@ -299,7 +315,8 @@ class WorkItem(Aggregate):
 
         def effect(self, s: ItemState, on: date) -> ItemState:
             return replace(s, due=self.new_due, pending_extension=None,
-                           due_changes=s.due_changes + 1)
+                           due_changes=s.due_changes + 1,
+                           due_requests=_decided(s, self, on, granted=True))
 
     class ExtensionRefused(Event):
         class_version = 2
@@ -308,7 +325,8 @@ class WorkItem(Aggregate):
         upcast_v1_v2 = staticmethod(_by_role)
 
         def effect(self, s: ItemState, on: date) -> ItemState:
-            return replace(s, pending_extension=None)
+            return replace(s, pending_extension=None,
+                           due_requests=_decided(s, self, on, granted=False))
 
     class Rescheduled(Event):
         """A due date set directly (recorded before due dates needed a decision; still read)."""
@@ -318,7 +336,11 @@ class WorkItem(Aggregate):
         reason: str
 
         def effect(self, s: ItemState, on: date) -> ItemState:
-            return replace(s, due=self.due, due_changes=s.due_changes + 1)
+            direct = {"new_due": _iso(self.due), "by": self.actor, "on": on.isoformat(),
+                      "granted": True, "decided_by": self.actor, "decided_on": on.isoformat(),
+                      "as_admin": False}
+            return replace(s, due=self.due, due_changes=s.due_changes + 1,
+                           due_requests=[*s.due_requests, direct])
 
     class Reassigned(Event):
         old_owner: str

@@ -324,7 +324,6 @@ LEDGER_COUNTERS: dict[str, str] = {
 # The state's facts a card and the item page show while they hold.
 BADGES: tuple[Badge, ...] = (
     Badge("pending_extension", N_("Extension pending")),
-    Badge("due_changes", N_("Deadline changed ×%(value)s")),
     Badge("pending_deliverable", N_("Deliverable change pending")),
     Badge("deliverable_changes", N_("Deliverable changed ×%(value)s")),
     Badge("escalated_to", N_("Escalated to %(value)s"), "person"),
@@ -332,8 +331,14 @@ BADGES: tuple[Badge, ...] = (
 )
 # How a decision by an administrator who holds no role in the item's plan reads after it
 # (events record it as ``as_admin``), and how an acceptance with open sub-items does.
-AS_ADMIN = N_("(as administrator)")
-WITH_OPEN_CHILDREN = N_("with %(count)s sub-items still open")
+AS_ADMIN = N_("%(who)s (as administrator)")
+WITH_OPEN_CHILDREN = N_("%(text)s, with %(count)s sub-items still open")
+# How one due-date request reads (ItemState.due_requests): who asked for which date, and the
+# decision on it.
+DUE_ASKED = N_("%(who)s asked on %(on)s for %(due)s")
+DUE_DECIDED = {True: N_("%(text)s; granted by %(who)s on %(on)s"),
+               False: N_("%(text)s; refused by %(who)s on %(on)s"),
+               None: N_("%(text)s; waiting for a decision")}
 # The state's fields naming who answers for an item: it is in each of these people's work.
 ANSWERABLE: tuple[str, ...] = ("owner", "escalated_to")
 EVENT_NAMES: dict[str, type[Any]] = {cls.__name__: cls for cls in EVENTS}

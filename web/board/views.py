@@ -14,6 +14,7 @@ from web.board import bp
 from web.board.filters import LANES, LIGHTS, BoardFilters
 from web.board.mapping import NEXT, can_move
 from web.board.model import CardSource, build_lanes, column_totals
+from web.items.forms import plan_roles
 from web.items.ui import actor, plan_info, render, wants_fragment
 from web.services import services
 
@@ -40,7 +41,7 @@ def board_context(plan: dict[str, Any], filters: BoardFilters, **extra: Any) -> 
         "lights": LIGHTS, "lane_kinds": LANES, "today": services().tracker.today(),
         "movable": (lambda card: not readonly and can_move(me, card)),
         "move_targets": STATUSES, "next_status": NEXT,
-        "can_create": allowed(me, "create"),
+        "can_create": allowed(me, "create", leadership=plan_roles(plan["key"])),
         "message": None, "notice": None, "dialog": None, **extra,
     }
 
