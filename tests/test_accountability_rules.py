@@ -4,12 +4,19 @@ recorded roles. Application tests run on SQLite and PostgreSQL; the page tests o
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import eventsourcing.domain
 import pytest
+from boardfixtures import hx_post, iid, sign_in
+from flask import Flask
+from flask.testing import FlaskClient
 from projections_fixtures import *  # noqa: F403
 from projections_fixtures import shanghai
+from webfixtures import *  # noqa: F403
+from webfixtures import api_token, bearer, password_of, seed, services_of
 
 from projections import Queries, ReadModels
 from projections.reports.data import review
@@ -17,7 +24,7 @@ from projections.reports.i18n import lang
 from projections.reports.review_paper import changes_section
 from tracker.application import TrackerApplication
 from tracker.config import ConfigError, Settings
-from tracker.domain import Plan, WorkItem
+from tracker.domain import Plan, WorkItem, item_id
 from tracker.errors import IllegalStateError, PermissionDeniedError, ValidationError
 from tracker.importer import import_plan
 from tracker.permissions import SYSTEM, Actor
@@ -249,3 +256,134 @@ def test_old_decisions_load_as_taken_by_a_role(planned: TrackerApplication) -> N
     event = planned.mapper.to_domain_event(old)
     assert (event.as_admin, event.reason, event.open_children) == (False, "", [])
 
+
+
+# -- the same rules in the pages and the API ------------------------------------------------
+
+WEB_PLAN = """\
+plan: {key: k, title: 子项方案, starts: 2012-01-01, ends: 2012-12-31}
+units: [{key: u1, name: 第一支部}]
+people:
+  - {key: director, name: 管理员, role: group_leader}
+  - {key: chief, name: 组长, role: deputy}
+  - {key: owner, name: 负责人, role: member}
+items:
+  - {key: kp, title: 父事项, owner: owner, lead_unit: u1, due: 2012-09-30}
+  - {key: kc, title: 子事项, owner: owner, lead_unit: u1, due: 2012-08-31, parent: kp}
+"""
+
+
+class Now:
+    """The site's clock and its events' timestamps, moved by the tests."""
+
+    def __init__(self) -> None:
+        self.at = datetime(2012, 6, 1, 2, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture
+def site(web_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Flask, Now]]:
+    """The seeded site with plan k (a parent and its sub-item) and an administrator account
+    that is no one (``root``)."""
+    now = Now()
+    monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo", now)
+    svc = services_of(web_app)
+    svc.tracker.clock = now
+    seed(web_app)
+    svc.accounts.add("root", "admin", person=None, password=password_of("root"), check_policy=False)
+    svc.sync(import_plan(svc.tracker, parse_plan_file(WEB_PLAN), SYSTEM).notification_id)
+    yield web_app, now
+
+
+def zh_client(app: Flask, login: str) -> tuple[FlaskClient, str]:
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    return client, sign_in(client, login)
+
+
+def call(app: Flask, login: str, method: str, url: str, **body: Any) -> Any:
+    return app.test_client().open(url, method=method, json=body or None,
+                                  headers=bearer(api_token(app, login)))
+
+
+def test_the_accept_form_asks_for_the_reason_while_sub_items_are_open(
+        site: tuple[Flask, Now]) -> None:
+    app, _ = site
+    parent = str(item_id("k", "kp"))
+    assert call(app, "member", "POST", f"/api/items/{parent}/submit",
+                outcome="完成").status_code == 200
+    client, token = zh_client(app, "leader")
+    html = client.get(f"/items/{parent}").get_data(as_text=True)
+    assert "尚有 1 个子项未完成：须记录理由方可验收。" in html
+    form = html[html.index("action action-accept"):]
+    assert 'id="f-accept-reason"' in form[:form.index("</form>")]
+    page = client.get(f"/items/{iid('mine')}").get_data(as_text=True)
+    assert 'id="f-accept-reason"' not in page  # no sub-items: no reason asked
+    expected = services_of(app).queries.get_card(parent)["version"]
+    refused = hx_post(client, f"/items/{parent}/commands/accept", token,
+                      expected_version=str(expected), note="")
+    assert refused.status_code == 422
+    assert "尚有 1 个子项未完成：须填写仍予验收的理由。" in refused.get_data(as_text=True)
+    assert services_of(app).queries.get_card(parent)["status"] == "submitted"
+    done = hx_post(client, f"/items/{parent}/commands/accept", token,
+                   expected_version=str(expected), reason="子事项另行验收")
+    assert done.status_code == 200
+    html = client.get(f"/items/{parent}").get_data(as_text=True)
+    assert "验收时尚有 1 个子项未完成" in html  # the badge
+    assert "验收通过，尚有 1 个子项未完成" in html and "子事项另行验收" in html  # the timeline
+    audit = client.get("/audit?plan=k").get_data(as_text=True)
+    assert "尚有 1 个子项未完成：子事项另行验收" in audit
+
+
+def test_the_api_refuses_an_accept_over_open_sub_items_without_a_reason(
+        site: tuple[Flask, Now]) -> None:
+    app, _ = site
+    url = f"/api/items/{item_id('k', 'kp')}"
+    call(app, "member", "POST", f"{url}/submit", outcome="完成")
+    refused = call(app, "leader", "POST", f"{url}/accept", note="好")
+    assert refused.status_code == 422 and refused.get_json()["field"] == "reason"
+    assert call(app, "leader", "POST", f"{url}/accept", reason="另行验收").status_code == 200
+
+
+def test_an_administrators_decision_reads_as_such_everywhere(site: tuple[Flask, Now]) -> None:
+    app, _ = site
+    url = f"/api/items/{iid('mine')}"
+    assert call(app, "member", "POST", f"{url}/request-extension", new_due="2012-07-31",
+                reason="材料未齐").status_code == 200
+    assert call(app, "root", "POST", f"{url}/decide-extension", grant=True,
+                note="同意").status_code == 200
+    client, _ = zh_client(app, "member")
+    page = client.get(f"/items/{iid('mine')}").get_data(as_text=True)
+    assert "管理员（以管理员身份）" in page  # the timeline
+    assert "负责人 于 2012年6月1日 申请改至 2012年7月31日；管理员（以管理员身份） 于 2012年6月1日 批准" in page
+    audit = client.get("/audit?plan=web").get_data(as_text=True)
+    assert "管理员（以管理员身份）将“负责人的事项”的办结时限由" in audit
+    board = client.get("/plans/web/board").get_data(as_text=True)
+    card = board[board.index(f'id="card-{iid("mine")}"'):]
+    assert "时限调整 1 次</span>" in card[:card.index("</article>")]
+    assert "申请改至 2012年7月31日" in card[:card.index("</article>")]  # the title lists it
+    ledger = client.get("/reports/leaders/owner?plan=web").get_data(as_text=True)
+    assert "时限调整 1 次，原定 2012年6月30日 → 现行 2012年7月31日" in ledger
+    en = app.test_client()
+    en.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    sign_in(en, "member")
+    assert "(as administrator)" in en.get(f"/items/{iid('mine')}").get_data(as_text=True)
+    review = en.get("/reports/review?plan=web").get_data(as_text=True)
+    assert "Administrator (as administrator)" in review
+
+
+def test_the_undo_offer_ends_with_the_window(site: tuple[Flask, Now]) -> None:
+    app, now = site
+    client, _ = zh_client(app, "leader")
+    url = f"/api/items/{iid('theirs')}"
+    moved = call(app, "leader", "POST", f"{url}/reassign", owner="owner", reason="调整")
+    assert moved.status_code == 200
+    assert "action-undo" in client.get(f"/items/{iid('theirs')}").get_data(as_text=True)
+    now.at += timedelta(minutes=31)
+    assert "action-undo" not in client.get(f"/items/{iid('theirs')}").get_data(as_text=True)
+    version = call(app, "leader", "GET", url).get_json()["version"]
+    refused = call(app, "leader", "POST", f"{url}/undo", version=version)
+    assert refused.status_code == 409 and "30" in refused.get_json()["message"]
+    assert call(app, "leader", "GET", url).get_json()["owner"] == "owner"

@@ -285,7 +285,7 @@ EVENTS: dict[type[Any], EventInfo] = {i.event: i for i in (
               facts=lambda d: {"new": Status.SUBMITTED}, undo=N_("the submission"),
               because=("outcome",)),
     EventInfo(E.Accepted, N_("accepted"), N_("%(who)s accepted “%(title)s”"),
-              undo=N_("the acceptance"), because=("note",), decision=True),
+              undo=N_("the acceptance"), because=("reason", "note"), decision=True),
     EventInfo(E.MilestoneAccepted, N_("accepted a milestone"),
               N_("%(who)s accepted the milestone %(milestone)s of “%(title)s”"),
               facts=lambda d: {"milestone": d["milestone_title"]}, because=("note",)),
