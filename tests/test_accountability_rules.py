@@ -357,7 +357,8 @@ def test_an_administrators_decision_reads_as_such_everywhere(site: tuple[Flask, 
     client, _ = zh_client(app, "member")
     page = client.get(f"/items/{iid('mine')}").get_data(as_text=True)
     assert "管理员（以管理员身份）" in page  # the timeline
-    assert "负责人 于 2012年6月1日 申请改至 2012年7月31日；管理员（以管理员身份） 于 2012年6月1日 批准" in page
+    assert ("负责人 于 2012年6月1日 申请改至 2012年7月31日；"
+            "管理员（以管理员身份） 于 2012年6月1日 批准") in page  # the request and its decision
     audit = client.get("/audit?plan=web").get_data(as_text=True)
     assert "管理员（以管理员身份）将“负责人的事项”的办结时限由" in audit
     board = client.get("/plans/web/board").get_data(as_text=True)
