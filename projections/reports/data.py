@@ -136,23 +136,28 @@ def commitment_changes(q: Queries, plan_key: str, upto: int) -> list[Row]:
             if card is None or r["seq"] > upto:
                 continue
             on = r["at"].astimezone(q.rm.app.timezone).date()
-            asked = (d.get("asked_by") if kind is WorkItem.DeliverableChanged
-                     else _requester(card, r["actor"], on))
+            if kind is WorkItem.DeliverableChanged:
+                asked, old, new = d.get("asked_by"), d.get("old"), d.get("deliverable")
+            else:
+                asked, old, new = _request(card, r["actor"], on)
             out.append({"seq": r["seq"], "event_type": kind.__name__, "title": card["title"],
                         "owner_name": people.get(card["owner"], ""), "on": on,
-                        "old": d.get("old_due") or d.get("old"),
-                        "new": d.get("new_due") or d.get("deliverable"),
-                        "asked_by": people.get(asked or "", ""),
+                        "old": old, "new": new, "asked_by": people.get(asked or "", ""),
                         "decided_by": people.get(r["actor"]), "as_admin": bool(d.get("as_admin")),
                         "reason": d.get("reason") or d.get("note") or ""})
     return sorted(out, key=lambda c: c["seq"])
 
 
-def _requester(card: Row, decided_by: str, on: date) -> str | None:
-    """Who asked for the due-date change a person decided on a day (the card's requests)."""
-    return next((r["by"] for r in card.get("due_requests") or []
-                 if r.get("decided_by") == decided_by and r.get("decided_on") == on.isoformat()),
-                None)
+def _request(card: Row, decided_by: str, on: date) -> tuple[str | None, str, str]:
+    """The due-date request a person decided on a day (from the card's requests): who asked,
+    the due date then in force and the date asked for."""
+    due = card["original_due"].isoformat()
+    for r in card.get("due_requests") or []:
+        if r.get("decided_by") == decided_by and r.get("decided_on") == on.isoformat():
+            return r["by"], due, r["new_due"]
+        if r.get("granted"):
+            due = r["new_due"]
+    return None, "", ""
 
 
 def review(q: Queries, plan_key: str, as_of: date | None = None,

@@ -128,6 +128,8 @@ def _decider(t: Lang, change: Row) -> str:
 
 
 def _value(t: Lang, value: Any) -> str:
+    if not value:
+        return "—"
     try:
         return t.date(date.fromisoformat(value)) if isinstance(value, str) else str(value or "")
     except ValueError:
