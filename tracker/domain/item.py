@@ -670,7 +670,7 @@ class WorkItem(Aggregate):
         note, reason = clean_text(note, "note"), clean_text(reason, "reason")
         if open_children and not reason.strip():
             raise ValidationError(
-                N_("%(count)s sub-items are still open: give the reason for accepting the item "
+                N_("Sub-items still open: %(count)s. Give the reason for accepting the item "
                    "anyway."), field="reason", count=len(open_children))
         self.trigger_event(self.Accepted, actor=actor, note=note,
                            reason=reason,

@@ -327,12 +327,12 @@ BADGES: tuple[Badge, ...] = (
     Badge("pending_deliverable", N_("Deliverable change pending")),
     Badge("deliverable_changes", N_("Deliverable changed ×%(value)s")),
     Badge("escalated_to", N_("Escalated to %(value)s"), "person"),
-    Badge("open_at_acceptance", N_("Accepted with %(value)s sub-items open")),
+    Badge("open_at_acceptance", N_("Accepted with sub-items open: %(value)s")),
 )
 # How a decision by an administrator who holds no role in the item's plan reads after it
 # (events record it as ``as_admin``), and how an acceptance with open sub-items does.
 AS_ADMIN = N_("%(who)s (as administrator)")
-WITH_OPEN_CHILDREN = N_("%(text)s, with %(count)s sub-items still open")
+WITH_OPEN_CHILDREN = N_("%(text)s (sub-items still open: %(count)s)")
 # How one due-date request reads (ItemState.due_requests): who asked for which date, and the
 # decision on it.
 DUE_ASKED = N_("%(who)s asked on %(on)s for %(due)s")
