@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from projections import tables as t
+from projections.handovers import add_handovers, overdue_days
 from tracker.domain.lifecycle import LEDGER_COUNTERS
 from tracker.domain.status import Status
 
@@ -36,7 +37,7 @@ def _select(conn: sa.Connection, table: sa.Table, plan_key: str | None,
 
 def _blank(key: str, name: str) -> Row:
     return {"person": key, "name": name, **dict.fromkeys(FIGURES, 0), "overdue_days": 0,
-            "items": {f: [] for f in FIGURES}}
+            "items": {f: [] for f in FIGURES}, "handovers": []}
 
 
 def _count(entry: Row, figure: str, item: Row, **extra: Any) -> None:
@@ -63,11 +64,6 @@ def _item_figures(entry: Row, item: Row, today: date) -> None:
         days = overdue_days(item["due"], _since(item), None, today)
         _count(entry, "overdue", item, days=days)
         entry["overdue_days"] += days
-
-
-def overdue_days(due: date, lo: date, hi: date | None, today: date) -> int:
-    """The days after ``due`` that fell in an ownership interval [lo, hi or today)."""
-    return max(0, ((hi or today) - max(lo, due)).days)
 
 
 def _since(item: Row) -> date:
@@ -128,12 +124,16 @@ def figures(conn: sa.Connection, today: date, person: str | None, items: list[Ro
     def entry(key: str) -> Row:
         return out.setdefault(key, _blank(key, people.get(key, key)))
 
+    def shown(key: str) -> Row | None:
+        return entry(key) if person is None or key == person else None
+
     spans = _tenures(conn, items, today)
     for item in items:
         item["spans"] = spans.get(item["id"])
         if person is None or item["owner"] == person:
             _item_figures(entry(item["owner"]), item, today)
-        _handed_over(lambda k: entry(k) if person is None or k == person else None, item, today)
+        _handed_over(shown, item, today)
+        add_handovers(shown, people, item, today)
     for ev in events:
         if ev["item_id"] in by_id:
             item = by_id[ev["item_id"]]

@@ -178,10 +178,12 @@ class TrackerApplication(Application[UUID]):
                 roles[key] = self.get_person(key).role
         return derived_leadership(roles)
 
-    def set_leadership(self, actor: Actor, plan_key: str, leadership: Any) -> Result:
+    def set_leadership(self, actor: Actor, plan_key: str, leadership: Any,
+                       expected_version: int | None = None) -> Result:
         """Name a plan's leadership group and supervising office (admin)."""
         authorize(actor, "plan")
         plan = self.get_plan(plan_key)
+        self._check_expected(plan, expected_version)
         for person in leadership if isinstance(leadership, dict) else ():
             self.check_person(str(person))
         plan.set_leadership(actor=actor.name, leadership=leadership)

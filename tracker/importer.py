@@ -18,7 +18,6 @@ from tracker.domain import (
     plan_id,
     unit_id,
 )
-from tracker.domain.leadership import PLAN_ROLES
 from tracker.importdirectory import directory_problems, liaisons_of
 from tracker.permissions import Actor, authorize
 from tracker.planspecs import ItemSpec, PersonSpec, PlanFile, PlanFileError, UnitSpec
@@ -131,9 +130,9 @@ def _plan(app: TrackerApplication, pf: PlanFile, who: str) -> Plan:
                            phases=phases)
     if spec.organisation:
         plan.edit(actor=who, organisation=spec.organisation)
-    # The people a plan file names, with their roles, are the plan's leadership group.
-    roles = {p.key: p.role for p in pf.people if p.role in PLAN_ROLES}  # not ordinary members
-    if roles:
+    # The file's `leadership:` section, or else the people it names with their roles.
+    roles = pf.plan_roles()
+    if roles is not None:
         plan.set_leadership(actor=who, leadership=roles)
     elif plan.leadership is None:
         plan.set_leadership(actor=who, leadership=_unnamed_roles(app, spec.key, who))

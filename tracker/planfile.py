@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from tracker.domain.leadership import PLAN_ROLES
 from tracker.domain.org import EMAIL_RE
 from tracker.errors import N_
 from tracker.planitems import ItemReader
@@ -139,6 +140,30 @@ class _Parser(ItemReader):
             return None
         return PersonSpec(key, name, role, liaison, line_of(node), unit, "role" in f, email)
 
+    def leadership(self, node: Node | None) -> dict[str, str] | None:
+        """The explicit ``leadership:`` section (role → people of the file) as {person: role};
+        None when the file has none."""
+        if node is None:
+            return None
+        f = self.fields(node, "leadership", (), PLAN_ROLES)
+        if f is None:
+            return None
+        out: dict[str, tuple[str, int]] = {}
+        for role in PLAN_ROLES:
+            entries = [f[role]] if isinstance(f.get(role), ScalarNode) else self.seq(f.get(role),
+                                                                                      role)
+            for entry in entries:
+                key = self.ref(entry, role, self.people, "person")
+                if key is None:
+                    continue
+                if key in out:
+                    self.add(entry, N_("person '%(key)s' has two roles in 'leadership' "
+                                       "('%(first)s' on line %(line)s and '%(second)s')"),
+                             key=key, first=out[key][0], line=out[key][1], second=role)
+                else:
+                    out[key] = (role, line_of(entry))
+        return {key: role for key, (role, _) in out.items()}
+
     def check_units(self, units: tuple[UnitSpec, ...]) -> None:
         """Contacts and parents name known people and units; the unit tree has no cycle."""
         for node, field, what in self.later:
@@ -154,13 +179,15 @@ class _Parser(ItemReader):
                                     "form a cycle)"), key=u.key)
 
     def build(self, root: Node) -> PlanFile | None:
-        f = self.fields(root, "the plan file", ("plan",), ("units", "people", "items"))
+        f = self.fields(root, "the plan file", ("plan",),
+                        ("units", "people", "leadership", "items"))
         if f is None:
             return None
         plan = self.plan(f["plan"]) if "plan" in f else None
         units = tuple(u for u in map(self.unit, self.seq(f.get("units"), "units")) if u)
         people = tuple(p for p in map(self.person, self.seq(f.get("people"), "people")) if p)
         goals = tuple(g for g in map(self.goal, getattr(self, "goal_nodes", [])) if g)
+        leadership = self.leadership(f.get("leadership"))
         self.check_units(units)
         self.contacts = {u.key: u.contact for u in units if u.contact}
         nodes = self.seq(f.get("items"), "items")
@@ -169,7 +196,7 @@ class _Parser(ItemReader):
         self.check_parents(items)
         if plan is None:
             return None
-        return PlanFile(replace(plan, goals=goals), units, people, tuple(items))
+        return PlanFile(replace(plan, goals=goals), units, people, tuple(items), leadership)
 
     def count_titles(self, nodes: list[Node]) -> None:
         """How often each title of a keyless item occurs (repeated titles take their unit)."""

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tracker.domain.leadership import PLAN_ROLES
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -123,3 +125,12 @@ class PlanFile:
     units: tuple[UnitSpec, ...]
     people: tuple[PersonSpec, ...]
     items: tuple[ItemSpec, ...]
+    leadership: dict[str, str] | None = None  # the `leadership:` section, {person: role}
+
+    def plan_roles(self) -> dict[str, str] | None:
+        """The plan's roles the file gives: its `leadership:` section, else its people's
+        leadership roles (None: the file names none)."""
+        if self.leadership is not None:
+            return dict(self.leadership)
+        roles = {p.key: p.role for p in self.people if p.role in PLAN_ROLES}
+        return roles or None

@@ -13,13 +13,20 @@ BOM = "\ufeff"
 
 
 def csv_text(document: Document) -> str:
-    """The header and the rows of the document's first table, as CSV text with a BOM."""
+    """The header and the rows of the document's first table, as CSV text with a BOM; a later
+    table marked ``in_csv`` follows after a blank line and its title."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    section = next(s for s in document.sections if s.columns)
-    writer.writerow([text(c.label) for c in section.columns])
-    for row in section.rows:
-        writer.writerow([text(v) for v in row])
+    tables = [s for s in document.sections if s.columns]
+    for n, section in enumerate(tables):
+        if n and not section.in_csv:
+            continue
+        if n:
+            writer.writerow([])
+            writer.writerow([text(section.title)])
+        writer.writerow([text(c.label) for c in section.columns])
+        for row in section.rows:
+            writer.writerow([text(v) for v in row])
     return BOM + buffer.getvalue()
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from projections.grades import all_grades, movement
+from projections.handovers import HANDED_OVER
 from projections.lights import light
 from projections.nominations import plan_nominations
 from projections.pastviews import AsOf
@@ -73,12 +74,19 @@ def leaders(q: Queries, plan_key: str | None = None, as_of: date | None = None,
     """Every person's ledger row with the on-time rate, by rank or sorted by a column."""
     ctx = context(q, plan_key, as_of, basis)
     rows = by_rank(q.rm, [with_rate(r) for r in q.ledger(plan_key, as_of=ctx["view"])])
+    ctx["handovers"] = all_handovers(rows)
     sort = sort if sort in COLUMNS else "rank"
     if sort == "rank":
         return {**ctx, "rows": rows[::-1] if desc else rows, "sort": sort, "desc": desc}
     rows.sort(key=lambda r: (r[sort] is None, r[sort] if r[sort] is not None else 0,
                              r["person"]), reverse=desc)
     return {**ctx, "rows": rows, "sort": sort, "desc": desc}
+
+
+def all_handovers(rows: list[Row]) -> list[Row]:
+    """Every handover 移交 in the ledger once (from the entry of whoever handed over), by date."""
+    found = [h for r in rows for h in r.get("handovers", []) if h["direction"] == HANDED_OVER]
+    return sorted(found, key=lambda h: (h["on"], h["title"], h["from"]))
 
 
 def unit_lights(q: Queries, plan_key: str | None, cutoff: datetime | AsOf | None,
@@ -107,7 +115,9 @@ def person(q: Queries, key: str, plan_key: str | None = None,
         raise NotFoundError(N_("There is no %(what)s %(key)s."), what="person", key=key)
     units = [u for u in unit_lights(q, plan_key, ctx["view"], ctx["day"])
              if key in u["liaisons"]]
-    return {**ctx, "row": with_rate(rows[0]), "units": units}
+    row = with_rate(rows[0])
+    row["handovers"] = sorted(row.get("handovers", []), key=lambda h: (h["on"], h["title"]))
+    return {**ctx, "row": row, "units": units}
 
 
 def _reasons(q: Queries, entries: list[Row], event_type: str, upto: int) -> list[Row]:

@@ -36,6 +36,7 @@ class Section:
     empty: str = ""
     text: str = ""
     groups: dict[int, str] = field(default_factory=dict)  # row index → group heading before it
+    in_csv: bool = False  # a later table the CSV carries too, after a blank line and its title
 
     @property
     def width(self) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from projections.handovers import DIRECTION_LABELS
 from projections.reports.i18n import Lang
 from tracker.domain.status import STATUS_LABELS
 from tracker.errors import N_ as _l
@@ -60,6 +61,12 @@ def direction(t: Lang, key: str | None) -> str:
     """Up or down, in the current language."""
     found = DIRECTION.get(key)  # type: ignore[arg-type]
     return t(found) if found else str(key or "")
+
+
+def handover(t: Lang, key: str) -> str:
+    """Took over 接手 or handed over 移交, in the current language."""
+    found = DIRECTION_LABELS.get(key)
+    return t(found) if found else key
 
 
 LIGHT = {"red": _l("Red"), "yellow": _l("Yellow"), "green": _l("Green")}

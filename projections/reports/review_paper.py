@@ -31,6 +31,18 @@ def ledger_section(t: Lang, report: Row) -> Section:
                    empty=t(N_("Nobody is responsible for anything yet.")))
 
 
+def handovers_section(t: Lang, report: Row) -> Section:
+    """Every handover 接手 / 移交 with its date and the overdue days each side carries."""
+    rows = [[h["title"], h["from_name"], h["to_name"], t.date(h["on"]), h["days_from"],
+             h["days_to"]] for h in report.get("handovers", [])]
+    return Section(t(N_("Handovers")), [
+        Column(t(N_("Item")), 24), Column(t(N_("Handed over by")), 8),
+        Column(t(N_("Taken over by")), 8), Column(t(N_("Handed over on")), 8),
+        Column(t(N_("Overdue days of who handed over")), 7, numeric=True),
+        Column(t(N_("Overdue days of who took over")), 7, numeric=True)], rows,
+        empty=t(N_("No item changed hands.")), in_csv=True)
+
+
 def progress_section(t: Lang, report: Row) -> Section:
     """Progress of the whole plan, of each goal and of each phase."""
     prog = report["progress"]
@@ -169,8 +181,8 @@ def ledger_paper(t: Lang, report: Row) -> Document:
     title = t(N_("Responsibility report per leader"))
     if plan_title(report):
         title = t(N_("%(plan)s: responsibility report per leader"), plan=plan_title(report))
-    return paper(t, report, title, [ledger_section(t, report), source_section(t, report)],
-                 name="ledger")
+    return paper(t, report, title, [ledger_section(t, report), handovers_section(t, report),
+                                    source_section(t, report)], name="ledger")
 
 
 def review_paper(t: Lang, report: Row) -> Document:

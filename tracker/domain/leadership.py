@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tracker.domain.lifecycle import PersonKey
 from tracker.errors import N_, ValidationError
 
 GROUP_ROLES = ("group_leader", "deputy", "member")
@@ -45,3 +46,25 @@ def derived_leadership(named: dict[str, str]) -> dict[str, str]:
     names (its creator, goal leaders, item owners and responsible leaders, ``named``: person
     key to directory role) who hold a role of the leadership group in the directory."""
     return dict(sorted((p, r) for p, r in named.items() if r in GROUP_ROLES))
+
+
+# Each role's name, for pages, papers and the leadership editor.
+ROLE_LABELS = {"group_leader": N_("Group leader"), "deputy": N_("Deputy group leader"),
+               "member": N_("Group member"), OFFICE: N_("Supervising office")}
+
+
+def with_role(leadership: dict[str, str] | None, person: str, role: str | None) -> dict[str, str]:
+    """The plan's roles with one person's role given, changed or (role None) removed."""
+    roles = dict(leadership or {})
+    if not person:
+        raise ValidationError(N_("Choose a person."), field="person")
+    if role is not None and role not in PLAN_ROLES:
+        raise ValidationError(N_("Choose a role."), field="role")
+    if role is None:
+        if person not in roles:
+            raise ValidationError(N_("%(who)s has no role in this plan."),
+                                  who=PersonKey(person), field="person")
+        del roles[person]
+    else:
+        roles[person] = role
+    return roles

@@ -127,7 +127,14 @@ SCHEMAS: dict[str, Schema] = {
             "person": STRING, "name": STRING, "overdue_days": INT,
             **{f: INT for f in FIGURES},
             "items": {"type": "object", "description": "The items behind each figure.",
-                      "additionalProperties": {"type": "array", "items": {"type": "object"}}}})}}),
+                      "additionalProperties": {"type": "array", "items": {"type": "object"}}},
+            "handovers": {"type": "array", "description": "Items the person took over or "
+                          "handed over, with the date and each side's overdue days.",
+                          "items": obj(["direction", "id", "title", "from", "to", "on",
+                                        "days_from", "days_to"], {
+                              "direction": {"enum": ["took_over", "handed_over"]},
+                              "id": STRING, "title": STRING, "from": STRING, "to": STRING,
+                              "on": DATE, "days_from": INT, "days_to": INT})}})}}),
     "Grades": obj(["unit", "grades"], {
         "unit": STRING, "grades": {"type": "array", "items": {"type": "object"}}}),
     "AuditHead": obj(["chain_head", "seq", "count", "public_key", "signature"], {

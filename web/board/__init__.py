@@ -6,6 +6,6 @@ from flask import Blueprint
 
 bp = Blueprint("board", __name__)
 
-from web.board import moves, plans, queue, views  # noqa: E402,F401  (registers the routes on bp)
+from web.board import leadership, moves, plans, queue, views  # noqa: E402,F401  (registers the routes on bp)
 
 __all__ = ["bp"]

@@ -10,6 +10,7 @@ from flask import abort
 from tracker.domain.status import OPEN_STATUSES
 from web.auth import login_required
 from web.board import bp
+from web.board.roles import leadership_view
 from web.items.ui import actor, render
 from web.services import services
 
@@ -38,16 +39,23 @@ def timeline(plan: dict[str, Any], today: date) -> dict[str, Any]:
     return {"bars": bars, "today_x": marker, "height": 16 + 34 * len(bars), "width": WIDTH}
 
 
-@bp.get("/plans/<plan_key>")
-@login_required
-def plan_overview(plan_key: str) -> tuple[str, int]:
-    """A plan at a glance: goals and phases with progress bars and overdue counts."""
+def overview_context(plan_key: str, lead: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the overview page shows: the plan, its timeline and its roles."""
     plan = services().queries.get_plan(plan_key)
     if plan is None:
         abort(404)
     today = services().tracker.today()
-    return render("board/overview.html", "board/_overview.html", plan=plan, today=today,
-                  timeline=timeline(plan, today), plans=services().queries.list_plans())
+    return {"plan": plan, "today": today, "timeline": timeline(plan, today),
+            "plans": services().queries.list_plans(),
+            "lead": lead or leadership_view(plan_key)}
+
+
+@bp.get("/plans/<plan_key>")
+@login_required
+def plan_overview(plan_key: str) -> tuple[str, int]:
+    """A plan at a glance: goals and phases with progress bars and overdue counts, and who
+    holds which role in it."""
+    return render("board/overview.html", "board/_overview.html", **overview_context(plan_key))
 
 
 @bp.get("/my-work")

@@ -12,7 +12,7 @@ from tracker.planspecs import Problem
 # The kinds of thing a message may name, so that they are translated too.
 WHAT = {"plan": N_("plan"), "item": N_("item"), "goal": N_("goal"), "phase": N_("phase"),
         "unit": N_("unit"), "person": N_("person"), "the plan file": N_("the plan file"),
-        "milestone": N_("milestone")}
+        "milestone": N_("milestone"), "leadership": N_("the leadership section")}
 
 
 def _message(p: Problem) -> str:

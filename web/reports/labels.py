@@ -36,3 +36,8 @@ def grade(key: str) -> str:
 def direction(key: str) -> str:
     """Up or down, in the current language."""
     return labels.direction(lang(), key)
+
+
+def handover(key: str) -> str:
+    """Took over 接手 or handed over 移交, in the current language."""
+    return labels.handover(lang(), key)

@@ -19,7 +19,7 @@ from tracker.grading import CRITERIA
 from web.auth import current_actor, login_required
 from web.reports import bp, charts
 from web.reports.calendar_feed import feed_url
-from web.reports.labels import column, criterion, direction, grade, lang
+from web.reports.labels import column, criterion, direction, grade, handover, lang
 from web.reports.units import nomination_form
 from web.services import services
 
@@ -37,6 +37,7 @@ def _args() -> dict[str, Any]:
 def page(template: str, **context: Any) -> str:
     """A report page with the labels and the plans its filters offer."""
     return render_template(template, column=column, grade=grade, direction=direction,
+                           direction_label=handover,
                            criteria=CRITERIA, criterion=criterion, plans=services().queries
                            .list_plans(), **context)
 
