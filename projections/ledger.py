@@ -136,8 +136,11 @@ def figures(conn: sa.Connection, today: date, person: str | None, items: list[Ro
         add_handovers(shown, people, item, today)
     for ev in events:
         if ev["item_id"] in by_id:
-            _count(entry(ev["person"]), ev["kind"], by_id[ev["item_id"]], on=ev["on"],
-                   seq=ev["seq"])
+            item = by_id[ev["item_id"]]
+            # A deadline change names the item's original and current due dates.
+            dates = ({"original_due": item["original_due"], "due": item["due"]}
+                     if ev["kind"] == "deadline_changes" else {})
+            _count(entry(ev["person"]), ev["kind"], item, on=ev["on"], seq=ev["seq"], **dates)
     for seg in segments:
         n = missed(seg["anchor"], seg["cadence"], seg["lo"], seg["hi"] or today)
         if n and seg["item_id"] in by_id:

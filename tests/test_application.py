@@ -37,6 +37,7 @@ def seeded(app: TrackerApplication) -> TrackerApplication:
     )
     for key, role in (("owner", "member"), ("leader", "deputy"), ("other", "member")):
         app.add_person(SYSTEM, key, key.title(), role)
+    app.set_leadership(SYSTEM, "p", {"leader": "deputy"})
     app.add_unit(SYSTEM, "u1", "Unit 1", ["leader"])
     app.add_unit(SYSTEM, "u2", "Unit 2")
     return app

@@ -95,6 +95,7 @@ class ItemMachine(RuleBasedStateMachine):
         self.app.create_plan(SYSTEM, key="p", title="Plan", starts=START, ends=date(2012, 12, 31))
         for key in PEOPLE:
             self.app.add_person(SYSTEM, key, key, "deputy" if key == "leader" else "member")
+        self.app.set_leadership(SYSTEM, "p", {"leader": "deputy"})
         self.app.add_unit(SYSTEM, "u1", "U1")
         self.app.add_unit(SYSTEM, "u2", "U2")
         self.item_id = self.app.create_item(

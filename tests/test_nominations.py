@@ -39,6 +39,8 @@ def planned(app: TrackerApplication, store: Store) -> Iterator[ReadModels]:
                     ends=date(2012, 12, 31), goals=[], phases=[])
     app.add_unit(SYSTEM, "u1", "Unit 1")
     app.add_person(SYSTEM, "ann", "Ann")
+    app.add_person(SYSTEM, "chief", "Chief", "deputy")
+    app.set_leadership(SYSTEM, "p", {"chief": "deputy"})
     rm = ReadModels(app, store)
     rm.create_tables()
     yield rm

@@ -38,12 +38,14 @@ def _setup(app, clock) -> dict[str, str]:
     clock.now = shanghai(date(2012, 5, 1))
     for key in ("alice", "bob"):
         app.add_person(SYSTEM, key, key.upper(), "member")
+    app.add_person(SYSTEM, "boss", "BOSS", "group_leader")
     app.add_unit(SYSTEM, "u1", "Unit one", ["alice"])
     app.add_unit(SYSTEM, "u2", "Unit two")
     app.create_plan(SYSTEM, key="p", title="Plan", starts=date(2012, 1, 1),
                     ends=date(2012, 12, 31), goals=[{"key": "G1", "title": "Goal"}],
                     phases=[{"key": "P1", "title": "Phase", "starts": date(2012, 1, 1),
-                             "ends": date(2012, 12, 31)}])
+                             "ends": date(2012, 12, 31)}],
+                    leadership={"boss": "group_leader"})
     spec = {"late": ("alice", date(2012, 5, 20), None, []),
             "soon": ("bob", date(2012, 6, 3), None, ["u2"]),
             "quiet": ("alice", date(2012, 9, 1), 7, []),
@@ -140,7 +142,7 @@ def test_audit_pages_by_seq_and_filters(app, read_models, queries, clock, stampe
 def test_plans_progress_units_and_people(app, read_models, queries, clock, stamped) -> None:
     ids = _setup(app, clock)
     app.execute(ids["fine"], "submit", Actor("bob", "member"), outcome="ok")
-    app.execute(ids["fine"], "accept", BOSS)
+    app.execute(ids["fine"], "accept", BOSS, reason="the sub-item follows on its own")
     app.execute(ids["soon"], "cancel", BOSS, reason="no")
     read_models.catch_up()
     [plan] = queries.list_plans()
@@ -156,7 +158,7 @@ def test_plans_progress_units_and_people(app, read_models, queries, clock, stamp
     assert units["u1"]["items_led"] == 4 and units["u1"]["liaisons"] == ["alice"]
     assert units["u1"]["lights"] == {"red": 2, "yellow": 1, "green": 0}
     assert units["u2"]["items_supported"] == 0
-    assert [p["key"] for p in queries.people()] == ["alice", "bob"]
+    assert [p["key"] for p in queries.people()] == ["alice", "bob", "boss"]
 
 
 def test_an_undo_restores_the_card_and_the_ledger(
@@ -172,4 +174,4 @@ def test_an_undo_restores_the_card_and_the_ledger(
     undo = queries.history(ids["fine"])[-1]
     assert undo["event_type"] == "Undone" and undo["changes"] == {"owner": ["alice", "bob"]}
     owned = {r["person"]: r["owned"] for r in queries.ledger()}
-    assert owned == {"alice": 2, "bob": 3}
+    assert owned == {"alice": 2, "bob": 3, "boss": 0}

@@ -55,7 +55,7 @@ def run_scenario(app: TrackerApplication, rm: ReadModels, q: Queries, clock) -> 
         app.add_person(SYSTEM, key, key.title(), role)
     app.add_unit(SYSTEM, "u1", "Unit one", ["boss"])
     app.create_plan(SYSTEM, key="p", title="Plan", starts=date(2012, 1, 1),
-                    ends=date(2012, 12, 31))
+                    ends=date(2012, 12, 31), leadership={"boss": "group_leader"})
     day(3, 1)
     a1, a2, a3 = (item(k, "alice", date(2012, 3, 10)) for k in ("A1", "A2", "A3"))
     day(3, 5)

@@ -17,10 +17,11 @@ LEADER = Actor("leader", "leader")
 
 @pytest.fixture
 def seeded(app: TrackerApplication) -> TrackerApplication:
-    app.create_plan(SYSTEM, key="p", title="Plan", starts=date(2012, 3, 20),
-                    ends=date(2012, 12, 31), goals=[], phases=[])
     for key, role in (("owner", "member"), ("leader", "deputy"), ("other", "member")):
         app.add_person(SYSTEM, key, key.title(), role)
+    app.create_plan(SYSTEM, key="p", title="Plan", starts=date(2012, 3, 20),
+                    ends=date(2012, 12, 31), goals=[], phases=[],
+                    leadership={"leader": "deputy"})
     app.add_unit(SYSTEM, "u1", "Unit 1", ["leader"])
     return app
 

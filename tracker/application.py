@@ -3,9 +3,10 @@ expected_version; queries on aggregates for the commands' own needs."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -13,10 +14,12 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.utils import get_topic
 
 from tracker.domain import Person, Plan, Unit, WorkItem, item_id, person_id, plan_id, unit_id
 from tracker.domain.base import clean_title
 from tracker.domain.fields import parse_args
+from tracker.domain.leadership import derived_leadership, may_lead
 from tracker.domain.lifecycle import COMMANDS, Need, Rule, counts_as_change
 from tracker.domain.status import Status
 from tracker.errors import N_, ConflictError, NotFoundError, UnknownReferenceError
@@ -59,6 +62,7 @@ class TrackerApplication(Application[UUID]):
         env: dict[str, str] | None = None,
         timezone: ZoneInfo | None = None,
         clock: Callable[[], datetime] | None = None,
+        undo_window: timedelta = timedelta(minutes=30),
     ) -> None:
         super().__init__(env)
         self.timezone = timezone or ZoneInfo("UTC")
@@ -66,6 +70,8 @@ class TrackerApplication(Application[UUID]):
         # How many cards a plan's board column holds now (the read side answers; the web wires
         # it in). Without it, column limits are shown but cannot be enforced.
         self.column_count: Callable[[str, Status], int] | None = None
+        self.undo_window = undo_window  # how long after a change its maker may undo it
+        self._items = _ItemIndex()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -148,15 +154,33 @@ class TrackerApplication(Application[UUID]):
             if not self._exists(unit_id(key)):
                 raise UnknownReferenceError(N_("There is no unit %(key)s."), key=key)
 
-    def create_plan(self, actor: Actor, **fields: Any) -> Result:
-        """Create a plan (admin)."""
+    def create_plan(self, actor: Actor, leadership: dict[str, str] | None = None,
+                    **fields: Any) -> Result:
+        """Create a plan (admin) with its roles recorded: those given, or else its creating
+        person as group leader (an administrator without a person acts everywhere anyway)."""
         authorize(actor, "plan")
         plan = Plan.create(actor=actor.name, **fields)
+        if leadership is None:
+            leadership = {actor.person: "group_leader"} if actor.person else {}
+        for person in leadership:
+            self.check_person(person)
+        plan.set_leadership(actor=actor.name, leadership=leadership)
         return self._commit(plan)
 
-    def leadership(self, plan_key: str) -> dict[str, str] | None:
-        """The plan's roles {person: role}, or None when it never recorded them."""
-        return self.get_plan(plan_key).leadership
+    def leadership(self, plan_key: str) -> dict[str, str]:
+        """The plan's roles {person: role}; for a plan stored before roles were recorded, the
+        roles derived from the people it names."""
+        plan = self.get_plan(plan_key)
+        if plan.leadership is not None:
+            return plan.leadership
+        self._items.catch_up(self)
+        named = {plan.created_by, *plan.goal_leaders.values(),
+                 *self._items.people.get(plan_key, ())}
+        roles: dict[str, str] = {}
+        for key in sorted(named):
+            if self._exists(person_id(key)):
+                roles[key] = self.get_person(key).role
+        return derived_leadership(roles)
 
     def set_leadership(self, actor: Actor, plan_key: str, leadership: Any,
                        expected_version: int | None = None) -> Result:
@@ -217,7 +241,7 @@ class TrackerApplication(Application[UUID]):
     ) -> Result:
         """Create a work item; a retried create with the same key changes nothing."""
         plan = self.get_plan(plan_key)
-        authorize(actor, "create", leadership=plan.leadership)
+        authorize(actor, "create", leadership=self.leadership(plan_key))
         if key is not None:
             key = clean_title(key, "key")
         key = key or f"{plan_key}:{title.strip() if isinstance(title, str) else title}"
@@ -290,13 +314,18 @@ class TrackerApplication(Application[UUID]):
         args: dict[str, Any],
     ) -> Result:
         aggregate = self.get_item(item)
-        authorize(actor, rule.name, aggregate.owner, self.leadership(aggregate.plan_key))
+        roles = self.leadership(aggregate.plan_key)
+        authorize(actor, rule.name, aggregate.owner, roles)
         self._check_expected(aggregate, expected_version)
         self._check_references(rule, args)
         for need in rule.needs:
             args.update(self._supply(need, aggregate))
         if Need.HISTORY in rule.needs:
             args["admin"] = actor.role == "admin"
+        if Need.CAPACITY in rule.needs:
+            # An administrator who holds no role in the plan decides as administrator.
+            args["as_admin"] = (actor.role == "admin"
+                                and not may_lead(roles, actor.person, rule.name))
         self._check_column_room(aggregate, rule)
         rule.decide(aggregate, actor=actor.name, **args)
         return self._commit_if_changed(aggregate)
@@ -315,7 +344,7 @@ class TrackerApplication(Application[UUID]):
         """Set the plan board's column limits and whether they are enforced (admin or the
         plan's leadership)."""
         plan = self.get_plan(plan_key)
-        authorize(actor, "wip-limits", leadership=plan.leadership)
+        authorize(actor, "wip-limits", leadership=self.leadership(plan_key))
         plan.set_wip_limits(actor=actor.name, limits=limits, enforced=enforced)
         return self._commit_if_changed(plan)
 
@@ -337,7 +366,18 @@ class TrackerApplication(Application[UUID]):
             return {"period": (plan.starts, plan.ends)}
         if need is Need.LEADERS:
             return {"leaders": self._leaders()}
-        return self._undo_facts(item)
+        if need is Need.CHILDREN:
+            return {"open_children": self.open_children(item)}
+        if need is Need.CAPACITY:
+            return {}  # who decides is the actor's, supplied by _execute_once
+        return {**self._undo_facts(item), "now": self.clock(), "window": self.undo_window}
+
+    def open_children(self, item: WorkItem) -> list[str]:
+        """The keys of the item's sub-items that are neither done nor cancelled."""
+        self._items.catch_up(self)
+        children = self._items.children.get((item.plan_key, item.key), [])
+        found: list[WorkItem] = [self.repository.get(uid) for uid in children]
+        return [child.key for child in found if child.is_open]
 
     def _leaders(self) -> dict[str | None, str]:
         """The active leadership group by key (and the group leader under None)."""
@@ -361,7 +401,7 @@ class TrackerApplication(Application[UUID]):
         """Record an evidence file on an item (owner or leader); ``store`` writes the file once
         every rule has passed, just before the event is saved."""
         aggregate = self.get_item(item)
-        authorize(actor, "evidence", aggregate.owner)
+        authorize(actor, "evidence", aggregate.owner, self.leadership(aggregate.plan_key))
         self._check_expected(aggregate, expected_version)
         aggregate.attach_evidence(actor=actor.name, sha256=file.sha256, name=file.name,
                                   size=file.size, content_type=file.media_type)
@@ -418,7 +458,7 @@ class TrackerApplication(Application[UUID]):
     def nominate(self, actor: Actor, plan_key: str, *, kind: str, key: str,
                  reason: str) -> Result:
         """Nominate a unit as advanced or a person as outstanding 评选推荐 (admin or leader)."""
-        authorize(actor, "nominate")
+        authorize(actor, "nominate", leadership=self.leadership(plan_key))
         plan = self.get_plan(plan_key)
         check_kind(kind)
         self._check_nominee(kind, key)
@@ -428,7 +468,7 @@ class TrackerApplication(Application[UUID]):
     def withdraw_nomination(self, actor: Actor, plan_key: str, *, kind: str, key: str,
                             reason: str) -> Result:
         """Withdraw a standing nomination, with the reason (admin or leader)."""
-        authorize(actor, "withdraw-nomination")
+        authorize(actor, "withdraw-nomination", leadership=self.leadership(plan_key))
         plan = self.get_plan(plan_key)
         plan.withdraw_nomination(actor=actor.name, kind=kind, nominee=key, reason=reason)
         return self._commit(plan)
@@ -458,7 +498,8 @@ class TrackerApplication(Application[UUID]):
                 event = self.mapper.to_domain_event(s)
                 if counts_as_change(type(event).__name__):
                     prior: WorkItem = self.repository.get(item.id, version=s.originator_version - 1)
-                    latest = (s.originator_version, type(event), getattr(event, "actor", ""))
+                    latest = (s.originator_version, type(event), getattr(event, "actor", ""),
+                              event.timestamp)  # type: ignore[attr-defined]
                     return {"latest": latest, "previous": prior.state}
                 if s.originator_version == 1:
                     return {"latest": None, "previous": None}
@@ -486,3 +527,42 @@ class TrackerApplication(Application[UUID]):
                 return ids
             ids.extend(n.originator_id for n in batch if n.topic.endswith(topic_suffix))  # type: ignore[misc]
             start = batch[-1].id + 1
+
+
+class _ItemIndex:
+    """Each plan's sub-items by parent and the people its items name, read incrementally from
+    the items' Created events (so a parent's open sub-items are found without a read model)."""
+
+    TOPIC = get_topic(WorkItem.Created)
+
+    def __init__(self) -> None:
+        self.children: dict[tuple[str, str], list[UUID]] = {}
+        self.people: dict[str, set[str]] = {}
+        self._next = 1
+        self._seen: set[int] = set()
+        self._lock = threading.Lock()
+
+    # A transaction may commit after a later-numbered one: each call looks back this far.
+    OVERLAP = 1000
+
+    def catch_up(self, app: TrackerApplication) -> None:
+        """Read the Created events recorded since the last call."""
+        with self._lock:
+            start = max(1, self._next - self.OVERLAP)
+            while True:
+                batch = app.recorder.select_notifications(start, 500, topics=[self.TOPIC])
+                if not batch:
+                    return
+                start = batch[-1].id + 1
+                self._next = max(self._next, start)
+                for n in batch:
+                    if n.id in self._seen:
+                        continue
+                    self._seen.add(n.id)
+                    created = app.mapper.to_domain_event(n)
+                    plan = created.plan_key  # type: ignore[attr-defined]
+                    if created.parent:  # type: ignore[attr-defined]
+                        self.children.setdefault((plan, created.parent), []).append(  # type: ignore[attr-defined]
+                            created.originator_id)
+                    self.people.setdefault(plan, set()).update(
+                        [created.owner, *created.leaders])  # type: ignore[attr-defined]

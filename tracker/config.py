@@ -16,7 +16,7 @@ KEYS = (
     "TRACKER_TIMEZONE", "TRACKER_MAIL_FROM", "TRACKER_EVIDENCE_MAX_BYTES",
     "TRACKER_SESSION_IDLE_HOURS", "TRACKER_SESSION_MAX_HOURS", "TRACKER_TRUSTED_PROXIES",
     "TRACKER_WEBHOOK_ALLOW",
-    "TRACKER_BASE_URL", "TRACKER_MAIL_LANGUAGE",
+    "TRACKER_BASE_URL", "TRACKER_MAIL_LANGUAGE", "TRACKER_UNDO_WINDOW_MINUTES",
 )
 
 
@@ -42,6 +42,7 @@ class Settings:
     webhook_allow: tuple[str, ...] = ()
     base_url: str = "http://127.0.0.1:5000"
     mail_language: str = "zh_Hans_CN"
+    undo_window_minutes: int = 30  # how long after a change its maker may still undo it
 
     @property
     def evidence_folder(self) -> Path:
@@ -82,6 +83,10 @@ class Settings:
         base_url = env.get("TRACKER_BASE_URL") or "http://127.0.0.1:5000"
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError("TRACKER_BASE_URL must start with http:// or https://")
+        raw_window = (env.get("TRACKER_UNDO_WINDOW_MINUTES") or "30").strip()
+        if not raw_window.isdigit() or not 1 <= int(raw_window) <= 7 * 24 * 60:
+            raise ConfigError("TRACKER_UNDO_WINDOW_MINUTES must be a whole number of minutes, "
+                              "1 to 10080 (a week)")
         mail_language = env.get("TRACKER_MAIL_LANGUAGE") or "zh_Hans_CN"
         if mail_language not in ("zh_Hans_CN", "en"):
             raise ConfigError("TRACKER_MAIL_LANGUAGE must be zh_Hans_CN or en")
@@ -92,6 +97,7 @@ class Settings:
             yellow_days=yellow, timezone=tz,
             mail_from=env.get("TRACKER_MAIL_FROM", "tracker@localhost"),
             evidence_max_bytes=max_bytes, base_url=base_url, mail_language=mail_language,
+            undo_window_minutes=int(raw_window),
         )
 
 

@@ -76,7 +76,14 @@ def _past(s: Schedule, item: WorkItem, n: int) -> None:
         again = s.day(last + timedelta(days=3))
         last = s.item(item, "submit", owner, again, outcome="已补充签到表。",
                       evidence=["签到表.pdf"], on=again)
-    s.item(item, "accept", _reviewer(item), last + timedelta(days=1), note="验收通过。")
+    s.add(last + timedelta(days=1), lambda app: _accept(app, item))
+
+
+def _accept(app: TrackerApplication, item: WorkItem) -> Any:
+    """A reviewer accepts; over sub-items still open only with the reason recorded."""
+    open_children = app.open_children(app.get_item(item.id))
+    return app.execute(item.id, "accept", _reviewer(item), note="验收通过。",
+                       reason="子项按各自时限另行验收。" if open_children else "")
 
 
 def _current(s: Schedule, item: WorkItem, n: int, pf: PlanFile) -> None:

@@ -134,7 +134,18 @@ def _plan(app: TrackerApplication, pf: PlanFile, who: str) -> Plan:
     roles = pf.plan_roles()
     if roles is not None:
         plan.set_leadership(actor=who, leadership=roles)
+    elif plan.leadership is None:
+        plan.set_leadership(actor=who, leadership=_unnamed_roles(app, spec.key, who))
     return plan
+
+
+def _unnamed_roles(app: TrackerApplication, plan_key: str, who: str) -> dict[str, str]:
+    """The roles of a plan whose file names none: those derived for a plan stored before
+    roles were recorded, or else its importing person as group leader (none for an
+    administrator without a person, who acts everywhere anyway)."""
+    if app.exists(plan_id(plan_key)):
+        return app.leadership(plan_key)
+    return {who: "group_leader"} if app.exists(person_id(who)) else {}
 
 
 def _items(app: TrackerApplication, pf: PlanFile, who: str) -> list[Aggregate]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tracker.application import TrackerApplication
 from tracker.config import Settings
 from tracker.storage import Store, needs_event_tables, parse_database_url
@@ -12,7 +14,8 @@ def build_application(settings: Settings, create_table: bool | None = None) -> T
     if create_table is None:
         create_table = needs_event_tables(parse_database_url(settings.database_url))
     store = parse_database_url(settings.database_url, create_table=create_table)
-    return TrackerApplication(env=store.es_env, timezone=settings.timezone)
+    return TrackerApplication(env=store.es_env, timezone=settings.timezone,
+                              undo_window=timedelta(minutes=settings.undo_window_minutes))
 
 
 def store_of(settings: Settings) -> Store:

@@ -3,13 +3,23 @@ tables)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from flask_babel import gettext
+from flask import g
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 
 from tracker import messages
-from tracker.domain.lifecycle import BADGES, RULES, event_info
+from tracker.domain.lifecycle import (
+    AS_ADMIN,
+    BADGES,
+    DUE_ASKED,
+    DUE_DECIDED,
+    RULES,
+    WITH_OPEN_CHILDREN,
+    event_info,
+)
 from tracker.domain.status import LIGHT_LABELS, STATUS_LABELS, Light, Status
 from tracker.permissions import SYSTEM
 
@@ -58,6 +68,46 @@ def badges(card: dict[str, Any]) -> list[tuple[str, str]]:
             value = card.get("fact_names", {}).get(badge.field, value)
         out.append((badge.field, gettext(badge.text, value=value)))
     return out
+
+
+def in_capacity(who: str, data: dict[str, Any] | None) -> str:
+    """Who decided, marked "(as administrator)" when an administrator without a role in the
+    plan took the decision (the event records it)."""
+    return gettext(AS_ADMIN, who=who) if (data or {}).get("as_admin") else who
+
+
+def with_open_children(text: str, data: dict[str, Any] | None) -> str:
+    """An acceptance's text, saying how many sub-items were still open when it was taken."""
+    count = len((data or {}).get("open_children") or [])
+    return gettext(WITH_OPEN_CHILDREN, text=text, count=count) if count else text
+
+
+def due_request_line(r: dict[str, Any], people: dict[str, str]) -> str:
+    """One due-date request as a reader sees it: who asked for which date, who decided."""
+    text = gettext(DUE_ASKED, who=actor_name(r["by"], people), on=format_day(r["on"]),
+                   due=format_day(r["new_due"]))
+    decider = in_capacity(actor_name(r["decided_by"], people), r) if r.get("decided_by") else ""
+    return gettext(DUE_DECIDED[r.get("granted")], text=text, who=decider,
+                   on=format_day(r.get("decided_on")))
+
+
+def due_history(card: dict[str, Any]) -> list[str]:
+    """Every due-date request of a card's item, as lines (people by name)."""
+    requests = card.get("due_requests") or []
+    if not requests:
+        return []
+    if "people_names" not in g:
+        from web.services import services
+
+        g.people_names = {p["key"]: p["name"] for p in services().queries.people()}
+    return [due_request_line(r, g.people_names) for r in requests]
+
+
+def format_day(value: Any) -> str:
+    """A date (or ISO text) in the user's locale."""
+    if not value:
+        return ""
+    return format_date(value if isinstance(value, date) else date.fromisoformat(str(value)))
 
 
 def actor_label(actor: str, people: dict[str, str]) -> str:

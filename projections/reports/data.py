@@ -129,6 +129,47 @@ def _reasons(q: Queries, entries: list[Row], event_type: str, upto: int) -> list
     return sorted({(r["id"], r["seq"]): r for r in out}.values(), key=lambda r: r["seq"])
 
 
+# The decisions the review lists as changes to an item's commitments (its due date and its
+# deliverable), oldest first.
+CHANGES = (WorkItem.ExtensionGranted, WorkItem.ExtensionRefused, WorkItem.DeliverableChanged)
+
+
+def commitment_changes(q: Queries, plan_key: str, upto: int) -> list[Row]:
+    """Every decision on an item's due date or deliverable up to an event: the item, who
+    asked, who decided (and whether as administrator), from what to what, and why."""
+    people = {p["key"]: p["name"] for p in q.people()}
+    cards = {c["id"]: c for c in q.board(plan_key, include_cancelled=True)}
+    out: list[Row] = []
+    for kind in CHANGES:
+        for r in q.iter_audit(plan=plan_key, event_type=kind.__name__):
+            card, d = cards.get(str(r["aggregate_id"])), r["data"] or {}
+            if card is None or r["seq"] > upto:
+                continue
+            on = r["at"].astimezone(q.rm.app.timezone).date()
+            if kind is WorkItem.DeliverableChanged:
+                asked, old, new = d.get("asked_by"), d.get("old"), d.get("deliverable")
+            else:
+                asked, old, new = _request(card, r["actor"], on)
+            out.append({"seq": r["seq"], "event_type": kind.__name__, "title": card["title"],
+                        "owner_name": people.get(card["owner"], ""), "on": on,
+                        "old": old, "new": new, "asked_by": people.get(asked or "", ""),
+                        "decided_by": people.get(r["actor"]), "as_admin": bool(d.get("as_admin")),
+                        "reason": d.get("reason") or d.get("note") or ""})
+    return sorted(out, key=lambda c: c["seq"])
+
+
+def _request(card: Row, decided_by: str, on: date) -> tuple[str | None, str, str]:
+    """The due-date request a person decided on a day (from the card's requests): who asked,
+    the due date then in force and the date asked for."""
+    due = card["original_due"].isoformat()
+    for r in card.get("due_requests") or []:
+        if r.get("decided_by") == decided_by and r.get("decided_on") == on.isoformat():
+            return r["by"], due, r["new_due"]
+        if r.get("granted"):
+            due = r["new_due"]
+    return None, "", ""
+
+
 def review(q: Queries, plan_key: str, as_of: date | None = None,
            basis: str | None = None) -> Row:
     """The final review 总结考评: progress, every ledger, grades and movement, exceptions."""
@@ -158,7 +199,8 @@ def review(q: Queries, plan_key: str, as_of: date | None = None,
             "returned": _reasons(q, returned, WorkItem.Returned.__name__, upto),
             "cancelled": _reasons(q, cancelled, WorkItem.Cancelled.__name__,  # not a status
                                  upto),
-            "nominations": nominations(q, plan_key, cutoff)}
+            "nominations": nominations(q, plan_key, cutoff),
+            "changes": commitment_changes(q, plan_key, upto)}
 
 
 def nominations(q: Queries, plan_key: str, cutoff: datetime | None) -> Row:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from projections.reports import labels
 from projections.reports.document import Column, Document, Section
 from projections.reports.i18n import Lang
 from projections.reports.papers import paper, plan_title
+from tracker.domain import WorkItem
+from tracker.domain.lifecycle import AS_ADMIN
 from tracker.errors import N_
 from tracker.grading import CRITERIA
 
@@ -126,6 +129,39 @@ def exceptions_section(t: Lang, report: Row) -> Section:
         empty=t(N_("No item is overdue, late, returned or cancelled.")))
 
 
+CHANGE_KINDS = {WorkItem.ExtensionGranted.__name__: N_("Due date moved"),
+                WorkItem.ExtensionRefused.__name__: N_("Due date change refused"),
+                WorkItem.DeliverableChanged.__name__: N_("Deliverable changed")}
+
+
+def _decider(t: Lang, change: Row) -> str:
+    who = change["decided_by"] or t(N_("Administrator"))
+    return t(AS_ADMIN, who=who) if change["as_admin"] else who
+
+
+def _value(t: Lang, value: Any) -> str:
+    if not value:
+        return "—"
+    try:
+        return t.date(date.fromisoformat(value)) if isinstance(value, str) else str(value or "")
+    except ValueError:
+        return value  # a deliverable is text, not a date
+
+
+def changes_section(t: Lang, report: Row) -> Section:
+    """Each decision on an item's due date or deliverable: who asked, who decided, why."""
+    rows = [[t(CHANGE_KINDS[c["event_type"]]), c["title"], c["owner_name"],
+             t(N_("%(old)s → %(new)s"), old=_value(t, c["old"]), new=_value(t, c["new"])),
+             c["asked_by"], _decider(t, c), t.date(c["on"]), c["reason"]]
+            for c in report.get("changes", [])]
+    return Section(t(N_("Changes of due dates and deliverables")), [
+        Column(t(N_("Kind")), 6), Column(t(N_("Item")), 16),
+        Column(t(N_("Responsible person")), 7), Column(t(N_("Change")), 18),
+        Column(t(N_("Asked by")), 6), Column(t(N_("Decided by")), 8),
+        Column(t(N_("Decided on")), 7), Column(t(N_("Reason")), 12)], rows,
+        empty=t(N_("No due date or deliverable was changed.")))
+
+
 def source_section(t: Lang, report: Row) -> Section:
     """Where the figures come from (last, as the provenance of the paper)."""
     src = report["source"]
@@ -155,6 +191,6 @@ def review_paper(t: Lang, report: Row) -> Document:
     sections = [progress_section(t, report), ledger_section(t, report),
                 grades_section(t, report), movement_section(t, report),
                 nominations_section(t, report), exceptions_section(t, report),
-                source_section(t, report)]
+                changes_section(t, report), source_section(t, report)]
     title = t(N_("%(plan)s: final review"), plan=plan_title(report))
     return paper(t, report, title, sections, name="review")

@@ -9,7 +9,7 @@ old events never re-runs today's rules.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -66,6 +66,25 @@ def _notice_step(s: ItemState, step: str, on: date, **extra: Any) -> ItemState:
     notices = list(s.notices)
     notices[n] = {**notices[n], step: on, **extra}
     return replace(s, notices=notices)
+
+
+def _iso(day: date | str) -> str:
+    return day if isinstance(day, str) else day.isoformat()
+
+
+def _decided(s: ItemState, decision: Any, on: date, granted: bool) -> list[dict[str, Any]]:
+    """The due-date requests with the one waiting marked as decided."""
+    out = [dict(r) for r in s.due_requests]
+    waiting = next((r for r in reversed(out) if r.get("granted") is None), None)
+    if waiting is not None:
+        waiting.update(granted=granted, decided_by=decision.actor, decided_on=on.isoformat(),
+                       as_admin=bool(getattr(decision, "as_admin", False)))
+    return out
+
+
+def _by_role(state: dict[str, Any]) -> None:
+    """Decisions stored before v2 did not say whether an administrator took them as such."""
+    state.setdefault("as_admin", False)
 
 
 def evolve(state: ItemState | None, event: Any, on: date) -> ItemState:
@@ -195,19 +214,26 @@ class WorkItem(Aggregate):
             return replace(s, pending_deliverable=request)
 
     class DeliverableChanged(Event):
-        """By a reviewer with a reason, or an owner's request granted (``asked_by``)."""
+        """By a reviewer with a reason, or an owner's request granted (``asked_by``); v2
+        says whether an administrator without a role in the plan decided (``as_admin``)."""
 
+        class_version = 2
         old: str
         deliverable: str
         reason: str
         asked_by: str | None
+        as_admin: bool
+        upcast_v1_v2 = staticmethod(_by_role)
 
         def effect(self, s: ItemState, on: date) -> ItemState:
             return replace(s, deliverable=self.deliverable, pending_deliverable=None,
                            deliverable_changes=s.deliverable_changes + 1)
 
     class DeliverableChangeRefused(Event):
+        class_version = 2
         note: str
+        as_admin: bool
+        upcast_v1_v2 = staticmethod(_by_role)
 
         def effect(self, s: ItemState, on: date) -> ItemState:
             return replace(s, pending_deliverable=None)
@@ -275,22 +301,32 @@ class WorkItem(Aggregate):
 
         def effect(self, s: ItemState, on: date) -> ItemState:
             request = {"new_due": self.new_due, "reason": self.reason, "by": self.actor}
-            return replace(s, pending_extension=request)
+            asked = {"new_due": _iso(self.new_due), "by": self.actor, "on": on.isoformat(),
+                     "granted": None, "decided_by": None, "decided_on": None, "as_admin": False}
+            return replace(s, pending_extension=request, due_requests=[*s.due_requests, asked])
 
     class ExtensionGranted(Event):
+        class_version = 2
         old_due: date
         new_due: date
         note: str
+        as_admin: bool
+        upcast_v1_v2 = staticmethod(_by_role)
 
         def effect(self, s: ItemState, on: date) -> ItemState:
             return replace(s, due=self.new_due, pending_extension=None,
-                           due_changes=s.due_changes + 1)
+                           due_changes=s.due_changes + 1,
+                           due_requests=_decided(s, self, on, granted=True))
 
     class ExtensionRefused(Event):
+        class_version = 2
         note: str
+        as_admin: bool
+        upcast_v1_v2 = staticmethod(_by_role)
 
         def effect(self, s: ItemState, on: date) -> ItemState:
-            return replace(s, pending_extension=None)
+            return replace(s, pending_extension=None,
+                           due_requests=_decided(s, self, on, granted=False))
 
     class Rescheduled(Event):
         """A due date set directly (recorded before due dates needed a decision; still read)."""
@@ -300,7 +336,11 @@ class WorkItem(Aggregate):
         reason: str
 
         def effect(self, s: ItemState, on: date) -> ItemState:
-            return replace(s, due=self.due, due_changes=s.due_changes + 1)
+            direct = {"new_due": _iso(self.due), "by": self.actor, "on": on.isoformat(),
+                      "granted": True, "decided_by": self.actor, "decided_on": on.isoformat(),
+                      "as_admin": False}
+            return replace(s, due=self.due, due_changes=s.due_changes + 1,
+                           due_requests=[*s.due_requests, direct])
 
     class Reassigned(Event):
         old_owner: str
@@ -337,10 +377,24 @@ class WorkItem(Aggregate):
             return replace(s, status=Status.SUBMITTED, completion=completion)
 
     class Accepted(Event):
+        """v2: the sub-items still open when it was accepted and why (``open_children``,
+        ``reason``), and whether an administrator without a role in the plan decided."""
+
+        class_version = 2
         note: str
+        reason: str
+        open_children: list[str]
+        as_admin: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("reason", "")
+            state.setdefault("open_children", [])
+            _by_role(state)
 
         def effect(self, s: ItemState, on: date) -> ItemState:
-            return replace(s, status=Status.DONE, percent=100)
+            return replace(s, status=Status.DONE, percent=100,
+                           open_at_acceptance=len(self.open_children))
 
     class MilestoneAccepted(Event):
         """A reviewer accepted one milestone (节点) as reached: it no longer sets the light."""
@@ -354,7 +408,10 @@ class WorkItem(Aggregate):
                                           else m for m in s.milestones])
 
     class Returned(Event):
+        class_version = 2
         reason: str
+        as_admin: bool
+        upcast_v1_v2 = staticmethod(_by_role)
 
         def effect(self, s: ItemState, on: date) -> ItemState:
             return replace(s, status=Status.DOING, returns=s.returns + 1, completion=None)
@@ -368,11 +425,14 @@ class WorkItem(Aggregate):
             return replace(s, status=Status.CANCELLED, pending_extension=None)
 
     class Reopened(Event):
+        class_version = 2
         old_status: str
         reason: str
+        as_admin: bool
+        upcast_v1_v2 = staticmethod(_by_role)
 
         def effect(self, s: ItemState, on: date) -> ItemState:
-            return replace(s, status=Status.DOING, completion=None)
+            return replace(s, status=Status.DOING, completion=None, open_at_acceptance=0)
 
     class EvidenceAttached(Event):
         sha256: str
@@ -419,7 +479,7 @@ class WorkItem(Aggregate):
         return clean_text(reason, "reason", required=True)
 
     def edit(self, *, actor: str, reason: str = "", imported: bool = False,
-             **fields: str) -> None:
+             as_admin: bool = False, **fields: str) -> None:
         """Change title, deliverable or description; old and new values go in the event.
 
         The deliverable is a commitment: the owner's change is a request for a reviewer to
@@ -448,10 +508,13 @@ class WorkItem(Aggregate):
                                deliverable=promised[1], reason=clean_text(reason, "reason"))
         elif promised:
             self.trigger_event(self.DeliverableChanged, actor=actor, old=promised[0],
-                               deliverable=promised[1], reason=why, asked_by=None)
+                               deliverable=promised[1], reason=why, asked_by=None,
+                               as_admin=as_admin)
 
-    def decide_deliverable(self, *, actor: str, grant: bool, note: str = "") -> None:
-        """Grant or refuse the owner's pending change of the deliverable."""
+    def decide_deliverable(self, *, actor: str, grant: bool, note: str = "",
+                           as_admin: bool = False) -> None:
+        """Grant or refuse the owner's pending change of the deliverable (``as_admin``: decided
+        by an administrator who has no role in the plan)."""
         self._guard("decide-deliverable", actor)
         if not isinstance(grant, bool):
             raise ValidationError(N_("Say whether the change is granted."), field="grant")
@@ -460,9 +523,10 @@ class WorkItem(Aggregate):
         if grant:
             self.trigger_event(self.DeliverableChanged, actor=actor, old=self.state.deliverable,
                                deliverable=pending["deliverable"], reason=note,
-                               asked_by=pending.get("by"))
+                               asked_by=pending.get("by"), as_admin=as_admin)
         else:
-            self.trigger_event(self.DeliverableChangeRefused, actor=actor, note=note)
+            self.trigger_event(self.DeliverableChangeRefused, actor=actor, note=note,
+                               as_admin=as_admin)
 
     def comment(self, *, actor: str, text: str) -> None:
         """Add a comment (allowed in every status)."""
@@ -523,7 +587,8 @@ class WorkItem(Aggregate):
         self.trigger_event(self.ExtensionRequested, actor=actor, new_due=new_due,
                            reason=self._reason(reason))
 
-    def decide_extension(self, *, actor: str, grant: bool, note: str = "") -> None:
+    def decide_extension(self, *, actor: str, grant: bool, note: str = "",
+                         as_admin: bool = False) -> None:
         """Grant or refuse the pending extension request; a grant moves the due date in force."""
         self._guard("decide-extension", actor)
         if not isinstance(grant, bool):
@@ -532,9 +597,9 @@ class WorkItem(Aggregate):
         pending = self.state.pending_extension or {}
         if grant:
             self.trigger_event(self.ExtensionGranted, actor=actor, old_due=self.state.due,
-                               new_due=pending["new_due"], note=note)
+                               new_due=pending["new_due"], note=note, as_admin=as_admin)
         else:
-            self.trigger_event(self.ExtensionRefused, actor=actor, note=note)
+            self.trigger_event(self.ExtensionRefused, actor=actor, note=note, as_admin=as_admin)
 
     def reschedule(self, *, actor: str, due: date, reason: str, period: tuple[date, date]) -> None:
         """Ask for another due date (the owner, or a supervisor on the owner's behalf); it is
@@ -597,10 +662,19 @@ class WorkItem(Aggregate):
                                          "cited, as its evidence list names it."),
                                       field="evidence")
 
-    def accept(self, *, actor: str, note: str = "") -> None:
-        """A reviewer who is not the owner accepts the submitted completion."""
+    def accept(self, *, actor: str, note: str = "", reason: str = "",
+               open_children: list[str] | tuple[str, ...] = (), as_admin: bool = False) -> None:
+        """A reviewer who is not the owner accepts the submitted completion; while sub-items
+        are open (``open_children``: their keys) only with the reason recorded."""
         self._guard("accept", actor)
-        self.trigger_event(self.Accepted, actor=actor, note=clean_text(note, "note"))
+        note, reason = clean_text(note, "note"), clean_text(reason, "reason")
+        if open_children and not reason.strip():
+            raise ValidationError(
+                N_("Sub-items still open: %(count)s. Give the reason for accepting the item "
+                   "anyway."), field="reason", count=len(open_children))
+        self.trigger_event(self.Accepted, actor=actor, note=note,
+                           reason=reason,
+                           open_children=list(open_children), as_admin=as_admin)
 
     def accept_milestone(self, *, actor: str, milestone: str, note: str = "") -> None:
         """A reviewer who is not the owner accepts one milestone as reached."""
@@ -616,10 +690,11 @@ class WorkItem(Aggregate):
         self.trigger_event(self.MilestoneAccepted, actor=actor, milestone=found["key"],
                            milestone_title=found["title"], note=clean_text(note, "note"))
 
-    def return_completion(self, *, actor: str, reason: str) -> None:
+    def return_completion(self, *, actor: str, reason: str, as_admin: bool = False) -> None:
         """Send a submitted completion back for more work 退回重办."""
         self._guard("return", actor)
-        self.trigger_event(self.Returned, actor=actor, reason=self._reason(reason))
+        self.trigger_event(self.Returned, actor=actor, reason=self._reason(reason),
+                           as_admin=as_admin)
 
     def cancel(self, *, actor: str, reason: str) -> None:
         """Cancel an open item, with a reason."""
@@ -627,11 +702,11 @@ class WorkItem(Aggregate):
         self.trigger_event(self.Cancelled, actor=actor, old_status=str(self.state.status),
                            reason=self._reason(reason))
 
-    def reopen(self, *, actor: str, reason: str) -> None:
+    def reopen(self, *, actor: str, reason: str, as_admin: bool = False) -> None:
         """Reopen a done or cancelled item; it goes back to in progress."""
         self._guard("reopen", actor)
         self.trigger_event(self.Reopened, actor=actor, old_status=str(self.state.status),
-                           reason=self._reason(reason))
+                           reason=self._reason(reason), as_admin=as_admin)
 
     def attach_evidence(self, *, actor: str, sha256: str, name: str, size: int,
                         content_type: str) -> None:
@@ -660,15 +735,16 @@ class WorkItem(Aggregate):
         self.trigger_event(self.Reminded, actor=actor, cause=cause, due=check_date(due, "due"),
                            owner=self.state.owner)
 
-    def undo(self, *, actor: str, version: int, latest: tuple[int, type[Event], str] | None,
-             previous: ItemState | None, admin: bool = False, reason: str = "") -> None:
-        """Compensate the latest change (``latest``: its version, event class and actor;
-        ``previous``: the state before it); which changes can be undone, and by whom, is the
-        lifecycle's to say."""
+    def undo(self, *, actor: str, version: int,
+             latest: tuple[int, type[Event], str, datetime] | None, previous: ItemState | None,
+             now: datetime, window: timedelta, admin: bool = False, reason: str = "") -> None:
+        """Compensate the latest change (``latest``: its version, event class, actor and time;
+        ``previous``: the state before it) while ``window`` has not passed at ``now``; which
+        changes can be undone, and by whom, is the lifecycle's to say."""
         from tracker.domain.lifecycle import check_undo
 
         self._guard("undo", actor)
-        undone = check_undo(version, latest, actor, admin)
+        undone = check_undo(version, latest, actor, admin, now=now, window=window)
         changes = {f: [getattr(self.state, f), getattr(previous, f)] for f in RESTORED
                    if getattr(previous, f) != getattr(self.state, f)}
         self.trigger_event(self.Undone, actor=actor, undoes=version, undone_type=undone.__name__,

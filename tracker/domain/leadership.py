@@ -31,14 +31,21 @@ def check_leadership(leadership: Any) -> dict[str, str]:
 def may_lead(leadership: dict[str, str] | None, person: str | None, command: str) -> bool:
     """Whether the person's role in the plan gives leader powers for the command.
 
-    A plan that never recorded its roles (stored before per-plan roles) leaves every leader
-    their powers."""
-    if leadership is None:
-        return True
+    Without known roles no one leads (a plan stored before per-plan roles has roles derived
+    for it: ``derived_leadership``)."""
+    if not leadership:
+        return False
     role = leadership.get(person or "")
     if role is None:
         return False
     return role != OFFICE or command in OFFICE_COMMANDS
+
+
+def derived_leadership(named: dict[str, str]) -> dict[str, str]:
+    """The roles of a plan stored before per-plan roles were recorded: the people the plan
+    names (its creator, goal leaders, item owners and responsible leaders, ``named``: person
+    key to directory role) who hold a role of the leadership group in the directory."""
+    return dict(sorted((p, r) for p, r in named.items() if r in GROUP_ROLES))
 
 
 # Each role's name, for pages, papers and the leadership editor.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -38,6 +39,8 @@ class Need(StrEnum):
     PERIOD = "period"  # the plan's period (dates must fall inside it)
     HISTORY = "history"  # the latest change and the state before it (undo)
     LEADERS = "leaders"  # the leadership group's people (the group leader under None)
+    CHILDREN = "children"  # the keys of the item's sub-items that are still open
+    CAPACITY = "capacity"  # whether an administrator without a role in the plan decides
 
 
 class PersonKey(str):
@@ -148,7 +151,8 @@ RULES: dict[str, Rule] = {r.name: r for r in (
           refusal=N_("An extension request is already waiting for a decision.")),
     _rule("decide-extension", E.decide_extension, N_("Decide the extension"), OPEN_STATUSES,
           None, {REV}, (E.ExtensionGranted, E.ExtensionRefused), Field("grant", "bool", True),
-          Field("note", "text"), when=lambda s: s.pending_extension is not None,
+          Field("note", "text"), needs=frozenset({Need.CAPACITY}),
+          when=lambda s: s.pending_extension is not None,
           refusal=N_("There is no extension request to decide.")),
     _rule("chase", E.chase, N_("Chase"), WORKING, None, {SUP}, (E.Chased,),
           Field("note", "text", True)),
@@ -163,14 +167,16 @@ RULES: dict[str, Rule] = {r.name: r for r in (
           {OWN}, (E.NoticeAnswered,), Field("reply", "text", True),
           when=lambda s: s.notice_waiting("answered_on") is not None,
           refusal=N_("There is no notice to answer.")),
+    # A parent is accepted while sub-items are open only with the reason recorded.
     _rule("accept", E.accept, N_("Accept"), {Status.SUBMITTED}, Status.DONE, {REV}, (E.Accepted,),
-          Field("note", "text")),
+          Field("note", "text"), Field("reason", "text"),
+          needs=frozenset({Need.CHILDREN, Need.CAPACITY})),
     _rule("accept-milestone", E.accept_milestone, N_("Accept a milestone"), WORKING, None,
           {REV}, (E.MilestoneAccepted,), Field("milestone", "text", True), Field("note", "text"),
           when=lambda s: any(not m.get("done_on") for m in s.milestones),
           refusal=N_("The item has no open milestone.")),
     _rule("return", E.return_completion, N_("Return for more work"), {Status.SUBMITTED},
-          Status.DOING, {REV}, (E.Returned,), REASON),
+          Status.DOING, {REV}, (E.Returned,), REASON, needs=frozenset({Need.CAPACITY})),
     _rule("escalate", E.escalate, N_("Escalate"), WORKING, None, {SUP}, (E.Escalated,),
           Field("to", "person"), REASON, needs=frozenset({Need.LEADERS})),
     _rule("comment", E.comment, N_("Comment"), EVERY_STATUS, None, {OWN, LEAD}, (E.Commented,),
@@ -187,16 +193,17 @@ RULES: dict[str, Rule] = {r.name: r for r in (
           (E.UnitsChanged,), Field("lead_unit", "unit", True), Field("units", "list")),
     _rule("cancel", E.cancel, N_("Cancel the item"), OPEN_STATUSES, Status.CANCELLED, {LEAD},
           (E.Cancelled,), REASON),
-    _rule("reopen", E.reopen, N_("Reopen"), CLOSED, Status.DOING, {LEAD}, (E.Reopened,), REASON),
+    _rule("reopen", E.reopen, N_("Reopen"), CLOSED, Status.DOING, {LEAD}, (E.Reopened,), REASON,
+          needs=frozenset({Need.CAPACITY})),
     # The deliverable is a commitment: the owner's change waits for a reviewer's decision,
     # anyone else's needs a reason.
     _rule("edit", E.edit, N_("Edit"), NOT_CANCELLED, None, {OWN, LEAD},
           (E.Edited, E.DeliverableChangeRequested, E.DeliverableChanged),
           Field("title", "text"), Field("deliverable", "text"), Field("description", "text"),
-          Field("reason", "text")),
+          Field("reason", "text"), needs=frozenset({Need.CAPACITY})),
     _rule("decide-deliverable", E.decide_deliverable, N_("Decide the deliverable change"),
           NOT_CANCELLED, None, {REV}, (E.DeliverableChanged, E.DeliverableChangeRefused),
-          Field("grant", "bool", True), Field("note", "text"),
+          Field("grant", "bool", True), Field("note", "text"), needs=frozenset({Need.CAPACITY}),
           when=lambda s: s.pending_deliverable is not None,
           refusal=N_("There is no change of the deliverable to decide.")),
     _rule("undo", E.undo, N_("Undo"), EVERY_STATUS, None, {OWN, LEAD}, (E.Undone,),
@@ -278,7 +285,7 @@ EVENTS: dict[type[Any], EventInfo] = {i.event: i for i in (
               facts=lambda d: {"new": Status.SUBMITTED}, undo=N_("the submission"),
               because=("outcome",)),
     EventInfo(E.Accepted, N_("accepted"), N_("%(who)s accepted “%(title)s”"),
-              undo=N_("the acceptance"), because=("note",), decision=True),
+              undo=N_("the acceptance"), because=("reason", "note"), decision=True),
     EventInfo(E.MilestoneAccepted, N_("accepted a milestone"),
               N_("%(who)s accepted the milestone %(milestone)s of “%(title)s”"),
               facts=lambda d: {"milestone": d["milestone_title"]}, because=("note",)),
@@ -317,11 +324,21 @@ LEDGER_COUNTERS: dict[str, str] = {
 # The state's facts a card and the item page show while they hold.
 BADGES: tuple[Badge, ...] = (
     Badge("pending_extension", N_("Extension pending")),
-    Badge("due_changes", N_("Deadline changed ×%(value)s")),
     Badge("pending_deliverable", N_("Deliverable change pending")),
     Badge("deliverable_changes", N_("Deliverable changed ×%(value)s")),
     Badge("escalated_to", N_("Escalated to %(value)s"), "person"),
+    Badge("open_at_acceptance", N_("Accepted with sub-items open: %(value)s")),
 )
+# How a decision by an administrator who holds no role in the item's plan reads after it
+# (events record it as ``as_admin``), and how an acceptance with open sub-items does.
+AS_ADMIN = N_("%(who)s (as administrator)")
+WITH_OPEN_CHILDREN = N_("%(text)s (sub-items still open: %(count)s)")
+# How one due-date request reads (ItemState.due_requests): who asked for which date, and the
+# decision on it.
+DUE_ASKED = N_("%(who)s asked on %(on)s for %(due)s")
+DUE_DECIDED = {True: N_("%(text)s; granted by %(who)s on %(on)s"),
+               False: N_("%(text)s; refused by %(who)s on %(on)s"),
+               None: N_("%(text)s; waiting for a decision")}
 # The state's fields naming who answers for an item: it is in each of these people's work.
 ANSWERABLE: tuple[str, ...] = ("owner", "escalated_to")
 EVENT_NAMES: dict[str, type[Any]] = {cls.__name__: cls for cls in EVENTS}
@@ -358,15 +375,16 @@ def _is_neutral(name: str) -> bool:
     return info is not None and info.neutral
 
 
-def check_undo(version: int, latest: tuple[int, type[Any], str] | None, actor: str = "",
-               admin: bool = False) -> type[Any]:
+def check_undo(version: int, latest: tuple[int, type[Any], str, datetime] | None,
+               actor: str = "", admin: bool = False, *, now: datetime,
+               window: timedelta) -> type[Any]:
     """The event class an undo of ``version`` compensates, or why it cannot be undone.
 
     Only who made a change may undo it (an administrator too, except a reviewer's decision,
-    which only another decision reverses)."""
+    which only another decision reverses), and only within ``window`` after it was made."""
     if latest is None:
         raise IllegalStateError(N_("There is no change to undo."))
-    latest_version, latest_type, made_by = latest
+    latest_version, latest_type, made_by, made_at = latest
     if latest_type is E.Undone:
         raise IllegalStateError(N_("The latest change was already undone."))
     if version != latest_version:
@@ -382,7 +400,17 @@ def check_undo(version: int, latest: tuple[int, type[Any], str] | None, actor: s
         raise PermissionDeniedError(
             N_("Only %(who)s, who made this change, or an administrator can undo it."),
             who=PersonKey(made_by))
+    if not within_undo_window(made_at, now, window):
+        raise IllegalStateError(
+            N_("A change can be undone only within %(minutes)s minutes of it; that time has "
+               "passed, so no one can undo it now: whoever may run the command concerned must "
+               "make a new change."), minutes=int(window.total_seconds() // 60))
     return latest_type
+
+
+def within_undo_window(made_at: datetime, now: datetime, window: timedelta) -> bool:
+    """Whether a change made at ``made_at`` may still be undone at ``now``."""
+    return now - made_at <= window
 
 
 def moves() -> dict[tuple[Status, Status], Rule]:

@@ -11,7 +11,7 @@ from tracker.domain.status import OPEN_STATUSES, Status
 # The fields an undo restores (each Undone event lists them as [now, restored]).
 RESTORED = ("status", "owner", "due", "lead_unit", "units", "percent", "completion",
             "pending_extension", "returns", "escalations",
-            "escalated_to")
+            "escalated_to", "open_at_acceptance", "due_requests")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,11 @@ class ItemState:
     pending_deliverable: dict[str, Any] | None = None  # {"deliverable", "reason", "by"}
     deliverable_changes: int = 0
     due_changes: int = 0  # due dates changed in force (granted requests, old direct changes)
+    # Every due-date request, oldest first: {"new_due", "by", "on", "granted" (None while
+    # waiting), "decided_by", "decided_on", "as_admin"}, dates as ISO text.
+    due_requests: list[dict[str, Any]] = field(default_factory=list)
     chases: int = 0
+    open_at_acceptance: int = 0  # sub-items still open when it was accepted (with a reason)
     escalations: int = 0
     escalated_to: str | None = None  # the higher leader it was escalated to 提级督办
     completion: dict[str, Any] | None = None  # {"outcome", "evidence", "on", "by"}

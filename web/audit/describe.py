@@ -12,7 +12,7 @@ from tracker.domain import WorkItem
 from tracker.domain.lifecycle import EVENT_NAMES, PersonKey, event_info
 from tracker.domain.status import Status
 from tracker.errors import N_
-from web.labels import actor_name, status_label
+from web.labels import actor_name, in_capacity, status_label, with_open_children
 
 Row = dict[str, Any]
 Names = dict[str, str]
@@ -37,7 +37,9 @@ def _item(d: Row, row: Row, people: Names) -> str:
         return _("%(who)s: %(event)s on “%(title)s”", who=row["who"], event=row["event_type"],
                  title=row["title"])
     facts = {k: _shown(v, people) for k, v in info.facts(d).items()}
-    text = gettext(info.sentence) % {"who": row["who"], "title": row["title"], **facts}
+    who = in_capacity(row["who"], d)
+    text = with_open_children(
+        gettext(info.sentence) % {"who": who, "title": row["title"], **facts}, d)
     if info.event is WorkItem.ProgressReported and d.get("percent") is not None:
         text += f" ({d['percent']}%)"
     reason = next((d[f] for f in info.because if d.get(f)), None)

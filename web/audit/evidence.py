@@ -37,6 +37,7 @@ from tracker.permissions import Actor, allowed
 from web.audit import bp
 from web.auth import current_actor, login_required
 from web.extensions import error_response, translate_error
+from web.items.forms import plan_roles
 from web.items.ui import wants_fragment
 from web.items.views import item_response
 from web.services import services
@@ -171,7 +172,8 @@ def evidence_panel(history: list[dict[str, Any]], card: dict[str, Any]) -> dict[
              for f in evidence_files(history)]
     try:
         can_attach = card["status"] != Status.CANCELLED and allowed(current_actor(), "evidence",
-                                                                card["owner"])
+                                                                card["owner"],
+                                                                plan_roles(card["plan_key"]))
     except TrackerError:
         can_attach = False
     return {"files": files, "can_attach": can_attach, "accept": ",".join(sorted(store.allowed)),

@@ -10,30 +10,34 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
-from tracker.domain.lifecycle import UNDO, undo_label, undoable_change
+from tracker.domain.lifecycle import UNDO, undo_label, undoable_change, within_undo_window
 from tracker.errors import TrackerError
 from tracker.permissions import allowed
 from web.audit import bp
 from web.auth import current_actor, login_required
 from web.extensions import translate_error
-from web.items.forms import expected_version
+from web.items.forms import expected_version, plan_roles
 from web.items.ui import wants_fragment
 from web.items.views import item_response
 from web.services import services
 
 
 def undo_offer(history: list[dict[str, Any]], card: dict[str, Any]) -> dict[str, Any] | None:
-    """The change the signed-in user may undo on this item (the latest one), or None."""
+    """The change the signed-in user may undo on this item (the latest one, while the undo
+    window lasts), or None."""
     try:
-        if not allowed(current_actor(), UNDO.name, card["owner"]):
+        if not allowed(current_actor(), UNDO.name, card["owner"], plan_roles(card["plan_key"])):
             return None
     except Exception:  # noqa: BLE001 - nobody signed in: nothing to offer
         return None
     latest = undoable_change([e["event_type"] for e in history])
     if latest is None:
         return None
-    version = next(e["version"] for e in reversed(history) if e["event_type"] == latest)
-    return {"version": version, "label": gettext(undo_label(latest))}
+    event = next(e for e in reversed(history) if e["event_type"] == latest)
+    tracker = services().tracker
+    if not within_undo_window(event["at"], tracker.clock(), tracker.undo_window):
+        return None
+    return {"version": event["version"], "label": gettext(undo_label(latest))}
 
 
 @bp.app_context_processor

@@ -9,6 +9,7 @@ from tracker.domain.lifecycle import Rule, moves
 from tracker.domain.status import CLOSED, Status
 from tracker.errors import N_, IllegalStateError
 from tracker.permissions import Actor, allowed
+from web.items.forms import plan_roles
 
 # (from, to) → the command that makes that move.
 MOVES = moves()
@@ -38,4 +39,5 @@ def move_command(current: str, to: str) -> Rule | None:
 
 def can_move(who: Actor, card: dict[str, Any]) -> bool:
     """Whether to offer the move control (the application checks every move anyway)."""
-    return any(allowed(who, c, card["owner"]) for c in MOVE_COMMANDS)
+    roles = plan_roles(card["plan_key"])
+    return any(allowed(who, c, card["owner"], roles) for c in MOVE_COMMANDS)

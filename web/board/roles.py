@@ -26,7 +26,7 @@ def leadership_view(plan_key: str, **extra: Any) -> dict[str, Any]:
         plan = svc.tracker.get_plan(plan_key)
     except NotFoundError:
         abort(404)
-    roles = plan.leadership or {}
+    roles = svc.tracker.leadership(plan_key)  # recorded, or derived for an older plan
     people = {p["key"]: p for p in svc.queries.people()}
     rank = {r: n for n, r in enumerate(PLAN_ROLES)}
     entries = sorted(({"person": k, "name": people.get(k, {}).get("name", k), "role": r}

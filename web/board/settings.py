@@ -26,13 +26,13 @@ VIEW_PREFIX = "f_"  # the saved view's filters travel as f_owner, f_unit … bes
 
 def may_set_limits(plan_key: str) -> bool:
     """Whether the signed-in user may set the plan's column limits (the rule is the domain's)."""
-    leadership = services().tracker.get_plan(plan_key).leadership
+    leadership = services().tracker.leadership(plan_key)
     return allowed(actor(), "wip-limits", leadership=leadership)
 
 
 def may_share_views(plan_key: str) -> bool:
     """Whether the signed-in user may save views everyone sees."""
-    leadership = services().tracker.get_plan(plan_key).leadership
+    leadership = services().tracker.leadership(plan_key)
     return allowed(actor(), "share-view", leadership=leadership)
 
 
@@ -84,7 +84,7 @@ def save_view(plan_key: str) -> Response | tuple[str, int]:
     shown = BoardFilters.from_url(current_url()) if current_url() else None
     filters = BoardFilters.from_args(given).live()
     shared = request.form.get("shared") in ("1", "on", "true")
-    leadership = services().tracker.get_plan(plan_key).leadership
+    leadership = services().tracker.leadership(plan_key)
     try:
         view = services().saved_views.add(actor(), plan_key, request.form.get("name", ""),
                                           filters.args(), shared, leadership)

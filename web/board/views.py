@@ -14,6 +14,7 @@ from web.board import bp
 from web.board.filters import LANES, LIGHTS, BoardFilters
 from web.board.mapping import NEXT, can_move
 from web.board.model import CardSource, Lane, build_board
+from web.items.forms import plan_roles
 from web.items.ui import actor, plan_info, render, wants_fragment
 from web.services import services
 
@@ -34,7 +35,7 @@ def wip(plan_key: str, readonly: bool) -> dict[str, Any]:
     over = {s for s, limit in limits.items() if counts.get(s, 0) > limit}
     full = {s for s, limit in limits.items() if counts.get(s, 0) == limit}
     return {"limits": limits, "enforced": plan.wip_enforced, "counts": counts, "over": over,
-            "full": full, "leadership": plan.leadership}
+            "full": full, "leadership": services().tracker.leadership(plan_key)}
 
 
 def board_context(plan: dict[str, Any], filters: BoardFilters, **extra: Any) -> dict[str, Any]:
@@ -54,7 +55,7 @@ def board_context(plan: dict[str, Any], filters: BoardFilters, **extra: Any) -> 
         "lights": LIGHTS, "lane_kinds": LANES, "today": services().tracker.today(),
         "movable": (lambda card: not readonly and can_move(me, card)),
         "move_targets": STATUSES, "next_status": NEXT,
-        "can_create": allowed(me, "create"),
+        "can_create": allowed(me, "create", leadership=plan_roles(plan["key"])),
         "conflict": None, "at_card": None,  # a move's answer by its card (web.board.moves)
         "people": {p["key"]: p["name"] for p in people},  # the conflict's names and values
         "units": {u["key"]: u["name"] for u in units},

@@ -16,7 +16,7 @@ from tracker.permissions import authorize
 from web.auth import login_required
 from web.extensions import translate_error
 from web.items import bp
-from web.items.forms import command_values, error_field
+from web.items.forms import command_values, error_field, plan_roles
 from web.items.ui import actor, plan_info, render
 from web.services import services
 
@@ -54,7 +54,7 @@ def new_item(plan_key: str) -> Response | tuple[str, int]:
     plan = plan_info(plan_key)
     if plan is None:
         abort(404)
-    authorize(actor(), "create")
+    authorize(actor(), "create", leadership=plan_roles(plan_key))
     if request.method == "GET":
         wanted = {"parent": request.args.get("parent", "")[:200]}  # "add a sub-item" links here
         return render("items/new.html", "items/_new_form.html", **form_context(plan, wanted))

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from flask import g
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from projections.board_projection import to_state
-from tracker.domain.fields import Form, parse_version
-from tracker.domain.lifecycle import COMMANDS, Rule
+from tracker.domain.fields import Field, Form, parse_version
+from tracker.domain.lifecycle import COMMANDS, Need, Rule
 from tracker.errors import TrackerError, ValidationError
 from tracker.permissions import Actor, allowed
+from web.services import services
 
 Card = dict[str, Any]
 Spec = Rule | Form
 
 
+def plan_roles(plan_key: str) -> dict[str, str]:
+    """The roles of a plan (read once per request): a leader's powers depend on them."""
+    cache: dict[str, dict[str, str]] = g.setdefault("plan_roles", {})
+    if plan_key not in cache:
+        cache[plan_key] = services().tracker.leadership(plan_key)
+    return cache[plan_key]
+
+
 def may(actor: Actor, rule: Rule, card: Card,
         leadership: dict[str, str] | None = None) -> bool:
     """Whether to offer the command on this card to this actor (the lifecycle decides;
-    ``leadership``: the roles of the card's plan)."""
+    ``leadership``: the roles of the card's plan, read when not given)."""
+    if leadership is None:
+        leadership = plan_roles(card["plan_key"])
     if not allowed(actor, rule.name, card["owner"], leadership):
         return False
     try:
@@ -35,6 +48,16 @@ def available(actor: Actor, card: Card, leadership: dict[str, str] | None = None
     return [name for name, rule in COMMANDS.items()
             if rule not in (COMMANDS["edit"], COMMANDS["undo"])
             and may(actor, rule, card, leadership)]
+
+
+def form_fields(rule: Rule, open_children: int) -> tuple[Field, ...]:
+    """The fields a command's form shows: a decision that depends on open sub-items (accept)
+    asks for the reason only while some are open, and then requires it."""
+    if Need.CHILDREN not in rule.needs:
+        return rule.fields
+    if not open_children:
+        return tuple(f for f in rule.fields if f.name != "reason")
+    return tuple(replace(f, required=True) if f.name == "reason" else f for f in rule.fields)
 
 
 def expected_version(form: MultiDict[str, str]) -> int:

@@ -19,10 +19,13 @@ from web.labels import (
     actor_name,
     badges,
     command_label,
+    due_history,
     event_label,
     field_label,
+    in_capacity,
     light_label,
     status_label,
+    with_open_children,
 )
 from web.services import services
 
@@ -82,7 +85,8 @@ def install(bp: Blueprint) -> None:
             "light_label": light_label,
             "command_label": command_label,
             "field_label": field_label,
-            "event_label": event_label,
+            "event_label": event_label, "in_capacity": in_capacity,
+            "with_open_children": with_open_children, "due_history": due_history,
             "card_badges": badges,
             "actor_label": actor_label,
             "board_columns": COLUMNS,

@@ -8,10 +8,11 @@ from flask import abort
 
 from tracker.domain.base import item_id
 from tracker.domain.lifecycle import COMMANDS
+from tracker.domain.status import OPEN_STATUSES
 from tracker.permissions import allowed
 from web.auth import login_required
 from web.items import bp
-from web.items.forms import Card, available, may
+from web.items.forms import Card, available, form_fields, may, plan_roles
 from web.items.ui import actor, plan_info, render
 from web.services import services
 
@@ -29,20 +30,22 @@ def item_context(card: Card, **extra: Any) -> dict[str, Any]:
     queries = services().queries
     me = actor()
     people_list, units_list = queries.people(), queries.unit_list()
-    roles = services().tracker.leadership(card["plan_key"])  # the plan's roles decide powers
+    roles = plan_roles(card["plan_key"])  # the plan's roles decide powers
     parent = queries.get_card(item_id(card["plan_key"], card["parent"])) if card["parent"] else None
     children = queries.board(card["plan_key"], parent=card["key"], include_cancelled=True)
     plan = plan_info(card["plan_key"]) or {"key": card["plan_key"], "title": "",
                                                    "goals": [], "phases": []}
     return {
         "card": card, "plan": plan, "parent_card": parent, "children": children,
+        "open_children": [c for c in children if c["status"] in OPEN_STATUSES],
+        "form_fields": form_fields,
         "history": queries.history(card["id"]),
         "people": {p["key"]: p["name"] for p in people_list},
         "units": {u["key"]: u["name"] for u in units_list},
         "phases": {p["key"]: p["title"] for p in plan["phases"]},
         "goals": {g["key"]: g["title"] for g in plan["goals"]},
         "actions": available(me, card, roles), "can_edit": may(me, COMMANDS["edit"], card, roles),
-        "can_create": allowed(me, "create"),
+        "can_create": allowed(me, "create", leadership=roles),
         "people_list": [p for p in people_list if p["active"]], "units_list": units_list,
         "commands": COMMANDS, "error_field": None, "error_message": None, "open_command": None,
         "submitted": {}, "conflict": None, "notice": None,  # not a status: typed values

@@ -134,9 +134,12 @@ def nominate() -> Response:
     return redirect(url_for("reports.review", plan=plan_key) + "#nominations")
 
 
-def nomination_form() -> Row:
-    """What the review page's nomination form offers to someone who may nominate."""
+def nomination_form(plan_key: str) -> Row:
+    """What the review page's nomination form offers to someone who may nominate (a leader
+    by their role in the plan)."""
     q = services().queries
-    return {"may": allowed(current_actor(), "nominate"), "kinds": NOMINATION_KINDS,
+    roles = services().tracker.leadership(plan_key)
+    return {"may": allowed(current_actor(), "nominate", leadership=roles),
+            "kinds": NOMINATION_KINDS,
             "label": nomination, "units": q.unit_list(),
             "people": [p for p in q.people() if p["active"]]}

@@ -107,9 +107,11 @@ def _review_args() -> dict[str, Any]:
 @login_required
 def review() -> str:
     """The final review 总结考评 as a print-ready page."""
-    report = data.review(services().queries, **_review_args())
+    args = _review_args()
+    report = data.review(services().queries, **args)
     return page("reports/review.html", report=report, columns=data.COLUMNS,
-                nominating=nomination_form(), paper=paper_html(review_paper(lang(), report)))
+                nominating=nomination_form(args["plan_key"]),
+                paper=paper_html(review_paper(lang(), report)))
 
 
 @bp.get("/reports/review.<fmt>")
