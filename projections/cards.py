@@ -145,7 +145,7 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
           include_cancelled: bool = False, awaiting_decision: bool = False,
           exclude_owner: str | None = None, offset: int = 0, limit: int | None = None,
           answering: str | None = None, source: sa.FromClause = t.board,
-          **equal: str | None) -> list[Row]:
+          ids: Sequence[str] | None = None, **equal: str | None) -> list[Row]:
     """Cards matching the filters, by due date then title (``answering``: the items a person
     owns or otherwise answers for; ``source``: the versions valid at a past view instead of
     the live board)."""
@@ -153,6 +153,8 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
     query = sa.select(source).order_by(b.due, b.title, b.id)
     if plan_key is not None:
         query = query.where(b.plan_key == plan_key)
+    if ids is not None:  # a queue's cards (web.board.queue)
+        query = query.where(b.id.in_(list(ids)))
     if answering is not None:
         bp = t.board_people.c
         query = query.where(sa.or_(b.owner == answering, b.id.in_(sa.select(bp.item_id).where(

@@ -18,6 +18,7 @@ from tracker.domain import Person, Plan, Unit, WorkItem, item_id, person_id, pla
 from tracker.domain.base import clean_title
 from tracker.domain.fields import parse_args
 from tracker.domain.lifecycle import COMMANDS, Need, Rule, counts_as_change
+from tracker.domain.mentions import MARK
 from tracker.errors import N_, ConflictError, NotFoundError, UnknownReferenceError
 from tracker.evidence import EvidenceFile
 from tracker.grading import check_kind
@@ -288,7 +289,7 @@ class TrackerApplication(Application[UUID]):
         self._check_expected(aggregate, expected_version)
         self._check_references(rule, args)
         for need in rule.needs:
-            args.update(self._supply(need, aggregate))
+            args.update(self._supply(need, aggregate, args))
         if Need.HISTORY in rule.needs:
             args["admin"] = actor.role == "admin"
         rule.decide(aggregate, actor=actor.name, **args)
@@ -305,14 +306,25 @@ class TrackerApplication(Application[UUID]):
                 value = args[f.name]
                 self.check_units(*(value if isinstance(value, list) else [value]))
 
-    def _supply(self, need: Need, item: WorkItem) -> dict[str, Any]:
+    def _supply(self, need: Need, item: WorkItem, args: dict[str, Any]) -> dict[str, Any]:
         """What a decision needs besides its fields: the plan's period, the item's history."""
+        if need is Need.PEOPLE:  # looked up only when the text may mention someone
+            return {"people": self.people_names() if MARK in str(args.get("text", "")) else {}}
         if need is Need.PERIOD:
             plan = self.get_plan(item.plan_key)
             return {"period": (plan.starts, plan.ends)}
         if need is Need.LEADERS:
             return {"leaders": self._leaders()}
         return self._undo_facts(item)
+
+    def people_names(self) -> dict[str, str]:
+        """Every active person's name by key."""
+        people: dict[str, str] = {}
+        for uid in self._ids_of("Person.Created"):
+            person: Person = self.repository.get(uid)
+            if person.active:
+                people[person.key] = person.name
+        return people
 
     def _leaders(self) -> dict[str | None, str]:
         """The active leadership group by key (and the group leader under None)."""

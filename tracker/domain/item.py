@@ -22,6 +22,7 @@ from tracker.domain.base import (
     clean_title,
     item_id,
 )
+from tracker.domain.mentions import mentions
 from tracker.domain.state import RESTORED, ItemState
 from tracker.domain.status import OPEN_STATUSES, STATUSES, Status
 from tracker.errors import N_, IllegalStateError, ValidationError
@@ -213,7 +214,15 @@ class WorkItem(Aggregate):
             return replace(s, pending_deliverable=None)
 
     class Commented(Event):
+        """v2 added the people the text mentions (``mentions``: [words after the @, key])."""
+
+        class_version = 2
         text: str
+        mentions: list[list[str]]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("mentions", [])
 
     class Started(Event):
         def effect(self, s: ItemState, on: date) -> ItemState:
@@ -464,11 +473,12 @@ class WorkItem(Aggregate):
         else:
             self.trigger_event(self.DeliverableChangeRefused, actor=actor, note=note)
 
-    def comment(self, *, actor: str, text: str) -> None:
-        """Add a comment (allowed in every status)."""
+    def comment(self, *, actor: str, text: str, people: dict[str, str] | None = None) -> None:
+        """Add a comment (allowed in every status); ``@name`` of a person mentions them."""
         self._guard("comment", actor)
-        self.trigger_event(self.Commented, actor=actor,
-                           text=clean_text(text, "text", required=True))
+        text = clean_text(text, "text", required=True)
+        self.trigger_event(self.Commented, actor=actor, text=text,
+                           mentions=mentions(text, people or {}))
 
     def issue_notice(self, *, actor: str, requirement: str, reply_by: date) -> None:
         """Issue a supervision notice 督办单 with a requirement and a reply deadline."""

@@ -38,6 +38,7 @@ class Need(StrEnum):
     PERIOD = "period"  # the plan's period (dates must fall inside it)
     HISTORY = "history"  # the latest change and the state before it (undo)
     LEADERS = "leaders"  # the leadership group's people (the group leader under None)
+    PEOPLE = "people"  # everyone's name by key (whom a text's @name mentions)
 
 
 class PersonKey(str):
@@ -174,7 +175,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     _rule("escalate", E.escalate, N_("Escalate"), WORKING, None, {SUP}, (E.Escalated,),
           Field("to", "person"), REASON, needs=frozenset({Need.LEADERS})),
     _rule("comment", E.comment, N_("Comment"), EVERY_STATUS, None, {OWN, LEAD}, (E.Commented,),
-          Field("text", "text", True)),
+          Field("text", "text", True), needs=frozenset({Need.PEOPLE})),
     _rule("reassign", E.reassign, N_("Reassign"), OPEN_STATUSES, None, {LEAD}, (E.Reassigned,),
           Field("owner", "person", True), REASON),
     # A due-date change is a request (by the owner, or a supervisor on the owner's behalf)

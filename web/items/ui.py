@@ -24,6 +24,7 @@ from web.labels import (
     light_label,
     status_label,
 )
+from web.items.mentions import with_mentions
 from web.services import services
 
 COLUMNS = BOARD_COLUMNS
@@ -89,4 +90,5 @@ def install(bp: Blueprint) -> None:
             "actor_name": actor_name,
             "my_name": my_name,
             "all_statuses": STATUSES,
+            "with_mentions": with_mentions,
         }
