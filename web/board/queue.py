@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
+from projections.board_projection import notices_from
 from tracker.domain.lifecycle import COMMANDS
 from tracker.domain.status import OPEN_STATUSES, WORKING, Light, report_missed
 from tracker.errors import TrackerError
@@ -82,6 +83,12 @@ def reasons(card: Card) -> list[str]:
     return out
 
 
+def open_notice(card: Card) -> dict[str, Any] | None:
+    """The oldest supervision notice on the card not yet answered (dates as dates)."""
+    notices = notices_from(card.get("notices"))
+    return next((n for n in notices if n.get("answered_on") is None), None)
+
+
 def _waiting(who: Actor) -> dict[str, list[Card]]:
     queries = services().queries
     out: dict[str, list[Card]] = {name: [] for name in SECTIONS}
@@ -142,7 +149,7 @@ def _page(status: int = 200, message: tuple[str, str] | None = None) -> tuple[st
                   offered=offered, sections=SECTIONS, titles=SECTION_TITLES,
                   empty=SECTION_EMPTY, board_queue={s: q for q, ss in QUEUES.items()
                                                     for s in ss},
-                  reasons=reasons, reason_labels=REASONS, message=message,
+                  reasons=reasons, reason_labels=REASONS, open_notice=open_notice, message=message,
                   oob=wants_fragment(), people={p["key"]: p["name"] for p in services().queries.people()})
 
 
