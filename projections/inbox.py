@@ -4,6 +4,7 @@ read model; whether a row was read is kept apart (tracker.inboxreads), so a rebu
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,7 +25,7 @@ ASKS = ("pending_extension", "completion", "pending_deliverable")
 
 def _state(row: Row) -> ItemState:
     """As much of the item's state as the inbox's rules read."""
-    asked = {f: {"by": row[f]} for f in ASKS if row[f] is not None}
+    asked: dict[str, Any] = {f: {"by": row[f]} for f in ASKS if row[f] is not None}
     return ItemState(plan_key=row["plan_key"], title=row["title"], owner=row["owner"], **asked)
 
 
@@ -87,7 +88,7 @@ class InboxView:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
 
-    def list(self, person: str, limit: int | None = None) -> list[Row]:
+    def list(self, person: str, limit: int | None = None) -> builtins.list[Row]:
         """The person's notifications, newest first (each with its ``key``)."""
         query = (sa.select(t.inbox).where(t.inbox.c.person == person)
                  .order_by(t.inbox.c.seq.desc()))
@@ -97,14 +98,14 @@ class InboxView:
             rows = [dict(r._mapping) for r in conn.execute(query)]
         return [{**r, "key": key_of(r)} for r in rows]
 
-    def pending_deliverables(self) -> list[str]:
+    def pending_deliverables(self) -> builtins.list[str]:
         """The open items whose deliverable change waits for a decision."""
         c = t.inbox_items.c
         query = sa.select(c.item_id).where(c.pending_deliverable.is_not(None), c.open.is_(True))
         with self.engine.connect() as conn:
             return list(conn.execute(query).scalars())
 
-    def keys(self, person: str) -> list[str]:
+    def keys(self, person: str) -> builtins.list[str]:
         """The lasting names of all the person's notifications."""
         query = (sa.select(t.inbox.c.item_id, t.inbox.c.version)
                  .where(t.inbox.c.person == person))

@@ -81,6 +81,8 @@ def test_decisions_on_my_requests_and_submissions_reach_me(seeded_app: Flask,
         ("decision", "ExtensionRefused")]
     assert [n["text"] for n in svc.inbox.list("other")] == ["缺少佐证"]
     sign_in(client, "other")
+    queue = client.get("/queue").get_data(as_text=True).split('id="queue-mine"')[1]
+    assert "别人的事项" in queue.split("</section>")[0] and "reason-returned" in queue
     html = client.get("/inbox?kind=decision").get_data(as_text=True)
     assert "缺少佐证" in html and "别人的事项" in html and unread(html) == "1"
     assert entries(client.get("/inbox?kind=mention").get_data(as_text=True)) == []
@@ -172,3 +174,22 @@ def test_a_refused_queue_action_answers_with_a_message_and_changes_nothing(
     assert "flash-error" in body or "error" in body
     assert client.post(f"/queue/{iid('mine')}/cancel", data={
         "csrf_token": token, "expected_version": "1"}).status_code == 404
+
+
+def test_a_progress_note_that_mentions_someone_tells_them(seeded_app: Flask,
+                                                          client: FlaskClient) -> None:
+    svc = services_of(seeded_app)
+    svc.run(iid("mine"), "report", MEMBER, note="初稿已完成，请@组长审阅", percent=50)
+    svc.run(iid("mine"), "report", MEMBER, note="没有提到任何人 @", percent=60)
+    told = svc.inbox.list("chief")
+    assert [(n["kind"], n["text"]) for n in told] == [("mention", "初稿已完成，请@组长审阅")]
+    sign_in(client, "leader")
+    page = client.get(f"/items/{iid('mine')}").get_data(as_text=True)
+    assert '<a class="mention" href="/reports/leaders/chief">@组长</a>审阅' in page
+
+
+def test_the_boards_queue_choices_are_the_queues_the_queue_page_offers() -> None:
+    from web.board import filters, queue
+
+    assert set(filters.QUEUES) == set(queue.QUEUES) == set(queue.QUEUE_LABELS)
+    assert {s for q in queue.QUEUES.values() for s in q} == set(queue.SECTIONS)

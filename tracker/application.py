@@ -308,8 +308,9 @@ class TrackerApplication(Application[UUID]):
 
     def _supply(self, need: Need, item: WorkItem, args: dict[str, Any]) -> dict[str, Any]:
         """What a decision needs besides its fields: the plan's period, the item's history."""
-        if need is Need.PEOPLE:  # looked up only when the text may mention someone
-            return {"people": self.people_names() if MARK in str(args.get("text", "")) else {}}
+        if need is Need.PEOPLE:  # looked up only when a text may mention someone
+            texts = " ".join(str(v) for v in args.values() if isinstance(v, str))
+            return {"people": self.people_names() if MARK in texts else {}}
         if need is Need.PERIOD:
             plan = self.get_plan(item.plan_key)
             return {"period": (plan.starts, plan.ends)}

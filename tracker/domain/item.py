@@ -229,16 +229,21 @@ class WorkItem(Aggregate):
             return replace(s, status=Status.DOING)
 
     class ProgressReported(Event):
-        """v2 added the date the progress happened (``on``)."""
+        """v2 added the date the progress happened (``on``); v3 the people the note mentions."""
 
-        class_version = 2
+        class_version = 3
         note: str
         percent: int | None
         on: date | None
+        mentions: list[list[str]]
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state.setdefault("on", None)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state.setdefault("mentions", [])
 
         def effect(self, s: ItemState, on: date) -> ItemState:
             status = Status.DOING if s.status == Status.TODO else s.status
@@ -504,8 +509,9 @@ class WorkItem(Aggregate):
         self.trigger_event(self.Started, actor=actor)
 
     def report_progress(self, *, actor: str, note: str, percent: int | None = None,
-                        on: date | None = None) -> None:
-        """Record a progress report 进展反馈 (note, optional percent and date)."""
+                        on: date | None = None, people: dict[str, str] | None = None) -> None:
+        """Record a progress report 进展反馈 (note, optional percent and date); ``@name`` of a
+        person in the note mentions them."""
         self._guard("report", actor)
         if percent is not None and (
             isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100
@@ -514,8 +520,9 @@ class WorkItem(Aggregate):
                                   field="percent")
         if on is not None:
             check_date(on, "on")
-        self.trigger_event(self.ProgressReported, actor=actor,
-                           note=clean_text(note, "note", required=True), percent=percent, on=on)
+        note = clean_text(note, "note", required=True)
+        self.trigger_event(self.ProgressReported, actor=actor, note=note, percent=percent, on=on,
+                           mentions=mentions(note, people or {}))
 
     def chase(self, *, actor: str, note: str) -> None:
         """A supervisor's recorded prompt 催办 on an open item."""

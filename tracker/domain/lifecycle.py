@@ -139,7 +139,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     _rule("start", E.start, N_("Start"), {Status.TODO}, Status.DOING, {OWN, LEAD}, (E.Started,)),
     _rule("report", E.report_progress, N_("Report progress"), WORKING, None, {OWN, LEAD},
           (E.ProgressReported,), Field("note", "text", True), Field("percent", "int"),
-          Field("on", "date")),
+          Field("on", "date"), needs=frozenset({Need.PEOPLE})),
     _rule("submit", E.submit_completion, N_("Submit as complete"), WORKING, Status.SUBMITTED,
           {OWN}, (E.CompletionSubmitted,), Field("outcome", "text", True),
           Field("evidence", "list"), Field("on", "date")),

@@ -51,6 +51,7 @@ NOTIFIES: dict[type[Any], tuple[Kind, Callable[[ItemState, Any], Iterable[str]]]
     E.DeliverableChangeRefused: (Kind.DECISION, _by("pending_deliverable")),
     E.Escalated: (Kind.ESCALATION, lambda s, e: [e.to]),
     E.Commented: (Kind.MENTION, lambda s, e: mentioned(getattr(e, "mentions", []))),
+    E.ProgressReported: (Kind.MENTION, lambda s, e: mentioned(getattr(e, "mentions", []))),
 }
 
 

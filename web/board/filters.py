@@ -19,7 +19,7 @@ from web.extensions import ReasonedBadRequest
 from web.labels import field_label
 
 LANES = ("owner", "unit", "phase")
-# web.board.queue's queues: my decisions, notices to handle, escalated to me, my items needing action
+# web.board.queue's queues: my decisions, notices, escalated to me, my items needing action
 QUEUES = ("decide", "notices", "escalated", "mine")
 PAGE = 25
 

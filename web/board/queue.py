@@ -149,8 +149,9 @@ def _page(status: int = 200, message: tuple[str, str] | None = None) -> tuple[st
                   offered=offered, sections=SECTIONS, titles=SECTION_TITLES,
                   empty=SECTION_EMPTY, board_queue={s: q for q, ss in QUEUES.items()
                                                     for s in ss},
-                  reasons=reasons, reason_labels=REASONS, open_notice=open_notice, message=message,
-                  oob=wants_fragment(), people={p["key"]: p["name"] for p in services().queries.people()})
+                  reasons=reasons, reason_labels=REASONS, open_notice=open_notice,
+                  message=message, oob=wants_fragment(),
+                  people={p["key"]: p["name"] for p in services().queries.people()})
 
 
 @bp.get("/queue")

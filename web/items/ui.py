@@ -14,6 +14,7 @@ from htmx_flask import request as htmx_request
 from tracker.domain.status import BOARD_COLUMNS, STATUSES
 from tracker.permissions import Actor
 from web.auth import current_actor
+from web.items.mentions import with_mentions
 from web.labels import (
     actor_label,
     actor_name,
@@ -24,7 +25,6 @@ from web.labels import (
     light_label,
     status_label,
 )
-from web.items.mentions import with_mentions
 from web.services import services
 
 COLUMNS = BOARD_COLUMNS
