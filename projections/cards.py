@@ -147,6 +147,7 @@ def matching(conn: sa.Connection, today: date, yellow_days: int, plan_key: str |
              include_cancelled: bool = False, awaiting_decision: bool = False,
              exclude_owner: str | None = None, offset: int = 0, limit: int | None = None,
              answering: str | None = None, source: sa.FromClause = t.board,
+             ids: Sequence[str] | None = None,
              columns: Sequence[str] | None = None, **equal: str | None) -> list[Row]:
     """Board rows matching the filters, by due date then title (only ``columns`` when given,
     with what the filters need); no card is built."""
@@ -156,6 +157,8 @@ def matching(conn: sa.Connection, today: date, yellow_days: int, plan_key: str |
     query = sa.select(*picked).order_by(b.due, b.title, b.id)
     if plan_key is not None:
         query = query.where(b.plan_key == plan_key)
+    if ids is not None:  # a queue's cards (web.board.queue)
+        query = query.where(b.id.in_(list(ids)))
     if answering is not None:
         bp = t.board_people.c
         query = query.where(sa.or_(b.owner == answering, b.id.in_(sa.select(bp.item_id).where(

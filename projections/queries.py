@@ -110,16 +110,18 @@ class Queries:
               q: str | None = None, include_cancelled: bool = False,
               as_of: datetime | AsOf | None = None, offset: int = 0, limit: int | None = None,
               parent: str | None = None, awaiting_decision: bool = False,
-              exclude_owner: str | None = None, answering: str | None = None) -> list[Row]:
+              exclude_owner: str | None = None, answering: str | None = None,
+              ids: Sequence[str] | None = None) -> list[Row]:
         """The cards matching the filters, by due date then title (as of a past view or an
         instant if given); awaiting_decision keeps completions and extension requests waiting
-        for a reviewer; ``answering``: the items a person owns or otherwise answers for."""
+        for a reviewer; ``answering``: the items a person owns or otherwise answers for;
+        ``ids``: only these items."""
         args = {"plan_key": plan_key, "owner": owner, "unit": unit, "status": status,
                 "answering": answering,
                 "phase": phase, "goal": goal, "light_is": light, "q": q,
                 "include_cancelled": include_cancelled, "offset": offset, "limit": limit,
                 "parent": parent, "awaiting_decision": awaiting_decision,
-                "exclude_owner": exclude_owner}
+                "exclude_owner": exclude_owner, "ids": ids}
         if as_of is None:
             with self.rm.engine.connect() as conn:
                 return mark_live(conn, board_cards(conn, self.today(), self.yellow_days, **args))

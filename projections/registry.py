@@ -7,6 +7,7 @@ from projections import (
     board_projection,
     directory,
     grades,
+    inbox,
     ledger_projection,
     nominations,
     versions,
@@ -21,5 +22,6 @@ PROJECTIONS: tuple[Projection, ...] = (
     grades.PROJECTION,
     nominations.PROJECTION,
     versions.PROJECTION,
+    inbox.PROJECTION,
 )
 BY_NAME: dict[str, Projection] = {p.name: p for p in PROJECTIONS}

@@ -174,3 +174,36 @@ ledger_tenures = sa.Table(
     sa.Column("plan_key", S, nullable=False),
     sa.Column("spans", sa.JSON, nullable=False),
 )
+
+# The in-app inbox: what each item event told whom. rm_inbox_items keeps the little of each
+# item's state the rules need (who asked for the pending decisions).
+inbox_items = sa.Table(
+    "rm_inbox_items", metadata,
+    sa.Column("item_id", sa.String(36), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("plan_key", S, nullable=False),
+    sa.Column("title", Text, nullable=False),
+    sa.Column("owner", S, nullable=False),
+    sa.Column("open", sa.Boolean, nullable=False),
+    # who asked for each decision now pending (null: none pending)
+    sa.Column("pending_extension", S),
+    sa.Column("completion", S),
+    sa.Column("pending_deliverable", S),
+)
+
+inbox = sa.Table(
+    "rm_inbox", metadata,
+    sa.Column("person", S, primary_key=True),
+    sa.Column("item_id", sa.String(36), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("at", UTC, nullable=False),
+    sa.Column("actor", Text, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("plan_key", S, nullable=False),
+    sa.Column("title", Text, nullable=False),
+    sa.Column("text", Text),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Index("ix_rm_inbox_person", "person", "seq"),
+)

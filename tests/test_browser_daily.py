@@ -50,11 +50,12 @@ def test_a_leader_decides_an_extension_and_a_completion_from_the_queue(
     page.click(".nav-queue")
     page.wait_for_selector("#queue")
     shot(page, f"queue-{viewport['width']}")
-    page.click(f"#q-{iid('mine')} button[name=grant][value=true]")
-    page.wait_for_selector(".flash-success")
-    page.click(f"#q-{iid('theirs')} form[action$='/accept'] button")
-    page.wait_for_selector(".flash-success")
-    assert page.inner_text(".nav-queue .nav-count") == "1"
+    page.click(f"#q-requests-{iid('mine')} button[name=grant][value=true]")
+    page.wait_for_selector(f"#q-requests-{iid('mine')}", state="detached")
+    page.click(f"#q-decisions-{iid('theirs')} form[action$='/accept'] button")
+    page.wait_for_selector(f"#q-decisions-{iid('theirs')}", state="detached")
+    assert page.inner_text("#queue .flash-success")
+    assert page.inner_text(".nav-queue .nav-count") == "1"  # swapped out of band
     cards = {c["key"]: c for c in services_of(live.app).queries.board(PLAN_KEY)}
     assert cards["theirs"]["status"] == "done" and not cards["mine"]["extension_pending"]
     assert [m for m in live.console if "Content Security Policy" in m] == []
@@ -114,7 +115,7 @@ def demo_urls(server: Live, login: str, password: str) -> list[str]:
     html = client.get("/login").get_data(as_text=True)
     token = html.split('name="csrf_token" value="')[1].split('"')[0]
     client.post("/login", data={"username": login, "password": password, "csrf_token": token})
-    return [p.url for p in crawl(client, ["/", "/queue", "/my-work", "/reports/leaders",
+    return [p.url for p in crawl(client, ["/", "/queue", "/inbox", "/my-work", "/reports/leaders",
                                           "/audit", "/no/such/page"])
             if not p.url.endswith("(fragment)")]
 

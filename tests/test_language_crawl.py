@@ -98,7 +98,7 @@ def pages(app: Flask, login: str, password: str, lang: str) -> list[Visited]:
     signed = client.post("/login", data={"username": login, "password": password,
                                          "csrf_token": token.group(1)})
     assert signed.status_code == 302
-    return list(crawl(client, ["/", "/queue", "/my-work", "/reports/leaders", "/audit",
+    return list(crawl(client, ["/", "/queue", "/inbox", "/my-work", "/reports/leaders", "/audit",
                                *HOSTILE]))
 
 

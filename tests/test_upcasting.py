@@ -37,6 +37,7 @@ def test_version_1_events_load_through_upcasters(app: TrackerApplication) -> Non
     assert (item.percent, item.status) == (50, "doing")
     progress = list(app.events.get(item.id))[-1]
     assert type(progress).__name__ == "ProgressReported" and progress.on is None  # type: ignore[attr-defined]
+    assert progress.mentions == []  # type: ignore[attr-defined]
 
 
 def test_upcast_item_accepts_new_commands_and_stores_current_version(
@@ -46,5 +47,5 @@ def test_upcast_item_accepts_new_commands_and_stores_current_version(
     app.execute(item.id, "report", Actor("owner", "member"), expected_version=item.version,
                 note="更新", percent=80, on="2012-06-01")
     newest = app.recorder.select_events(item.id, desc=True, limit=1)[0]
-    assert json.loads(newest.state)["class_version"] == 2
+    assert json.loads(newest.state)["class_version"] == 3  # v3: the note's mentions
     assert app.get_item(item.id).last_report_on == date(2012, 6, 1)

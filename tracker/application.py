@@ -22,6 +22,7 @@ from tracker.domain.fields import parse_args
 from tracker.domain.leadership import derived_leadership, may_lead
 from tracker.domain.lifecycle import COMMANDS, Need, Rule, counts_as_change
 from tracker.domain.status import Status
+from tracker.domain.mentions import MARK
 from tracker.errors import N_, ConflictError, NotFoundError, UnknownReferenceError
 from tracker.evidence import EvidenceFile
 from tracker.grading import check_kind
@@ -319,7 +320,7 @@ class TrackerApplication(Application[UUID]):
         self._check_expected(aggregate, expected_version)
         self._check_references(rule, args)
         for need in rule.needs:
-            args.update(self._supply(need, aggregate))
+            args.update(self._supply(need, aggregate, args))
         if Need.HISTORY in rule.needs:
             args["admin"] = actor.role == "admin"
         if Need.CAPACITY in rule.needs:
@@ -359,8 +360,11 @@ class TrackerApplication(Application[UUID]):
                 value = args[f.name]
                 self.check_units(*(value if isinstance(value, list) else [value]))
 
-    def _supply(self, need: Need, item: WorkItem) -> dict[str, Any]:
+    def _supply(self, need: Need, item: WorkItem, args: dict[str, Any]) -> dict[str, Any]:
         """What a decision needs besides its fields: the plan's period, the item's history."""
+        if need is Need.PEOPLE:  # looked up only when a text may mention someone
+            texts = " ".join(str(v) for v in args.values() if isinstance(v, str))
+            return {"people": self.people_names() if MARK in texts else {}}
         if need is Need.PERIOD:
             plan = self.get_plan(item.plan_key)
             return {"period": (plan.starts, plan.ends)}
@@ -378,6 +382,15 @@ class TrackerApplication(Application[UUID]):
         children = self._items.children.get((item.plan_key, item.key), [])
         found: list[WorkItem] = [self.repository.get(uid) for uid in children]
         return [child.key for child in found if child.is_open]
+
+    def people_names(self) -> dict[str, str]:
+        """Every active person's name by key."""
+        people: dict[str, str] = {}
+        for uid in self._ids_of("Person.Created"):
+            person: Person = self.repository.get(uid)
+            if person.active:
+                people[person.key] = person.name
+        return people
 
     def _leaders(self) -> dict[str | None, str]:
         """The active leadership group by key (and the group leader under None)."""

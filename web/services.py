@@ -9,12 +9,14 @@ from uuid import UUID
 from flask import current_app
 
 from projections.engine import ReadModels
+from projections.inbox import InboxView
 from projections.queries import Queries
 from tracker.accounts import Accounts, make_engine
 from tracker.application import Result
 from tracker.config import Settings
 from tracker.domain.lifecycle import Rule
 from tracker.errors import N_, TrackerError
+from tracker.inboxreads import ReadMarks
 from tracker.permissions import Actor
 from tracker.runtime import build_application
 from tracker.savedviews import SavedViews
@@ -45,6 +47,9 @@ class Services:
         self.state_engine = make_engine(self.store)
         self.accounts = Accounts(self.state_engine)
         self.accounts.create_tables()
+        self.inbox = InboxView(self.read_models.engine)
+        self.read_marks = ReadMarks(self.state_engine)  # survives a rebuild of the inbox
+        self.read_marks.create_tables()
         self.webhooks = Webhooks(self.state_engine, settings.webhook_allow)
         self.saved_views = SavedViews(self.state_engine)
         self.saved_views.create_tables()

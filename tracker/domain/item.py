@@ -22,6 +22,7 @@ from tracker.domain.base import (
     clean_title,
     item_id,
 )
+from tracker.domain.mentions import mentions
 from tracker.domain.state import RESTORED, ItemState
 from tracker.domain.status import OPEN_STATUSES, STATUSES, Status
 from tracker.errors import N_, IllegalStateError, ValidationError
@@ -239,23 +240,36 @@ class WorkItem(Aggregate):
             return replace(s, pending_deliverable=None)
 
     class Commented(Event):
+        """v2 added the people the text mentions (``mentions``: [words after the @, key])."""
+
+        class_version = 2
         text: str
+        mentions: list[list[str]]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("mentions", [])
 
     class Started(Event):
         def effect(self, s: ItemState, on: date) -> ItemState:
             return replace(s, status=Status.DOING)
 
     class ProgressReported(Event):
-        """v2 added the date the progress happened (``on``)."""
+        """v2 added the date the progress happened (``on``); v3 the people the note mentions."""
 
-        class_version = 2
+        class_version = 3
         note: str
         percent: int | None
         on: date | None
+        mentions: list[list[str]]
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state.setdefault("on", None)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state.setdefault("mentions", [])
 
         def effect(self, s: ItemState, on: date) -> ItemState:
             status = Status.DOING if s.status == Status.TODO else s.status
@@ -528,11 +542,12 @@ class WorkItem(Aggregate):
             self.trigger_event(self.DeliverableChangeRefused, actor=actor, note=note,
                                as_admin=as_admin)
 
-    def comment(self, *, actor: str, text: str) -> None:
-        """Add a comment (allowed in every status)."""
+    def comment(self, *, actor: str, text: str, people: dict[str, str] | None = None) -> None:
+        """Add a comment (allowed in every status); ``@name`` of a person mentions them."""
         self._guard("comment", actor)
-        self.trigger_event(self.Commented, actor=actor,
-                           text=clean_text(text, "text", required=True))
+        text = clean_text(text, "text", required=True)
+        self.trigger_event(self.Commented, actor=actor, text=text,
+                           mentions=mentions(text, people or {}))
 
     def issue_notice(self, *, actor: str, requirement: str, reply_by: date) -> None:
         """Issue a supervision notice 督办单 with a requirement and a reply deadline."""
@@ -558,8 +573,9 @@ class WorkItem(Aggregate):
         self.trigger_event(self.Started, actor=actor)
 
     def report_progress(self, *, actor: str, note: str, percent: int | None = None,
-                        on: date | None = None) -> None:
-        """Record a progress report 进展反馈 (note, optional percent and date)."""
+                        on: date | None = None, people: dict[str, str] | None = None) -> None:
+        """Record a progress report 进展反馈 (note, optional percent and date); ``@name`` of a
+        person in the note mentions them."""
         self._guard("report", actor)
         if percent is not None and (
             isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100
@@ -568,8 +584,9 @@ class WorkItem(Aggregate):
                                   field="percent")
         if on is not None:
             check_date(on, "on")
-        self.trigger_event(self.ProgressReported, actor=actor,
-                           note=clean_text(note, "note", required=True), percent=percent, on=on)
+        note = clean_text(note, "note", required=True)
+        self.trigger_event(self.ProgressReported, actor=actor, note=note, percent=percent, on=on,
+                           mentions=mentions(note, people or {}))
 
     def chase(self, *, actor: str, note: str) -> None:
         """A supervisor's recorded prompt 催办 on an open item."""

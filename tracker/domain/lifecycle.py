@@ -41,6 +41,7 @@ class Need(StrEnum):
     LEADERS = "leaders"  # the leadership group's people (the group leader under None)
     CHILDREN = "children"  # the keys of the item's sub-items that are still open
     CAPACITY = "capacity"  # whether an administrator without a role in the plan decides
+    PEOPLE = "people"  # everyone's name by key (whom a text's @name mentions)
 
 
 class PersonKey(str):
@@ -141,7 +142,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     _rule("start", E.start, N_("Start"), {Status.TODO}, Status.DOING, {OWN, LEAD}, (E.Started,)),
     _rule("report", E.report_progress, N_("Report progress"), WORKING, None, {OWN, LEAD},
           (E.ProgressReported,), Field("note", "text", True), Field("percent", "int"),
-          Field("on", "date")),
+          Field("on", "date"), needs=frozenset({Need.PEOPLE})),
     _rule("submit", E.submit_completion, N_("Submit as complete"), WORKING, Status.SUBMITTED,
           {OWN}, (E.CompletionSubmitted,), Field("outcome", "text", True),
           Field("evidence", "list"), Field("on", "date")),
@@ -180,7 +181,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     _rule("escalate", E.escalate, N_("Escalate"), WORKING, None, {SUP}, (E.Escalated,),
           Field("to", "person"), REASON, needs=frozenset({Need.LEADERS})),
     _rule("comment", E.comment, N_("Comment"), EVERY_STATUS, None, {OWN, LEAD}, (E.Commented,),
-          Field("text", "text", True)),
+          Field("text", "text", True), needs=frozenset({Need.PEOPLE})),
     _rule("reassign", E.reassign, N_("Reassign"), OPEN_STATUSES, None, {LEAD}, (E.Reassigned,),
           Field("owner", "person", True), REASON),
     # A due-date change is a request (by the owner, or a supervisor on the owner's behalf)

@@ -19,7 +19,8 @@ from web.extensions import ReasonedBadRequest
 from web.labels import field_label
 
 LANES = ("owner", "unit", "phase")
-QUEUES = ("decide", "mine")  # web.board.queue: waiting for my decision, my items needing action
+# web.board.queue's queues: my decisions, notices, escalated to me, my items needing action
+QUEUES = ("decide", "notices", "escalated", "mine")
 PAGE = 25
 
 

@@ -1,5 +1,7 @@
-"""待我处理 — what waits for the signed-in person: decisions to take and own items that need
-action, decided from the queue itself (Post/Redirect/Get)."""
+"""待我处理 — what waits for the signed-in person, each kind in its own section: my items that
+need action, requests and submissions waiting for my decision, notices to sign for or answer,
+items escalated to me. Every entry is decided or acted on from the queue itself (htmx, or
+Post/Redirect/Get without script)."""
 
 from __future__ import annotations
 
@@ -7,80 +9,163 @@ from typing import Any
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
+from projections.board_projection import notices_from
 from tracker.domain.lifecycle import COMMANDS
-from tracker.domain.status import WORKING, Light
+from tracker.domain.status import OPEN_STATUSES, WORKING, Light, report_missed
 from tracker.errors import TrackerError
 from tracker.permissions import Actor
 from web.auth import login_required
 from web.board import bp
 from web.extensions import translate_error
 from web.items.forms import Card, command_values, expected_version, may
-from web.items.ui import actor, render
+from web.items.ui import actor, render, wants_fragment
 from web.labels import command_label
 from web.services import services
 
-QUEUES = ("decide", "mine")
-DECISIONS = ("decide-extension", "accept", "return")
-ALARMING = [Light.RED.value, Light.YELLOW.value]
+# Each section: the commands it offers (the lifecycle says who may take them, and when).
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "mine": ("report",),
+    "requests": ("decide-extension",),
+    "decisions": ("accept", "return", "decide-deliverable"),
+    "notices": ("acknowledge-notice", "answer-notice"),
+    "escalated": ("chase", "issue-notice"),
+}
+SECTION_TITLES = {
+    "mine": _l("My items that need action"),
+    "requests": _l("Extension and due-date requests"),
+    "decisions": _l("Completions and deliverable changes"),
+    "notices": _l("Supervision notices to sign for or answer"),
+    "escalated": _l("Escalated to me"),
+}
+SECTION_EMPTY = {
+    "mine": _l("None of your items is late, due soon, returned or missing a report."),
+    "requests": _l("No request waits for your decision."),
+    "decisions": _l("No completion or deliverable change waits for your decision."),
+    "notices": _l("No supervision notice waits for you."),
+    "escalated": _l("Nothing has been escalated to you."),
+}
+# The board's queue filter: which sections each of its choices shows.
+QUEUES: dict[str, tuple[str, ...]] = {
+    "decide": ("requests", "decisions"), "notices": ("notices",),
+    "escalated": ("escalated",), "mine": ("mine",),
+}
+QUEUE_LABELS = {"decide": _l("Waiting for my decision"), "notices": _l("Notices to handle"),
+                "escalated": _l("Escalated to me"), "mine": _l("My items that need action")}
+COMMANDS_HERE = {name for names in SECTIONS.values() for name in names}
+REASONS = {"overdue": _l("Overdue"), "due_soon": _l("Due soon"),
+           "report_missed": _l("Progress report missed"), "returned": _l("Returned for more work")}
 
 
-def decisions(who: Actor, card: Card) -> list[str]:
-    """The decisions this person may take on the card now (the lifecycle decides)."""
-    return [name for name in DECISIONS if may(who, COMMANDS[name], card)]
+def actions(who: Actor, card: Card, section: str) -> list[str]:
+    """The commands of a section this person may take on the card now (the lifecycle decides)."""
+    return [name for name in SECTIONS[section] if may(who, COMMANDS[name], card)]
 
 
-def queue_query(who: Actor, queue: str) -> dict[str, Any]:
-    """Keyword arguments for Queries.board selecting one queue's cards (board filter too)."""
-    if queue == "decide":
-        return {"awaiting_decision": True, "exclude_owner": who.person}
-    return {"owner": who.person or "", "status": [s.value for s in WORKING],
-            "light": ALARMING}
-
-
-def waiting(who: Actor) -> dict[str, list[Card]]:
-    """Both queues: decisions waiting for me, and my own items that need action."""
-    queries = services().queries
-    out: dict[str, list[Card]] = {"decide": [], "mine": []}
-    if who.role in ("leader", "admin"):
-        out["decide"] = [c for c in queries.board(**queue_query(who, "decide"))
-                         if decisions(who, c)]
-    if who.person:
-        out["mine"] = queries.board(**queue_query(who, "mine"))
+def reasons(card: Card) -> list[str]:
+    """Why one of my items needs action: overdue, due soon, report missed, returned."""
+    if card["status"] not in WORKING:
+        return []
+    today = services().queries.today()
+    out = []
+    if card["light"] == Light.RED.value:
+        out.append("overdue")
+    elif card["light"] == Light.YELLOW.value and (
+            (card["due"] - today).days <= services().settings.yellow_days):
+        out.append("due_soon")
+    if report_missed(card["status"], card["report_every_days"], card["last_report_on"],
+                     card["created_on"], today):
+        out.append("report_missed")
+    if card["returns"] and card["completion"] is None:
+        out.append("returned")
     return out
 
 
+def open_notice(card: Card) -> dict[str, Any] | None:
+    """The oldest supervision notice on the card not yet answered (dates as dates)."""
+    notices = notices_from(card.get("notices"))
+    return next((n for n in notices if n.get("answered_on") is None), None)
+
+
+def _waiting(who: Actor) -> dict[str, list[Card]]:
+    queries = services().queries
+    out: dict[str, list[Card]] = {name: [] for name in SECTIONS}
+    open_now = [s.value for s in OPEN_STATUSES]
+    if who.role in ("leader", "admin"):
+        candidates = queries.board(awaiting_decision=True)
+        seen = {c["id"] for c in candidates}
+        extra = [i for i in services().inbox.pending_deliverables() if i not in seen]
+        if extra:
+            candidates += queries.board(ids=extra)
+        out["requests"] = [c for c in candidates if actions(who, c, "requests")]
+        out["decisions"] = [c for c in candidates if actions(who, c, "decisions")]
+    if who.person:
+        for card in queries.board(answering=who.person, status=open_now):
+            if card["owner"] == who.person:
+                if reasons(card):
+                    out["mine"].append(card)
+                if actions(who, card, "notices"):
+                    out["notices"].append(card)
+            elif card.get("escalated_to") == who.person:
+                out["escalated"].append(card)
+    return out
+
+
+def waiting(who: Actor) -> dict[str, list[Card]]:
+    """Every section's cards for this person (worked out once per request)."""
+    cache: dict[str, dict[str, list[Card]]] = g.setdefault("queues", {})
+    key = f"{who.name}/{who.person}/{who.role}"
+    if key not in cache:
+        cache[key] = _waiting(who)
+    return cache[key]
+
+
+def queue_query(who: Actor, queue: str) -> dict[str, Any]:
+    """Keyword arguments for Queries.board selecting one queue's cards (the board's filter)."""
+    sections = waiting(who)
+    return {"ids": sorted({c["id"] for name in QUEUES.get(queue, ()) for c in sections[name]})}
+
+
 def waiting_count() -> int:
-    """How many things wait for the signed-in person (once per request, for the nav)."""
-    if "queue_count" not in g:
-        queues = waiting(actor())
-        g.queue_count = sum(len(cards) for cards in queues.values())
-    return int(g.queue_count)
+    """How many things wait for the signed-in person (the nav's count)."""
+    return sum(len(cards) for cards in waiting(actor()).values())
 
 
 @bp.app_context_processor
 def queue_helpers() -> dict[str, Any]:
-    """The nav's count of what waits for me."""
-    return {"queue_count": waiting_count}
+    """The nav's count of what waits for me; the board filter's queue choices."""
+    return {"queue_count": waiting_count, "queue_choices": QUEUE_LABELS}
+
+
+def _page(status: int = 200, message: tuple[str, str] | None = None) -> tuple[str, int]:
+    me = actor()
+    queues = waiting(me)
+    plans = {p["key"]: p for p in services().queries.list_plans()}
+    offered = {(name, c["id"]): actions(me, c, name) for name, cards in queues.items()
+               for c in cards}
+    return render("board/queue.html", "board/_queue.html", status, queues=queues, plans=plans,
+                  offered=offered, sections=SECTIONS, titles=SECTION_TITLES,
+                  empty=SECTION_EMPTY, board_queue={s: q for q, ss in QUEUES.items()
+                                                    for s in ss},
+                  reasons=reasons, reason_labels=REASONS, open_notice=open_notice,
+                  message=message, oob=wants_fragment(),
+                  people={p["key"]: p["name"] for p in services().queries.people()})
 
 
 @bp.get("/queue")
 @login_required
 def queue() -> tuple[str, int]:
-    """待我处理: what waits for my decision and my items that need action."""
-    me = actor()
-    queues = waiting(me)
-    plans = {p["key"]: p for p in services().queries.list_plans()}
-    return render("board/queue.html", "board/_queue.html", queues=queues, plans=plans,
-                  decisions={c["id"]: decisions(me, c) for c in queues["decide"]})
+    """待我处理: each kind of thing that waits for me, with its count."""
+    return _page()
 
 
 @bp.post("/queue/<item_id>/<command>")
 @login_required
-def decide(item_id: str, command: str) -> Response:
-    """Take one decision from the queue, then show the queue again."""
-    if command not in DECISIONS:
+def decide(item_id: str, command: str) -> Response | tuple[str, int]:
+    """Take one decision or action from the queue, then show the queue again."""
+    if command not in COMMANDS_HERE:
         abort(404)
     spec = COMMANDS[command]
     expected = expected_version(request.form)
@@ -88,7 +173,13 @@ def decide(item_id: str, command: str) -> Response:
     try:
         services().run(item_id, spec, actor(), expected, **values)
     except TrackerError as error:
+        if wants_fragment():
+            return _page(error.status, ("error", translate_error(error)))
         flash(translate_error(error), "error")
-        return redirect(url_for("board.queue", _anchor=f"q-{item_id}"))
-    flash(_("Done: %(action)s.", action=command_label(command)), "success")
+        return redirect(url_for("board.queue"))
+    done = _("Done: %(action)s.", action=command_label(command))
+    if wants_fragment():
+        g.pop("queues", None)  # the command changed what waits
+        return _page(200, ("success", done))
+    flash(done, "success")
     return redirect(url_for("board.queue"))

@@ -9,7 +9,7 @@ from flask import g
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
-from projections.board_projection import to_state
+from projections.board_projection import FACTS, to_state
 from tracker.domain.fields import Field, Form, parse_version
 from tracker.domain.lifecycle import COMMANDS, Need, Rule
 from tracker.errors import TrackerError, ValidationError
@@ -28,6 +28,13 @@ def plan_roles(plan_key: str) -> dict[str, str]:
     return cache[plan_key]
 
 
+def card_state(card: Card) -> Any:
+    """The item's state from a card (which spreads the state's other facts among its keys)."""
+    if "facts" in card:
+        return to_state(card)
+    return to_state({**card, "facts": {f: card[f] for f in FACTS if f in card}})
+
+
 def may(actor: Actor, rule: Rule, card: Card,
         leadership: dict[str, str] | None = None) -> bool:
     """Whether to offer the command on this card to this actor (the lifecycle decides;
@@ -37,7 +44,7 @@ def may(actor: Actor, rule: Rule, card: Card,
     if not allowed(actor, rule.name, card["owner"], leadership):
         return False
     try:
-        rule.check(to_state(card), actor.person or actor.name)
+        rule.check(card_state(card), actor.person or actor.name)
     except TrackerError:
         return False
     return True

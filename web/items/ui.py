@@ -14,6 +14,7 @@ from htmx_flask import request as htmx_request
 from tracker.domain.status import BOARD_COLUMNS, STATUSES
 from tracker.permissions import Actor
 from web.auth import current_actor
+from web.items.mentions import with_mentions
 from web.labels import (
     actor_label,
     actor_name,
@@ -93,4 +94,5 @@ def install(bp: Blueprint) -> None:
             "actor_name": actor_name,
             "my_name": my_name,
             "all_statuses": STATUSES,
+            "with_mentions": with_mentions,
         }
