@@ -21,8 +21,8 @@ from tracker.domain.base import clean_title
 from tracker.domain.fields import parse_args
 from tracker.domain.leadership import derived_leadership, may_lead
 from tracker.domain.lifecycle import COMMANDS, Need, Rule, counts_as_change
-from tracker.domain.status import Status
 from tracker.domain.mentions import MARK
+from tracker.domain.status import Status
 from tracker.errors import N_, ConflictError, NotFoundError, UnknownReferenceError
 from tracker.evidence import EvidenceFile
 from tracker.grading import check_kind
