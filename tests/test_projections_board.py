@@ -118,7 +118,7 @@ def test_history_tells_who_changed_what_from_what_and_why(
     assert moved["changes"] == {"owner": ["bob", "alice"]}
     assert moved["at"] == shanghai(TODAY) and moved["seq"] > timeline[0]["seq"]
     assert timeline[2]["changes"]["percent"] == [None, 50] and timeline[2]["note"] == "half"
-    assert timeline[2]["data"] == {"note": "half", "percent": 50, "on": None}
+    assert timeline[2]["data"] == {"note": "half", "percent": 50, "on": None, "mentions": []}
 
 
 def test_audit_pages_by_seq_and_filters(app, read_models, queries, clock, stamped) -> None:
