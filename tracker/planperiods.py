@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+MAX_COPIES = 400  # a recurring item makes at most this many items
+_CJK_RE = re.compile("[\u3400-\u9fff]")
 EVERY_ZH = {"每周": (1, "week"), "每月": (1, "month"), "每季度": (3, "month"),
             "每半年": (6, "month"), "每年": (1, "year")}
 _EVERY_RE = re.compile(r"([0-9]{1,4})\s*(day|week|month|year)s?", re.IGNORECASE)
@@ -88,6 +90,11 @@ def period_name(begin: date, end: date, language: str) -> str:
 def titled(title: str, label: str, language: str) -> str:
     """The title of one occurrence: '标题（2026年10月）' or 'Title (October 2026)'."""
     return f"{title}（{label}）" if language == "zh" else f"{title} ({label})"
+
+
+def language_of(title: str) -> str:
+    """The language a plan without one is written in: Chinese when its title is."""
+    return "zh" if _CJK_RE.search(title or "") else "en"
 
 
 def parse_every(text: str) -> tuple[int, str] | None:

@@ -234,3 +234,9 @@ class Plan(Aggregate):
                               reason: str) -> None:
         self.nominations = {k: v for k, v in getattr(self, "nominations", {}).items()
                             if k != (kind, nominee)}
+
+
+def outside_window(day: date, window: dict[str, Any] | None) -> bool:
+    """A due date outside its phase's window (`starts`..`ends`): allowed, since a phase's dates
+    are a plan's intent rather than a limit, but the person choosing it is warned."""
+    return window is not None and not window["starts"] <= day <= window["ends"]

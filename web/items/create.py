@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from tracker.domain.fields import Field, Form, parse_args
-from tracker.errors import TrackerError
+from tracker.domain.fields import Field, Form, parse_args, parse_date
+from tracker.domain.plan import outside_window
+from tracker.errors import TrackerError, ValidationError
 from tracker.permissions import authorize
 from web.auth import login_required
 from web.extensions import translate_error
@@ -24,9 +26,12 @@ CREATE = Form("create", (
     Field("title", "text", True), Field("owner", "person", True), Field("lead_unit", "unit", True),
     Field("units", "list"), Field("due", "date", True), Field("phase", "text"),
     Field("goal", "text"), Field("deliverable", "text"), Field("description", "text"),
-    Field("report_every_days", "int"), Field("parent", "text"),
+    Field("report_every_days", "int"), Field("parent", "text"), Field("every", "text"),
+    Field("due_day", "int"),
 ))
-OPTIONAL_KEYS = ("phase", "goal", "parent")
+OPTIONAL_KEYS = ("phase", "goal", "parent", "every")
+# The periods the form offers, as a plan file writes them (tracker.planperiods.parse_every).
+EVERY_CHOICES = ("1 week", "2 weeks", "1 month", "3 months", "6 months", "1 year")
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
@@ -43,8 +48,45 @@ def form_context(plan: dict[str, Any], values: dict[str, Any], **extra: Any) -> 
     return {"plan": plan, "spec": CREATE, "values": values, "form_token": form_token(),
             "people_list": [p for p in queries.people() if p["active"]],
             "units_list": queries.unit_list(),
-            "parent_options": queries.board(plan["key"]),
+            "parent_options": sorted(queries.board(plan["key"]), key=lambda c: c["title"]),
+            "every_choices": EVERY_CHOICES, "due_hint": due_hint(plan, values),
             "error_field": None, "error_message": None, **extra}
+
+
+def due_hint(plan: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """What the due-date field shows beside it: the plan's and the chosen phase's windows, and
+    whether the date typed lies outside the phase (a warning) or is not a date."""
+    phase = next((p for p in plan["phases"] if p["key"] == values.get("phase")), None)
+    hint: dict[str, Any] = {"plan": plan, "phase": phase, "outside": False,
+                            "outside_plan": False, "error": None}
+    try:
+        due = parse_date(values.get("due") or None, "due")
+    except ValidationError as error:
+        hint["error"] = translate_error(error)
+        return hint
+    hint["outside"] = due is not None and outside_window(due, phase)
+    hint["outside_plan"] = due is not None and outside_window(
+        due, {"starts": plan["starts"], "ends": plan["ends"]})
+    return hint
+
+
+@bp.route("/plans/<plan_key>/items/new/due")
+@login_required
+def due_window(plan_key: str) -> tuple[str, int]:
+    """The due-date hint, live as the date or phase changes (htmx)."""
+    plan = plan_info(plan_key)
+    if plan is None:
+        abort(404)
+    values = {"due": request.args.get("due", "")[:40], "phase": request.args.get("phase", "")}
+    return render_template("items/_due_hint.html", hint=due_hint(plan, values)), 200
+
+
+def fields_for(values: dict[str, Any]) -> tuple[Field, ...]:
+    """The create form's fields; a recurring item with a due day needs no due date (each
+    period's item is due on that day of the month after it)."""
+    if values.get("every") and values.get("due_day"):
+        return tuple(replace(f, required=False) if f.name == "due" else f for f in CREATE.fields)
+    return CREATE.fields
 
 
 @bp.route("/plans/<plan_key>/items/new", methods=["GET", "POST"])
@@ -60,17 +102,31 @@ def new_item(plan_key: str) -> Response | tuple[str, int]:
         return render("items/new.html", "items/_new_form.html", **form_context(plan, wanted))
     values = command_values(CREATE, request.form)
     try:
-        args = parse_args(CREATE.fields, values)
+        args = parse_args(fields_for(values), values)
         for key in OPTIONAL_KEYS:
             if not args.get(key):
                 args.pop(key, None)
-        result = services().create_item(actor(), plan_key, key=f"form:{form_token()}", **args)
+        key = f"form:{form_token()}"
+        if "every" in args:
+            result = services().create_recurring_item(actor(), plan_key, key=key, **args)
+        else:
+            args.pop("due_day", None)
+            result = services().create_item(actor(), plan_key, key=key, **args)
     except TrackerError as error:
         context = form_context(plan, values, error_field=error_field(error),
                                error_message=translate_error(error))
         return render("items/new.html", "items/_new_form.html", error.status, **context)
     if result.notification_id is None:
         flash(_("This form was already submitted; here is the item it created."), "info")
+    elif "every" in args:
+        flash(_("The recurring item was created: one item for each period of the plan."),
+              "success")
     else:
         flash(_("The item was created."), "success")
+    hint = due_hint(plan, values)
+    if hint["outside"]:
+        flash(_("The due date %(due)s lies outside the phase “%(phase)s” (%(starts)s to "
+                "%(ends)s).", due=args["due"].isoformat(), phase=hint["phase"]["title"],
+                starts=hint["phase"]["starts"].isoformat(),
+                ends=hint["phase"]["ends"].isoformat()), "warning")
     return redirect(url_for("items.item", item_id=str(result.id)))
