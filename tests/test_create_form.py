@@ -30,7 +30,9 @@ plan:
   phases:
     - {key: P1, title: 动员部署, starts: 2026-01-01, ends: 2026-03-31}
     - {key: P2, title: 深入实施, starts: 2026-04-01, ends: 2026-12-31}
-units: [{key: u1, name: 第一支部}, {key: u2, name: 第二支部}, {key: u3, name: 第三支部}]
+units: [{key: u1, name: 第一支部}, {key: u2, name: 第二支部}, {key: u3, name: 第三支部},
+        {key: u4, name: 第四支部}, {key: u5, name: 第五支部}, {key: u6, name: 第六支部},
+        {key: u7, name: 第七支部}, {key: u8, name: 第八支部}, {key: u9, name: 机关支部}]
 people: [{key: chief, name: 组长, role: deputy}, {key: owner, name: 负责人, role: member}]
 items:
   - {key: duty, title: 报送进展, owner: owner, lead_unit: u1, every: 3 months, due_day: 10,
