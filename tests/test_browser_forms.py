@@ -47,7 +47,8 @@ def test_the_chinese_create_form_in_an_english_browser(browser: Browser, live: L
     page.click("form#new-item button[type=submit]")
     page.wait_for_url("**/items/*")
     assert page.inner_text("h1.item-title") == "月度报送（2026年1月）"
-    made = [c for c in services_of(live.app).queries.board("phased") if c["key"].startswith("form:")]
+    made = [c for c in services_of(live.app).queries.board("phased")
+            if c["key"].startswith("form:")]
     assert len(made) == 12 and all(c["units"] == ["u9"] for c in made)
     context.close()
     no_csp_errors(live)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from boardfixtures import iid, sign_in
 from flask import Flask
 from flask.testing import FlaskClient

@@ -9,8 +9,8 @@ from typing import Any
 from babel.dates import format_datetime
 from flask import Blueprint, render_template
 from flask_babel import get_locale
-from markupsafe import Markup, escape
 from htmx_flask import request as htmx_request
+from markupsafe import Markup, escape
 
 from tracker.domain.status import BOARD_COLUMNS, STATUSES
 from tracker.permissions import Actor
