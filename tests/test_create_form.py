@@ -97,6 +97,8 @@ def test_a_recurring_item_from_the_form_is_what_the_plan_file_makes(
                     lead_unit="u1", due="", every="3 months", due_day="10",
                     deliverable="进展报告")
     assert answer.status_code == 302
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "The recurring item was created: 4 items" in page
     rows = cards(client.application, "phased")
     made = sorted((c["title"], c["due"]) for k, c in rows.items() if k.startswith("form:"))
     from_file = sorted((c["title"], c["due"]) for k, c in rows.items() if k.startswith("duty#"))

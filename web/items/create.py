@@ -103,9 +103,9 @@ def new_item(plan_key: str) -> Response | tuple[str, int]:
     values = command_values(CREATE, request.form)
     try:
         args = parse_args(fields_for(values), values)
-        for key in OPTIONAL_KEYS:
-            if not args.get(key):
-                args.pop(key, None)
+        for name in OPTIONAL_KEYS:
+            if not args.get(name):
+                args.pop(name, None)
         key = f"form:{form_token()}"
         if "every" in args:
             result = services().create_recurring_item(actor(), plan_key, key=key, **args)
@@ -119,8 +119,9 @@ def new_item(plan_key: str) -> Response | tuple[str, int]:
     if result.notification_id is None:
         flash(_("This form was already submitted; here is the item it created."), "info")
     elif "every" in args:
-        flash(_("The recurring item was created: one item for each period of the plan."),
-              "success")
+        made = sum(1 for c in services().queries.board(plan_key) if c["key"].startswith(f"{key}#"))
+        flash(_("The recurring item was created: %(n)s items, one for each period of the plan.",
+                n=made), "success")
     else:
         flash(_("The item was created."), "success")
     hint = due_hint(plan, values)
