@@ -28,7 +28,13 @@ from tracker.errors import (
 from tracker.evidence import EvidenceFile
 from tracker.grading import check_kind
 from tracker.permissions import Actor, authorize
-from tracker.planperiods import MAX_COPIES, language_of, months_of, parse_every, schedule
+from tracker.planperiods import (
+    MAX_COPIES,
+    due_day_fits,
+    language_of,
+    parse_every,
+    schedule,
+)
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -247,8 +253,8 @@ class TrackerApplication(Application[UUID]):
             raise ValidationError(N_("%(field)s must be a period such as 1 month or 3 months."),
                                   field="every")
         if due_day is not None:
-            whole_number("due_day", due_day, 1)
-            if not 1 <= due_day <= 31 or months_of(*span) is None:
+            whole_number("due_day", due_day)
+            if not due_day_fits(span, due_day):
                 raise ValidationError(N_("%(field)s must be a day of the month (1 to 31), and "
                                          "needs a period of months or years."), field="due_day")
         elif due is None:

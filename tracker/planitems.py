@@ -10,7 +10,7 @@ from typing import Any
 from yaml.nodes import Node
 
 from tracker.errors import N_
-from tracker.planperiods import months_of, parse_every, schedule
+from tracker.planperiods import DUE_DAYS, due_day_fits, parse_every, schedule
 from tracker.planspecs import ItemSpec, MilestoneSpec
 from tracker.planyaml import TEXT_MAX, Reader, line_of
 
@@ -99,11 +99,11 @@ class ItemReader(Reader):
                 self.add(f["units"], N_("lead unit '%(key)s' is also listed in field 'units'"),
                          key=lead)
         leaders = self.refs(f.get("leaders"), "leaders", self.people, "person")
-        due_day = self.whole(f.get("due_day"), "due_day", 1, 31)
+        due_day = self.whole(f.get("due_day"), "due_day", *DUE_DAYS)
         due = self.due(f, node, due_day)
         every = self.every(f["every"]) if "every" in f else None
         each = self.for_each(f)
-        if due_day is not None and every is not None and months_of(*every) is None:
+        if due_day is not None and every is not None and not due_day_fits(every, due_day):
             self.add(f["due_day"], N_("field 'due_day' needs 'every' in months or years"))
         common: dict[str, Any] = {
             "phase": self.ref(f.get("phase"), "phase", self.phases, "phase"),

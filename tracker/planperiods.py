@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 MAX_COPIES = 400  # a recurring item makes at most this many items
+DUE_DAYS = (1, 31)  # a due day is a day of the month
 _CJK_RE = re.compile("[\u3400-\u9fff]")
 EVERY_ZH = {"每周": (1, "week"), "每月": (1, "month"), "每季度": (3, "month"),
             "每半年": (6, "month"), "每年": (1, "year")}
@@ -105,6 +106,11 @@ def parse_every(text: str) -> tuple[int, str] | None:
     if m is None or int(m[1]) < 1:
         return None
     return int(m[1]), m[2].lower()
+
+
+def due_day_fits(every: tuple[int, str], due_day: int) -> bool:
+    """A due day goes with calendar periods, so only with periods of months or years."""
+    return DUE_DAYS[0] <= due_day <= DUE_DAYS[1] and months_of(*every) is not None
 
 
 def schedule(period: tuple[date, date], title: str, due: date, every: tuple[int, str],
