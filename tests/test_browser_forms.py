@@ -1,6 +1,6 @@
 """The create form in real Chromium launched in an English locale: the Chinese page asks for
-dates year first, warns live about a date outside the phase, filters a long unit list, and lets
-a recurring item with a due day go without a due date."""
+dates year first, warns live about a date outside the phase, filters a long unit list, previews
+a recurring item and lets one with a due day go without a due date."""
 
 from __future__ import annotations
 
@@ -44,6 +44,9 @@ def test_the_chinese_create_form_in_an_english_browser(browser: Browser, live: L
     due.fill("")
     page.select_option("#new-every", "1 month")
     page.fill("#new-due_day", "5")
+    page.locator("#new-due_day").blur()
+    page.wait_for_selector(".recurrence-items")
+    assert "将生成12个事项：" in page.inner_text("#recurrence-preview")
     page.click("form#new-item button[type=submit]")
     page.wait_for_url("**/items/*")
     assert page.inner_text("h1.item-title") == "月度报送（2026年1月）"

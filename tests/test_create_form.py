@@ -210,3 +210,16 @@ def test_date_fields_ask_year_first_in_chinese_and_use_the_picker_in_english(
         for field in fields:
             assert 'pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}"' in field
             assert 'placeholder="年-月-日"' in field
+
+
+def test_the_form_previews_the_items_a_recurring_item_makes(client: FlaskClient) -> None:
+    phased(client.application)
+    sign_in(chinese(client), "admin")
+    url = "/plans/phased/items/new/recurrence"
+    preview = client.get(f"{url}?every=3+months&due_day=10&title=报送进展").get_data(as_text=True)
+    assert "将生成4个事项：" in preview
+    assert "报送进展（2026年第1季度） · 时限 2026年4月10日" in preview
+    assert "报送进展（2026年第4季度） · 时限 2026年12月31日" in preview  # the plan's last day
+    refused = client.get(f"{url}?every=2+weeks&due_day=10").get_data(as_text=True)
+    assert "due-warning" in refused and "报送日" in refused
+    assert client.get(url).get_data(as_text=True).strip() == ""  # no recurrence, nothing

@@ -248,6 +248,25 @@ class TrackerApplication(Application[UUID]):
         The result names the first copy."""
         plan = self.get_plan(plan_key)
         authorize(actor, "create", leadership=plan.leadership)
+        copies = self._recurrence(plan, every, title, due, due_day)
+        key = clean_title(key, "key") if key is not None else f"{plan_key}:{title.strip()}"
+        first = item_id(plan_key, f"{key}#1")
+        if self._exists(first):
+            return Result(first, self.get_item(first).version, None)
+        self._check_item_refs(plan, owner, lead_unit, **fields)
+        return self._commit(*(self._new_item(actor, plan, f"{key}#{k}", name, owner, lead_unit,
+                                             when, **fields)
+                              for k, (name, when) in enumerate(copies, 1)))
+
+    def recurrence(self, plan_key: str, *, every: str, title: str, due: date | None = None,
+                   due_day: int | None = None) -> list[tuple[str, date]]:
+        """The title and due date of each item a recurring item would make in the plan (what
+        create_recurring_item saves); refused as it would be refused."""
+        return self._recurrence(self.get_plan(plan_key), every, title, due, due_day)
+
+    @staticmethod
+    def _recurrence(plan: Plan, every: object, title: object, due: date | None,
+                    due_day: int | None) -> list[tuple[str, date]]:
         span = parse_every(every.strip()) if isinstance(every, str) else None
         if span is None:
             raise ValidationError(N_("%(field)s must be a period such as 1 month or 3 months."),
@@ -259,20 +278,12 @@ class TrackerApplication(Application[UUID]):
                                          "needs a period of months or years."), field="due_day")
         elif due is None:
             raise ValidationError(N_("%(field)s is required."), field="due")
-        title = clean_title(title, "title")
-        key = clean_title(key, "key") if key is not None else f"{plan_key}:{title}"
-        first = item_id(plan_key, f"{key}#1")
-        if self._exists(first):
-            return Result(first, self.get_item(first).version, None)
-        copies = schedule((plan.starts, plan.ends), title, due or plan.starts, span, due_day,
-                          language_of(plan.title), MAX_COPIES)
+        copies = schedule((plan.starts, plan.ends), clean_title(title, "title"),
+                          due or plan.starts, span, due_day, language_of(plan.title), MAX_COPIES)
         if copies is None:
             raise ValidationError(N_("%(field)s would make more than %(max)s items."),
                                   field="every", max=MAX_COPIES)
-        self._check_item_refs(plan, owner, lead_unit, **fields)
-        return self._commit(*(self._new_item(actor, plan, f"{key}#{k}", name, owner, lead_unit,
-                                             when, **fields)
-                              for k, (name, when) in enumerate(copies, 1)))
+        return copies
 
     def _check_item_refs(self, plan: Plan, owner: str, lead_unit: str, *,
                          units: list[str] | None = None, phase: str | None = None,

@@ -50,6 +50,7 @@ def form_context(plan: dict[str, Any], values: dict[str, Any], **extra: Any) -> 
             "units_list": queries.unit_list(),
             "parent_options": sorted(queries.board(plan["key"]), key=lambda c: c["title"]),
             "every_choices": EVERY_CHOICES, "due_hint": due_hint(plan, values),
+            "preview": recurrence_preview(plan, values),
             "error_field": None, "error_message": None, **extra}
 
 
@@ -79,6 +80,36 @@ def due_window(plan_key: str) -> tuple[str, int]:
         abort(404)
     values = {"due": request.args.get("due", "")[:40], "phase": request.args.get("phase", "")}
     return render_template("items/_due_hint.html", hint=due_hint(plan, values)), 200
+
+
+PREVIEW = (Field("every", "text"), Field("due_day", "int"), Field("due", "date"),
+           Field("title", "text"))
+
+
+def recurrence_preview(plan: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The items a recurring item would make (or why it would be refused); empty when the item
+    does not repeat."""
+    if not values.get("every"):
+        return {"copies": [], "error": None}
+    wanted = {f.name: values.get(f.name) or "" for f in PREVIEW}
+    wanted["title"] = wanted["title"] or "…"
+    try:
+        args = parse_args(PREVIEW, wanted)
+        items = services().tracker.recurrence(plan["key"], **args)
+    except TrackerError as error:
+        return {"copies": [], "error": translate_error(error)}
+    return {"copies": items, "error": None}
+
+
+@bp.route("/plans/<plan_key>/items/new/recurrence")
+@login_required
+def recurrence(plan_key: str) -> tuple[str, int]:
+    """What a recurring item would make, live as its period, due day or due date change."""
+    plan = plan_info(plan_key)
+    if plan is None:
+        abort(404)
+    values = {f.name: request.args.get(f.name, "")[:500] for f in PREVIEW}
+    return render_template("items/_recurrence.html", preview=recurrence_preview(plan, values)), 200
 
 
 def fields_for(values: dict[str, Any]) -> tuple[Field, ...]:
