@@ -72,6 +72,9 @@ def test_the_form_asks_for_an_owner_and_a_unit_and_names_the_missing_one(
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422
     assert re.search(r'id="err-owner" role="alert">[^<]*责任人', page)
+    answer = create(client, token, due="")
+    assert answer.status_code == 422
+    assert re.search(r'id="err-due" role="alert">[^<]*办结时限', answer.get_data(as_text=True))
     assert len(cards(client.application)) == before
 
 

@@ -209,7 +209,7 @@ class TrackerApplication(Application[UUID]):
         title: str,
         owner: str,
         lead_unit: str,
-        due: date,
+        due: date | None,
         key: str | None = None,
         **fields: Any,
     ) -> Result:
@@ -218,6 +218,8 @@ class TrackerApplication(Application[UUID]):
         leaders, co_leads, milestones."""
         plan = self.get_plan(plan_key)
         authorize(actor, "create", leadership=plan.leadership)
+        if due is None:
+            raise ValidationError(N_("%(field)s is required."), field="due")
         if key is not None:
             key = clean_title(key, "key")
         key = key or f"{plan_key}:{title.strip() if isinstance(title, str) else title}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import replace
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -24,7 +23,7 @@ from web.services import services
 
 CREATE = Form("create", (
     Field("title", "text", True), Field("owner", "person", True), Field("lead_unit", "unit", True),
-    Field("units", "list"), Field("due", "date", True), Field("phase", "text"),
+    Field("units", "list"), Field("due", "date"), Field("phase", "text"),
     Field("goal", "text"), Field("deliverable", "text"), Field("description", "text"),
     Field("report_every_days", "int"), Field("parent", "text"), Field("every", "text"),
     Field("due_day", "int"),
@@ -65,6 +64,7 @@ def due_hint(plan: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     except ValidationError as error:
         hint["error"] = translate_error(error)
         return hint
+    hint["due"] = due
     hint["outside"] = due is not None and outside_window(due, phase)
     hint["outside_plan"] = due is not None and outside_window(
         due, {"starts": plan["starts"], "ends": plan["ends"]})
@@ -112,14 +112,6 @@ def recurrence(plan_key: str) -> tuple[str, int]:
     return render_template("items/_recurrence.html", preview=recurrence_preview(plan, values)), 200
 
 
-def fields_for(values: dict[str, Any]) -> tuple[Field, ...]:
-    """The create form's fields; a recurring item with a due day needs no due date (each
-    period's item is due on that day of the month after it)."""
-    if values.get("every") and values.get("due_day"):
-        return tuple(replace(f, required=False) if f.name == "due" else f for f in CREATE.fields)
-    return CREATE.fields
-
-
 @bp.route("/plans/<plan_key>/items/new", methods=["GET", "POST"])
 @login_required
 def new_item(plan_key: str) -> Response | tuple[str, int]:
@@ -133,7 +125,7 @@ def new_item(plan_key: str) -> Response | tuple[str, int]:
         return render("items/new.html", "items/_new_form.html", **form_context(plan, wanted))
     values = command_values(CREATE, request.form)
     try:
-        args = parse_args(fields_for(values), values)
+        args = parse_args(CREATE.fields, values)
         for name in OPTIONAL_KEYS:
             if not args.get(name):
                 args.pop(name, None)
@@ -142,6 +134,7 @@ def new_item(plan_key: str) -> Response | tuple[str, int]:
             result = services().create_recurring_item(actor(), plan_key, key=key, **args)
         else:
             args.pop("due_day", None)
+            args.setdefault("due", None)  # the application names it when it is missing
             result = services().create_item(actor(), plan_key, key=key, **args)
     except TrackerError as error:
         context = form_context(plan, values, error_field=error_field(error),
@@ -158,7 +151,7 @@ def new_item(plan_key: str) -> Response | tuple[str, int]:
     hint = due_hint(plan, values)
     if hint["outside"]:
         flash(_("The due date %(due)s lies outside the phase “%(phase)s” (%(starts)s to "
-                "%(ends)s).", due=args["due"].isoformat(), phase=hint["phase"]["title"],
+                "%(ends)s).", due=hint["due"].isoformat(), phase=hint["phase"]["title"],
                 starts=hint["phase"]["starts"].isoformat(),
                 ends=hint["phase"]["ends"].isoformat()), "warning")
     return redirect(url_for("items.item", item_id=str(result.id)))
