@@ -18,15 +18,28 @@ from eventsourcing.utils import get_topic
 
 from tracker.domain import Person, Plan, Unit, WorkItem, item_id, person_id, plan_id, unit_id
 from tracker.domain.base import clean_title
-from tracker.domain.fields import parse_args
+from tracker.domain.fields import parse_args, whole_number
 from tracker.domain.leadership import derived_leadership, may_lead
 from tracker.domain.lifecycle import COMMANDS, Need, Rule, counts_as_change
 from tracker.domain.mentions import MARK
 from tracker.domain.status import Status
-from tracker.errors import N_, ConflictError, NotFoundError, UnknownReferenceError
+from tracker.errors import (
+    N_,
+    ConflictError,
+    NotFoundError,
+    UnknownReferenceError,
+    ValidationError,
+)
 from tracker.evidence import EvidenceFile
 from tracker.grading import check_kind
 from tracker.permissions import Actor, authorize
+from tracker.planperiods import (
+    MAX_COPIES,
+    due_day_fits,
+    language_of,
+    parse_every,
+    schedule,
+)
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -227,22 +240,17 @@ class TrackerApplication(Application[UUID]):
         title: str,
         owner: str,
         lead_unit: str,
-        due: date,
+        due: date | None,
         key: str | None = None,
-        units: list[str] | None = None,
-        phase: str | None = None,
-        goal: str | None = None,
-        deliverable: str = "",
-        description: str = "",
-        parent: str | None = None,
-        report_every_days: int | None = None,
-        leaders: list[str] | None = None,
-        co_leads: list[str] | None = None,
-        milestones: list[dict[str, Any]] | None = None,
+        **fields: Any,
     ) -> Result:
-        """Create a work item; a retried create with the same key changes nothing."""
+        """Create a work item; a retried create with the same key changes nothing.
+        Other fields: units, phase, goal, deliverable, description, parent, report_every_days,
+        leaders, co_leads, milestones."""
         plan = self.get_plan(plan_key)
         authorize(actor, "create", leadership=self.leadership(plan_key))
+        if due is None:
+            raise ValidationError(N_("%(field)s is required."), field="due")
         if key is not None:
             key = clean_title(key, "key")
         key = key or f"{plan_key}:{title.strip() if isinstance(title, str) else title}"
@@ -250,35 +258,95 @@ class TrackerApplication(Application[UUID]):
         if self._exists(uid):
             existing = self.get_item(uid)
             return Result(uid, existing.version, None)
+        self._check_item_refs(plan, owner, lead_unit, **fields)
+        return self._commit(self._new_item(actor, plan, key, title, owner, lead_unit, due,
+                                           **fields))
+
+    def create_recurring_item(
+        self,
+        actor: Actor,
+        plan_key: str,
+        *,
+        every: str,
+        title: str,
+        owner: str,
+        lead_unit: str,
+        due: date | None = None,
+        due_day: int | None = None,
+        key: str | None = None,
+        **fields: Any,
+    ) -> Result:
+        """Create a recurring item as a plan file's `every` (and `due_day`) does: one item per
+        period of the plan, keyed `key#1`, `key#2`, …, saved together; a retry changes nothing.
+        The result names the first copy."""
+        plan = self.get_plan(plan_key)
+        authorize(actor, "create", leadership=self.leadership(plan_key))
+        copies = self._recurrence(plan, every, title, due, due_day)
+        key = clean_title(key, "key") if key is not None else f"{plan_key}:{title.strip()}"
+        first = item_id(plan_key, f"{key}#1")
+        if self._exists(first):
+            return Result(first, self.get_item(first).version, None)
+        self._check_item_refs(plan, owner, lead_unit, **fields)
+        return self._commit(*(self._new_item(actor, plan, f"{key}#{k}", name, owner, lead_unit,
+                                             when, **fields)
+                              for k, (name, when) in enumerate(copies, 1)))
+
+    def recurrence(self, plan_key: str, *, every: str, title: str, due: date | None = None,
+                   due_day: int | None = None) -> list[tuple[str, date]]:
+        """The title and due date of each item a recurring item would make in the plan (what
+        create_recurring_item saves); refused as it would be refused."""
+        return self._recurrence(self.get_plan(plan_key), every, title, due, due_day)
+
+    @staticmethod
+    def _recurrence(plan: Plan, every: object, title: object, due: date | None,
+                    due_day: int | None) -> list[tuple[str, date]]:
+        span = parse_every(every.strip()) if isinstance(every, str) else None
+        if span is None:
+            raise ValidationError(N_("%(field)s must be a period such as 1 month or 3 months."),
+                                  field="every")
+        if due_day is not None:
+            whole_number("due_day", due_day)
+            if not due_day_fits(span, due_day):
+                raise ValidationError(N_("%(field)s must be a day of the month (1 to 31), and "
+                                         "needs a period of months or years."), field="due_day")
+        elif due is None:
+            raise ValidationError(N_("%(field)s is required."), field="due")
+        copies = schedule((plan.starts, plan.ends), clean_title(title, "title"),
+                          due or plan.starts, span, due_day, language_of(plan.title), MAX_COPIES)
+        if copies is None:
+            raise ValidationError(N_("%(field)s would make more than %(max)s items."),
+                                  field="every", max=MAX_COPIES)
+        return copies
+
+    def _check_item_refs(self, plan: Plan, owner: str, lead_unit: str, *,
+                         units: list[str] | None = None, phase: str | None = None,
+                         goal: str | None = None, parent: str | None = None,
+                         leaders: list[str] | None = None, co_leads: list[str] | None = None,
+                         **_: Any) -> None:
+        """Every person, unit, phase, goal and parent a new item names exists."""
         self.check_person(owner)
         for leader in leaders or []:
             self.check_person(leader)
         self.check_units(lead_unit, *(units or []), *(co_leads or []))
         plan.check_phase(phase)
         plan.check_goal(goal)
-        if parent is not None and not self._exists(item_id(plan_key, parent)):
+        if parent is not None and not self._exists(item_id(plan.key, parent)):
             raise UnknownReferenceError(N_("There is no item %(key)s."), key=parent)
-        item = WorkItem.create(
-            actor=actor.name,
-            plan_key=plan_key,
-            period=(plan.starts, plan.ends),
-            key=key,
-            title=title,
-            owner=owner,
-            lead_unit=lead_unit,
-            due=due,
-            units=units,
-            phase=phase,
-            goal=goal,
-            deliverable=deliverable,
-            description=description,
-            parent=parent,
-            report_every_days=report_every_days,
-            leaders=leaders,
-            co_leads=co_leads,
+
+    @staticmethod
+    def _new_item(actor: Actor, plan: Plan, key: str, title: str, owner: str, lead_unit: str,
+                  due: date, *, units: list[str] | None = None, phase: str | None = None,
+                  goal: str | None = None, deliverable: str = "", description: str = "",
+                  parent: str | None = None, report_every_days: int | None = None,
+                  leaders: list[str] | None = None, co_leads: list[str] | None = None,
+                  milestones: list[dict[str, Any]] | None = None) -> WorkItem:
+        return WorkItem.create(
+            actor=actor.name, plan_key=plan.key, period=(plan.starts, plan.ends), key=key,
+            title=title, owner=owner, lead_unit=lead_unit, due=due, units=units, phase=phase,
+            goal=goal, deliverable=deliverable, description=description, parent=parent,
+            report_every_days=report_every_days, leaders=leaders, co_leads=co_leads,
             milestones=milestones,
         )
-        return self._commit(item)
 
     def execute(
         self,

@@ -14,6 +14,7 @@ from tracker.domain.leadership import PLAN_ROLES
 from tracker.domain.org import EMAIL_RE
 from tracker.errors import N_
 from tracker.planitems import ItemReader
+from tracker.planperiods import MAX_COPIES, language_of
 from tracker.planspecs import (
     GoalSpec,
     ItemSpec,
@@ -29,11 +30,9 @@ from tracker.planyaml import TEXT_MAX, compose, line_of
 
 ROLES = ("group_leader", "deputy", "member", "none")
 LANGUAGES = ("zh", "en")
-MAX_COPIES = 400
 
 _COPY_KEY_RE = re.compile(r"#[0-9]+$")
 _COPY_TITLE_RE = re.compile(r"（([0-9]{4}-[0-9]{2}-[0-9]{2})—([0-9]{4}-[0-9]{2}-[0-9]{2})）$")
-_CJK_RE = re.compile("[\u3400-\u9fff]")
 
 __all__ = ["GoalSpec", "ItemSpec", "PersonSpec", "PhaseSpec", "PlanFile", "PlanFileError",
            "PlanSpec", "Problem", "UnitSpec", "parse_plan_file", "shift_dates"]
@@ -54,7 +53,7 @@ class _Parser(ItemReader):
         if language is not None and language not in LANGUAGES:
             self.add(f["language"], N_("field 'language' must be zh or en, not %(value)r"),
                      value=language)
-        self.language = language or ("zh" if _CJK_RE.search(title or "") else "en")
+        self.language = language or language_of(title or "")
         if starts and ends and starts > ends:
             self.add(f["starts"], N_("the plan starts (%(starts)s) after it ends (%(ends)s)"),
                      starts=starts, ends=ends)

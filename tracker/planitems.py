@@ -3,7 +3,6 @@ the lead unit), references, recurrence (`every`, `due_day`) and per-unit duties 
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -11,22 +10,11 @@ from typing import Any
 from yaml.nodes import Node
 
 from tracker.errors import N_
-from tracker.planperiods import (
-    add_period,
-    calendar_periods,
-    due_after,
-    months_of,
-    period_name,
-    periods,
-    titled,
-)
+from tracker.planperiods import DUE_DAYS, due_day_fits, parse_every, schedule
 from tracker.planspecs import ItemSpec, MilestoneSpec
 from tracker.planyaml import TEXT_MAX, Reader, line_of
 
 MAX_ITEMS = 5000
-_EVERY_RE = re.compile(r"([0-9]{1,4})\s*(day|week|month|year)s?", re.IGNORECASE)
-_EVERY_ZH = {"每周": (1, "week"), "每月": (1, "month"), "每季度": (3, "month"),
-             "每半年": (6, "month"), "每年": (1, "year")}
 _ITEM_FIELDS = ("key", "owner", "lead_unit", "lead_units", "units", "leaders", "phase", "goal",
                 "deliverable", "description", "every", "due_day", "for_each", "parent",
                 "report_every_days", "milestones")
@@ -60,14 +48,11 @@ class ItemReader(Reader):
         text = self.text(node, "every")
         if text is None:
             return None
-        if text in _EVERY_ZH:
-            return _EVERY_ZH[text]
-        m = _EVERY_RE.fullmatch(text)
-        if m is None or int(m[1]) < 1:
+        every = parse_every(text)
+        if every is None:
             self.add(node, N_("field 'every' must be a period such as '1 month', '2 weeks', "
                               "'6 months' or '1 year', not %(value)r"), value=text[:40])
-            return None
-        return int(m[1]), m[2].lower()
+        return every
 
     def lead_units(self, f: dict[str, Node], node: Node) -> tuple[str, ...]:
         if "lead_unit" in f and "lead_units" in f:
@@ -114,11 +99,11 @@ class ItemReader(Reader):
                 self.add(f["units"], N_("lead unit '%(key)s' is also listed in field 'units'"),
                          key=lead)
         leaders = self.refs(f.get("leaders"), "leaders", self.people, "person")
-        due_day = self.whole(f.get("due_day"), "due_day", 1, 31)
+        due_day = self.whole(f.get("due_day"), "due_day", *DUE_DAYS)
         due = self.due(f, node, due_day)
         every = self.every(f["every"]) if "every" in f else None
         each = self.for_each(f)
-        if due_day is not None and every is not None and months_of(*every) is None:
+        if due_day is not None and every is not None and not due_day_fits(every, due_day):
             self.add(f["due_day"], N_("field 'due_day' needs 'every' in months or years"))
         common: dict[str, Any] = {
             "phase": self.ref(f.get("phase"), "phase", self.phases, "phase"),
@@ -213,23 +198,14 @@ class ItemReader(Reader):
                 self.add(f["due_day"], N_("field 'due_day' needs 'every'"))
                 return []
             return self.counted([base], f)
-        months = months_of(*every)
-        if due_day is not None and months is not None:
-            spans = list(calendar_periods(*self.period, months, self.max_copies))
-        else:
-            spans = list(periods(*self.period, *every, self.max_copies))
-        if len(spans) > self.max_copies:
+        spans = schedule(self.period, base.title, base.due, every, due_day, self.language,
+                         self.max_copies)
+        if spans is None:
             self.add(f["every"], N_("field 'every' would make more than %(max)s copies"),
                      max=self.max_copies)
             return []
         out = []
-        for k, (begin, end) in enumerate(spans, 1):
-            if due_day is not None:
-                due = min(due_after(end, due_day), self.period[1])
-                title = titled(base.title, period_name(begin, end, self.language), self.language)
-            else:
-                due = min(add_period(base.due, (k - 1) * every[0], every[1]), end)
-                title = f"{base.title}（{begin}—{end}）"
+        for k, (title, due) in enumerate(spans, 1):
             copy_key = f"{base.key}#{k}"
             self.register(self.items, copy_key, f["every"], _DUP, "item")
             out.append(replace(base, key=copy_key, title=title, due=due))

@@ -4,9 +4,16 @@ periods (`every` with `due_day`), each with its name in the plan's language."""
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+MAX_COPIES = 400  # a recurring item makes at most this many items
+DUE_DAYS = (1, 31)  # a due day is a day of the month
+_CJK_RE = re.compile("[\u3400-\u9fff]")
+EVERY_ZH = {"每周": (1, "week"), "每月": (1, "month"), "每季度": (3, "month"),
+            "每半年": (6, "month"), "每年": (1, "year")}
+_EVERY_RE = re.compile(r"([0-9]{1,4})\s*(day|week|month|year)s?", re.IGNORECASE)
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")
 
@@ -84,3 +91,45 @@ def period_name(begin: date, end: date, language: str) -> str:
 def titled(title: str, label: str, language: str) -> str:
     """The title of one occurrence: '标题（2026年10月）' or 'Title (October 2026)'."""
     return f"{title}（{label}）" if language == "zh" else f"{title} ({label})"
+
+
+def language_of(title: str) -> str:
+    """The language a plan without one is written in: Chinese when its title is."""
+    return "zh" if _CJK_RE.search(title or "") else "en"
+
+
+def parse_every(text: str) -> tuple[int, str] | None:
+    """'3 months', '2 weeks', '每季度' … as (count, unit); None when it is not a period."""
+    if text in EVERY_ZH:
+        return EVERY_ZH[text]
+    m = _EVERY_RE.fullmatch(text)
+    if m is None or int(m[1]) < 1:
+        return None
+    return int(m[1]), m[2].lower()
+
+
+def due_day_fits(every: tuple[int, str], due_day: int) -> bool:
+    """A due day goes with calendar periods, so only with periods of months or years."""
+    return DUE_DAYS[0] <= due_day <= DUE_DAYS[1] and months_of(*every) is not None
+
+
+def schedule(period: tuple[date, date], title: str, due: date, every: tuple[int, str],
+             due_day: int | None, language: str, limit: int) -> list[tuple[str, date]] | None:
+    """The (title, due) of each occurrence of a recurring item over the plan's period, the same
+    for a plan file and the create form; None when there would be more than `limit`."""
+    months = months_of(*every)
+    if due_day is not None and months is not None:
+        spans = list(calendar_periods(*period, months, limit))
+    else:
+        spans = list(periods(*period, *every, limit))
+    if len(spans) > limit:
+        return None
+    out = []
+    for k, (begin, end) in enumerate(spans, 1):
+        if due_day is not None:
+            out.append((titled(title, period_name(begin, end, language), language),
+                        min(due_after(end, due_day), period[1])))
+        else:
+            out.append((f"{title}（{begin}—{end}）",
+                        min(add_period(due, (k - 1) * every[0], every[1]), end)))
+    return out

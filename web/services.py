@@ -97,6 +97,12 @@ class Services:
         self.sync(result.notification_id)
         return result
 
+    def create_recurring_item(self, actor: Actor, plan_key: str, **fields: Any) -> Result:
+        """Create a recurring item (one per period) and wait until the read models show it."""
+        result = self.tracker.create_recurring_item(actor, plan_key, **fields)
+        self.sync(result.notification_id)
+        return result
+
     def close(self) -> None:
         """Release the database connections."""
         self.webhook_worker.stop()

@@ -38,6 +38,7 @@ LABELS = {
     "offset": N_("Offset"), "limit": N_("Limit"), "since": N_("From"), "until": N_("Until"),
     "as_of": N_("As of"), "actor": N_("Who"), "q": N_("Search"), "format": N_("Format"),
     "include_cancelled": N_("Show cancelled items too"), "item": N_("Item"),
+    "every": N_("Repeats"), "due_day": N_("Due on day (of the month after each period)"),
 }
 
 

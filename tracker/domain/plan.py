@@ -267,3 +267,8 @@ class Plan(Aggregate):
     def check_wip(self, to: Status | None, count: int) -> None:
         """Refuse a move into a full column when this plan enforces its limits."""
         check_room(self.wip_limits, self.wip_enforced, to, count)
+
+def outside_window(day: date, window: dict[str, Any] | None) -> bool:
+    """A due date outside its phase's window (`starts`..`ends`): allowed, since a phase's dates
+    are a plan's intent rather than a limit, but the person choosing it is warned."""
+    return window is not None and not window["starts"] <= day <= window["ends"]

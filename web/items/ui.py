@@ -10,6 +10,7 @@ from babel.dates import format_datetime
 from flask import Blueprint, render_template
 from flask_babel import get_locale
 from htmx_flask import request as htmx_request
+from markupsafe import Markup, escape
 
 from tracker.domain.status import BOARD_COLUMNS, STATUSES
 from tracker.permissions import Actor
@@ -68,6 +69,13 @@ def local_time(value: datetime | None) -> str:
                            locale=get_locale())
 
 
+def with_breaks(text: str | None) -> Markup:
+    """User text shown with its line breaks: escaped first, then each newline becomes <br>
+    (so no user text is ever marked safe as it is)."""
+    lines = escape((text or "").replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    return Markup("<br>\n").join(lines)
+
+
 def my_name() -> str:
     """The signed-in user as the top bar shows them: their person's name, else their role."""
     me = actor()
@@ -78,6 +86,7 @@ def my_name() -> str:
 def install(bp: Blueprint) -> None:
     """Make the label mappings and helpers available to every template."""
     bp.add_app_template_filter(local_time, "localtime")
+    bp.add_app_template_filter(with_breaks, "with_breaks")
 
     @bp.app_context_processor
     def labels() -> dict[str, Any]:
