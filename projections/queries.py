@@ -27,6 +27,7 @@ from projections.pastviews import (
 )
 from projections.plans import plan_dict, progress
 from tracker.asof import check_as_of, check_basis
+from tracker.auditchain import GENESIS
 from tracker.domain.status import Status
 
 Row = dict[str, Any]
@@ -164,6 +165,23 @@ class Queries:
             query = query.where(a.at <= naive_utc(until))
         with self.rm.engine.connect() as conn:
             return [{**dict(r), "at": as_utc(r["at"])} for r in conn.execute(query).mappings()]
+
+    def chain_head(self, until: datetime | None = None) -> Row:
+        """The audit chain's stored head, count and last seq (of the records up to until).
+
+        Up to until means the trail up to the last event recorded by then, as the "as
+        recorded" views cut it; the audit projection keeps each record's running head."""
+        a = t.audit.c
+        last = sa.select(sa.func.max(a.seq))
+        if until is not None:
+            last = last.where(a.at <= naive_utc(until))
+        query = sa.select(a.seq, a.chain_hash, a.chain_count).where(
+            a.seq == last.scalar_subquery())
+        with self.rm.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return {"chain_head": GENESIS, "seq": None, "count": 0}
+        return {"chain_head": row.chain_hash, "seq": int(row.seq), "count": int(row.chain_count)}
 
     def iter_audit(self, **filters: Any) -> Iterator[Row]:
         """Every matching audit row, fetched in batches."""
