@@ -70,9 +70,10 @@ class _Lines(io.StringIO):
         return text
 
 
-def chained(records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
-    """The records with their prev_hash and hash, exactly as the JSON Lines export has them."""
-    head = GENESIS
+def chained(records: Iterable[Mapping[str, Any]],
+            head: str = GENESIS) -> Iterator[dict[str, Any]]:
+    """The records with their prev_hash and hash, exactly as the JSON Lines export has them
+    (a page of them continues the chain from the head before it)."""
     for record in records:
         out = chain_record(record, head)
         head = out["hash"]
@@ -80,10 +81,10 @@ def chained(records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 def stream_jsonl(records: Iterable[Mapping[str, Any]],
-                 signer: HeadSigner | None = None) -> Iterator[str]:
+                 signer: HeadSigner | None = None, prev_hash: str = GENESIS) -> Iterator[str]:
     """Chained JSON Lines, one line per record, ending with the (signed) chain-head line."""
     buf = _Lines()
-    writer = ChainWriter(buf, signer=signer)
+    writer = ChainWriter(buf, prev_hash, signer=signer)
     for record in records:
         writer.write(record)
         yield buf.take()
@@ -92,14 +93,14 @@ def stream_jsonl(records: Iterable[Mapping[str, Any]],
 
 
 def stream_csv(records: Iterable[Mapping[str, Any]], batch: int = 500,
-               signer: HeadSigner | None = None) -> Iterator[str]:
+               signer: HeadSigner | None = None, prev_hash: str = GENESIS) -> Iterator[str]:
     """Formula-neutralised CSV text with seq, prev_hash and hash, header first, then chunks."""
     buf = _Lines()
     write_csv(buf, CHAINED_COLUMNS, [])
     header = buf.take()
     yield header
     pending: list[Mapping[str, Any]] = []
-    for record in chained(records):
+    for record in chained(records, prev_hash):
         pending.append(record)
         if len(pending) >= batch:
             write_csv(buf, CHAINED_COLUMNS, pending)
