@@ -64,12 +64,12 @@ STRING, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 DATE, INSTANT = {"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}
 STATUS = {"type": "string", "enum": list(STATUSES)}
 HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
-NEXT: Schema = {"type": ["string", "null"], "description": "The next page's address (also sent as "
-        "`Link: <...>; rel=\"next\"`); null on the last page."}
-PAGE: dict[str, Schema] = {"total": {"type": "integer", "minimum": 0, "description": "How many match, over all "
-                  "pages."},
-        "limit": {"type": "integer", "minimum": 1, "maximum": 1000},
-        "offset": {"type": "integer", "minimum": 0}, "next": NEXT}
+NEXT: Schema = {"type": ["string", "null"], "description": "The next page's address (also "
+                "sent as `Link: <...>; rel=\"next\"`); null on the last page."}
+PAGE: dict[str, Schema] = {
+    "total": {"type": "integer", "minimum": 0, "description": "How many match, over all pages."},
+    "limit": {"type": "integer", "minimum": 1, "maximum": 1000},
+    "offset": {"type": "integer", "minimum": 0}, "next": NEXT}
 
 
 def page_of(key: str, items: Schema, required: tuple[str, ...] = (),
