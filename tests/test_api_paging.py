@@ -149,6 +149,21 @@ def test_plans_page_with_total_and_next(seeded_app: Flask) -> None:
     assert body["total"] == 1 and body["next"] is None and "Link" not in response.headers
 
 
+def test_an_items_history_pages(seeded_app: Flask) -> None:
+    client, headers = seeded_app.test_client(), bearer(api_token(seeded_app, "admin"))
+    item = services_of(seeded_app).queries.board(PLAN_KEY)[0]["id"]
+    for n in range(3):
+        assert client.post(f"/api/items/{item}/comment", json={"text": f"第{n}条"},
+                           headers=headers).status_code == 200
+
+    first = client.get(f"/api/items/{item}/history?limit=2", headers=headers).get_json()
+
+    assert first["id"] == item and len(first["events"]) == 2 and first["total"] >= 4
+    every = walk(client, f"/api/items/{item}/history?limit=2", headers, "events")
+    assert len(every) == first["total"]
+    assert [e["seq"] for e in every] == sorted(e["seq"] for e in every)
+
+
 BAD_PAGING = [(url, query, field) for url in ("/api/items", "/api/plans", "/api/webhooks")
               for query, field in (("limit=0", "limit"), ("limit=1001", "limit"),
                                    ("limit=ten", "limit"), ("offset=-3", "offset"))] + [

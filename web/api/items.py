@@ -101,11 +101,14 @@ def get_item(item_id: str) -> Response:
 
 @bp.get("/items/<item_id>/history")
 def item_history(item_id: str) -> Response:
-    """The item's timeline, oldest first."""
+    """The item's timeline, oldest first, a page at a time."""
     uid = item_uuid(item_id)
     if services().queries.get_card(uid) is None:
         raise NotFoundError(N_("There is no %(what)s %(key)s."), what="item", key=item_id)
-    return json_response({"id": uid, "events": services().queries.history(uid)})
+    page = Page.from_args()
+    events = services().queries.history(uid)
+    return paged("events", events[page.offset:page.offset + page.limit], len(events), page,
+                 id=uid)
 
 
 def run_command(item_id: str, command: str) -> Response:

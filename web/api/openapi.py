@@ -183,7 +183,8 @@ def build_spec() -> Schema:
         "/api/items/{item_id}": {"get": _op("api.get_item", {200: _json(ref("Card"), "The card.")},
                                             params=[ITEM_ID])},
         "/api/items/{item_id}/history": {"get": _op(
-            "api.item_history", {200: _json(ref("History"), "The timeline.")}, params=[ITEM_ID])},
+            "api.item_history", {200: _page(ref("History"), "The timeline.")}, LIST_ERRORS,
+            params=[ITEM_ID, *PAGING])},
         "/api/board": {"get": _op("api.board", {200: _json(ref("Board"), "The columns.")},
                                   params=[PLAN, AS_OF, BASIS, INCLUDE_CANCELLED])},
         "/api/reports/leaders": {"get": _op(

@@ -107,12 +107,11 @@ SCHEMAS: dict[str, Schema] = {
             "on": nullable(DATE)})),
         "version": INT}),
     "ItemList": page_of("items", ref("Card")),
-    "History": obj(["id", "events"], {
-        "id": {"type": "string", "format": "uuid"},
-        "events": {"type": "array", "items": obj(["seq", "at", "actor", "event_type"], {
-            "seq": INT, "at": INSTANT, "actor": STRING, "event_type": STRING,
-            "version": INT, "changes": {}, "reason": nullable(STRING),
-            "note": nullable(STRING), "text": nullable(STRING), "data": {}})}}),
+    "History": page_of("events", obj(["seq", "at", "actor", "event_type"], {
+        "seq": INT, "at": INSTANT, "actor": STRING, "event_type": STRING,
+        "version": INT, "changes": {}, "reason": nullable(STRING),
+        "note": nullable(STRING), "text": nullable(STRING), "data": {}}), ("id",),
+        id={"type": "string", "format": "uuid"}),
     "Plan": obj(["key", "title", "starts", "ends"], {
         "key": STRING, "title": STRING, "starts": DATE, "ends": DATE,
         "description": STRING, "goals": {"type": "array", "items": KEYED},
