@@ -8,8 +8,12 @@ import sqlalchemy as sa
 
 from projections import tables as t
 from projections.base import Projection
-from projections.events import Envelope
+from projections.events import Envelope, as_utc
 from projections.rows import insert_row, memo
+from tracker.auditchain import GENESIS, record_hash
+from tracker.auditexport import export_record
+
+CHAIN = "audit chain"  # the memo key of the running (head, count) in a batch
 
 
 def plan_key_of(conn: sa.Connection, env: Envelope) -> str | None:
@@ -30,16 +34,32 @@ FIRST = sa.select(t.audit.c.plan_key).where(
     t.audit.c.aggregate_id == sa.bindparam("id"), t.audit.c.version == 1)
 
 
+LAST = sa.select(t.audit.c.chain_hash, t.audit.c.chain_count).order_by(
+    t.audit.c.seq.desc()).limit(1)
+
+
+def chain_before(conn: sa.Connection) -> tuple[str, int]:
+    """The chain head and count before the next event: carried through a batch, else read."""
+    known = memo(conn)
+    if CHAIN not in known:
+        last = conn.execute(LAST).first()
+        known[CHAIN] = (str(last[0]), int(last[1])) if last is not None else (GENESIS, 0)
+    return known[CHAIN]  # type: ignore[no-any-return]
+
+
 def handle(conn: sa.Connection, env: Envelope) -> None:
-    """Append the event to the audit trail."""
+    """Append the event to the audit trail, chained to the one before it."""
     plan_key = plan_key_of(conn, env)
+    known = memo(conn)
     if plan_key is not None:
-        memo(conn)[env.aggregate_id] = plan_key
-    insert_row(conn, t.audit, {
-        "seq": env.seq, "at": env.at, "actor": env.actor, "aggregate_id": env.aggregate_id,
-        "aggregate_type": env.aggregate_type, "plan_key": plan_key,
-        "event_type": env.event_type, "version": env.version, "data": env.data,
-    })
+        known[env.aggregate_id] = plan_key
+    row = {"seq": env.seq, "at": env.at, "actor": env.actor, "aggregate_id": env.aggregate_id,
+           "aggregate_type": env.aggregate_type, "plan_key": plan_key,
+           "event_type": env.event_type, "version": env.version, "data": env.data}
+    head, count = chain_before(conn)
+    head = record_hash(export_record({**row, "at": as_utc(env.at)}), head)
+    known[CHAIN] = (head, count + 1)
+    insert_row(conn, t.audit, {**row, "chain_hash": head, "chain_count": count + 1})
 
 
 FIRSTS = sa.select(t.audit.c.aggregate_id, t.audit.c.plan_key).where(

@@ -154,7 +154,46 @@ def matching(conn: sa.Connection, today: date, yellow_days: int, plan_key: str |
     b = source.c
     wanted = None if columns is None else [*columns, *LIGHT_NEEDS] if light_is else [*columns]
     picked = [source] if wanted is None else [b[c] for c in dict.fromkeys(wanted)]
-    query = sa.select(*picked).order_by(b.due, b.title, b.id)
+    query = _matching(source, plan_key, status, light_is, q, include_cancelled,
+                      awaiting_decision, exclude_owner, answering, equal, ids, picked).order_by(
+        b.due, b.title, b.id)
+    python_filters = bool(unit or light_is)
+    if not python_filters:
+        query = query.offset(offset or None).limit(limit)
+    rows = [dict(r) for r in conn.execute(query).mappings()]
+    if python_filters:
+        rows = _kept(rows, unit, light_is, today, yellow_days)
+        rows = rows[offset:] if limit is None else rows[offset:offset + limit]
+    return rows
+
+
+def board_count(conn: sa.Connection, today: date, yellow_days: int,
+                plan_key: str | None = None, *, unit: str | None = None,
+                status: str | Sequence[str] | None = None,
+                light_is: str | Sequence[str] | None = None, q: str | None = None,
+                include_cancelled: bool = False, awaiting_decision: bool = False,
+                exclude_owner: str | None = None, answering: str | None = None,
+                source: sa.FromClause = t.board, ids: Sequence[str] | None = None,
+                **equal: str | None) -> int:
+    """How many cards board() finds with the same filters, over all pages."""
+    query = _matching(source, plan_key, status, light_is, q, include_cancelled,
+                      awaiting_decision, exclude_owner, answering, equal, ids)
+    if not (unit or light_is):
+        counted = sa.select(sa.func.count()).select_from(query.subquery())
+        return int(conn.execute(counted).scalar() or 0)
+    rows = [dict(r) for r in conn.execute(query).mappings()]
+    return len(_kept(rows, unit, light_is, today, yellow_days))
+
+
+def _matching(source: sa.FromClause, plan_key: str | None,
+              status: str | Sequence[str] | None, light_is: str | Sequence[str] | None,
+              q: str | None, include_cancelled: bool,
+              awaiting_decision: bool, exclude_owner: str | None, answering: str | None,
+              equal: Mapping[str, str | None], ids: Sequence[str] | None = None,
+              picked: Sequence[Any] | None = None) -> sa.Select[Any]:
+    """The board rows the SQL-side filters keep (unit and light are judged in Python)."""
+    b = source.c
+    query = sa.select(*(picked or [source]))
     if plan_key is not None:
         query = query.where(b.plan_key == plan_key)
     if ids is not None:  # a queue's cards (web.board.queue)
@@ -182,17 +221,18 @@ def matching(conn: sa.Connection, today: date, yellow_days: int, plan_key: str |
         text = q.lower()
         query = query.where(sa.or_(*(sa.func.lower(c).contains(text, autoescape=True)
                                      for c in (b.title, b.key, b.deliverable, b.description))))
-    python_filters = bool(unit or light_is)
-    if not python_filters:
-        query = query.offset(offset or None).limit(limit)
-    rows = [dict(r) for r in conn.execute(query).mappings()]
+    return query
+
+
+
+def _kept(rows: list[Row], unit: str | None, light_is: str | Sequence[str] | None,
+          today: date, yellow_days: int) -> list[Row]:
+    """The rows the unit and light filters keep (lights are judged on today's date)."""
     if unit:
         rows = [r for r in rows if touches(r, unit)]
     if light_is:
         wanted_lights = _as_list(light_is)
         rows = [r for r in rows if row_light(r, today, yellow_days) in wanted_lights]
-    if python_filters:
-        rows = rows[offset:] if limit is None else rows[offset:offset + limit]
     return rows
 
 

@@ -106,6 +106,22 @@ class ReadModels:
         """The store's largest notification id (0 when empty)."""
         return int(self.app.recorder.max_notification_id() or 0)
 
+    def behind(self) -> bool:
+        """Whether the store holds events some projection has not applied (one query)."""
+        names: sa.BindParameter[list[str]] = sa.bindparam("names", self.names, expanding=True)
+        lowest = sa.select(sa.func.min(t.tracking.c.position)).where(
+            t.tracking.c.name.in_(names)).scalar_subquery()
+        if self.store.kind == "sqlite":  # the events live in the same file: ask both at once
+            events = getattr(self.app.recorder, "events_table_name", "stored_events")
+            table = sa.table(events, sa.column("rowid"))
+            head = sa.select(sa.func.max(table.c.rowid)).scalar_subquery()
+            with self.engine.connect() as conn:
+                row = conn.execute(sa.select(head, lowest)).one()
+            return int(row[0] or 0) > int(row[1] or 0)
+        with self.engine.connect() as conn:
+            position = conn.execute(sa.select(lowest)).scalar()
+        return self.head() > int(position or 0)
+
     def catch_up(self, names: Sequence[str] | None = None, batch_size: int | None = None) -> int:
         """Apply every new event to the projections in batches; the position they all reached."""
         selected = self._select(names)

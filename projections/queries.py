@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from projections import tables as t
 from projections.cards import board as board_cards
+from projections.cards import board_count, cards_by_id, matching, row_light
 from projections.cards import card as one_card
-from projections.cards import cards_by_id, matching, row_light
 from projections.engine import ReadModels
 from projections.events import as_utc
 from projections.lanes import INDEX_COLUMNS, UNIT_COLUMNS, LaneIndex, index
@@ -28,6 +28,7 @@ from projections.pastviews import (
 )
 from projections.plans import plan_dict, progress
 from tracker.asof import check_as_of, check_basis
+from tracker.auditchain import GENESIS
 from tracker.domain.status import Status
 
 Row = dict[str, Any]
@@ -85,11 +86,18 @@ class Queries:
             return as_of
         return self.as_of(self._day_of(as_of), "recorded", as_of)
 
-    def list_plans(self) -> list[Row]:
-        """Every plan with its goals and phases."""
+    def list_plans(self, offset: int = 0, limit: int | None = None) -> list[Row]:
+        """Every plan (or a page of them) with its goals and phases."""
+        query = sa.select(t.plans).order_by(t.plans.c.starts, t.plans.c.key)
         with self.rm.engine.connect() as conn:
-            rows = conn.execute(sa.select(t.plans).order_by(t.plans.c.starts, t.plans.c.key))
+            rows = conn.execute(query.offset(offset or None).limit(limit))
             return [plan_dict(dict(r)) for r in rows.mappings()]
+
+    def count_plans(self) -> int:
+        """How many plans there are."""
+        with self.rm.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(t.plans)).scalar()
+                       or 0)
 
     def get_plan(self, key: str) -> Row | None:
         """One plan with its progress per plan, goal and phase."""
@@ -163,6 +171,25 @@ class Queries:
         with self.rm.engine.connect() as conn:
             return int(conn.execute(query).scalar() or 0)
 
+    def count_board(self, plan_key: str | None = None, *, owner: str | None = None,
+                    unit: str | None = None, status: Any = None, phase: str | None = None,
+                    goal: str | None = None, light: str | Sequence[str] | None = None,
+                    q: str | None = None, include_cancelled: bool = False) -> int:
+        """How many cards board() finds with these filters today, over all its pages."""
+        with self.rm.engine.connect() as conn:
+            return board_count(conn, self.today(), self.yellow_days, plan_key, owner=owner,
+                               unit=unit, status=status, phase=phase, goal=goal,
+                               light_is=light, q=q, include_cancelled=include_cancelled)
+
+    def count_audit(self, **filters: Any) -> int:
+        """How many audit rows match the filters (the whole trail's count is stored)."""
+        wanted = {k: v for k, v in filters.items() if v is not None and v != ""}
+        if not wanted:
+            return int(self.chain_head()["count"])
+        query = self._audit_query(**wanted).with_only_columns(sa.func.count())
+        with self.rm.engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
     def get_card(self, item_id: UUID | str) -> Row | None:
         """One card, or None."""
         key = _item_key(item_id)
@@ -188,8 +215,19 @@ class Queries:
               since: datetime | None = None, until: datetime | None = None, after_seq: int = 0,
               limit: int = 100) -> list[Row]:
         """Audit rows after a seq, in notification order (keyset paging)."""
+        query = self._audit_query(plan=plan, item=item, actor=actor, event_type=event_type,
+                                  since=since, until=until).where(
+            t.audit.c.seq > after_seq).order_by(t.audit.c.seq).limit(limit)
+        with self.rm.engine.connect() as conn:
+            return [{**dict(r), "at": as_utc(r["at"])} for r in conn.execute(query).mappings()]
+
+    @staticmethod
+    def _audit_query(*, plan: str | None = None, item: UUID | str | None = None,
+                     actor: str | None = None, event_type: str | None = None,
+                     since: datetime | None = None,
+                     until: datetime | None = None) -> sa.Select[Any]:
         a = t.audit.c
-        query = sa.select(t.audit).where(a.seq > after_seq).order_by(a.seq).limit(limit)
+        query = sa.select(t.audit)
         for column, value in (("plan_key", plan), ("actor", actor), ("event_type", event_type),
                               ("aggregate_id", None if item is None else str(item))):
             if value is not None:
@@ -198,8 +236,27 @@ class Queries:
             query = query.where(a.at >= naive_utc(since))
         if until is not None:
             query = query.where(a.at <= naive_utc(until))
+        return query
+
+    def chain_head(self, until: datetime | None = None, through: int | None = None) -> Row:
+        """The audit chain's stored head, count and last seq (of the records up to until,
+        or up to the seq through).
+
+        Up to until means the trail up to the last event recorded by then, as the "as
+        recorded" views cut it; the audit projection keeps each record's running head."""
+        a = t.audit.c
+        last = sa.select(sa.func.max(a.seq))
+        if until is not None:
+            last = last.where(a.at <= naive_utc(until))
+        if through is not None:
+            last = last.where(a.seq <= through)
+        query = sa.select(a.seq, a.chain_hash, a.chain_count).where(
+            a.seq == last.scalar_subquery())
         with self.rm.engine.connect() as conn:
-            return [{**dict(r), "at": as_utc(r["at"])} for r in conn.execute(query).mappings()]
+            row = conn.execute(query).first()
+        if row is None:
+            return {"chain_head": GENESIS, "seq": None, "count": 0}
+        return {"chain_head": row.chain_hash, "seq": int(row.seq), "count": int(row.chain_count)}
 
     def iter_audit(self, **filters: Any) -> Iterator[Row]:
         """Every matching audit row, fetched in batches."""

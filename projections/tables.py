@@ -123,6 +123,10 @@ audit = sa.Table(
     sa.Column("event_type", sa.String(64), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("data", sa.JSON, nullable=False),
+    # The export's chain as it stands after this record: its hash (the running chain head)
+    # and how many records it holds, kept as events arrive so no page re-hashes history.
+    sa.Column("chain_hash", sa.String(64), nullable=False),
+    sa.Column("chain_count", sa.BigInteger, nullable=False),
     sa.Index("ix_rm_audit_aggregate", "aggregate_id", "version"),
     sa.Index("ix_rm_audit_plan", "plan_key", "seq"),
     sa.Index("ix_rm_audit_actor", "actor", "seq"),

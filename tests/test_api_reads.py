@@ -108,8 +108,12 @@ def test_items_can_be_filtered(seeded_app: Flask) -> None:
     assert [i["key"] for i in led["items"]] == ["theirs"]
     found = client.get("/api/items?q=别人", headers=headers).get_json()
     assert [i["key"] for i in found["items"]] == ["theirs"]
-    for bad in ("status=sleeping", "light=blue", "limit=0", "offset=-1", "q=%00"):
+    for bad in ("status=sleeping", "light=blue", "q=%00"):
         assert client.get(f"/api/items?{bad}", headers=headers).status_code == 422, bad
+    for bad, field in (("limit=0", "limit"), ("limit=1001", "limit"), ("offset=-1", "offset")):
+        response = client.get(f"/api/items?{bad}", headers=headers)
+        assert response.status_code == 400, bad
+        assert response.get_json()["field"] == field
 
 
 def test_unknown_things_are_404_in_json(seeded_app: Flask) -> None:

@@ -162,7 +162,8 @@ def test_a_row_written_behind_the_engines_back_is_an_error_not_a_duplicate(
     with read_models.engine.begin() as conn:
         conn.execute(t.audit.insert().values(
             seq=envelopes[4].seq, at=envelopes[4].at, actor="intruder", aggregate_id="x",
-            aggregate_type="X", event_type="Forged", version=1, data={}))
+            aggregate_type="X", event_type="Forged", version=1, data={},
+            chain_hash="0" * 64, chain_count=1))
     with pytest.raises(IntegrityError):
         read_models.apply(BY_NAME["audit"], envelopes)
     assert read_models.position("audit") == 0

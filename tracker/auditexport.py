@@ -13,6 +13,8 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from tracker.auditchain import (
@@ -35,6 +37,12 @@ class AuditSource(Protocol):
     """What the export needs from the read side."""
 
     def iter_audit(self, **filters: Any) -> Iterator[dict[str, Any]]: ...
+
+
+class HeadSource(AuditSource, Protocol):
+    """A read side that also keeps the whole trail's chain head as events arrive."""
+
+    def chain_head(self, until: datetime | None = None) -> dict[str, Any]: ...
 
 
 def export_record(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -62,9 +70,10 @@ class _Lines(io.StringIO):
         return text
 
 
-def chained(records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
-    """The records with their prev_hash and hash, exactly as the JSON Lines export has them."""
-    head = GENESIS
+def chained(records: Iterable[Mapping[str, Any]],
+            head: str = GENESIS) -> Iterator[dict[str, Any]]:
+    """The records with their prev_hash and hash, exactly as the JSON Lines export has them
+    (a page of them continues the chain from the head before it)."""
     for record in records:
         out = chain_record(record, head)
         head = out["hash"]
@@ -72,10 +81,10 @@ def chained(records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 def stream_jsonl(records: Iterable[Mapping[str, Any]],
-                 signer: HeadSigner | None = None) -> Iterator[str]:
+                 signer: HeadSigner | None = None, prev_hash: str = GENESIS) -> Iterator[str]:
     """Chained JSON Lines, one line per record, ending with the (signed) chain-head line."""
     buf = _Lines()
-    writer = ChainWriter(buf, signer=signer)
+    writer = ChainWriter(buf, prev_hash, signer=signer)
     for record in records:
         writer.write(record)
         yield buf.take()
@@ -84,14 +93,14 @@ def stream_jsonl(records: Iterable[Mapping[str, Any]],
 
 
 def stream_csv(records: Iterable[Mapping[str, Any]], batch: int = 500,
-               signer: HeadSigner | None = None) -> Iterator[str]:
+               signer: HeadSigner | None = None, prev_hash: str = GENESIS) -> Iterator[str]:
     """Formula-neutralised CSV text with seq, prev_hash and hash, header first, then chunks."""
     buf = _Lines()
     write_csv(buf, CHAINED_COLUMNS, [])
     header = buf.take()
     yield header
     pending: list[Mapping[str, Any]] = []
-    for record in chained(records):
+    for record in chained(records, prev_hash):
         pending.append(record)
         if len(pending) >= batch:
             write_csv(buf, CHAINED_COLUMNS, pending)
@@ -130,11 +139,44 @@ def audit_head(queries: AuditSource, **filters: Any) -> dict[str, Any]:
     return chain_head(audit_records(queries, **filters))
 
 
-def signed_head(queries: AuditSource, signer: HeadSigner, **filters: Any) -> dict[str, Any]:
+def signed_head(queries: HeadSource, signer: HeadSigner, **filters: Any) -> dict[str, Any]:
     """The chain head (of the whole trail, or of a filter of it) with its last seq, the
-    public key and the Ed25519 signature: what report footers and /api/audit/head show."""
-    head = audit_head(queries, **filters)
+    public key and the Ed25519 signature: what report footers and /api/audit/head show.
+
+    The whole trail's head is the stored one; only a filter of it is hashed here."""
+    wanted = {k: v for k, v in filters.items() if v is not None and v != ""}
+    head = audit_head(queries, **wanted) if wanted else queries.chain_head()
     return {**signer.sign(head["chain_head"], head["count"]), "seq": head["seq"]}
+
+
+@dataclass
+class StoredChainCheck:
+    """Outcome of recomputing the trail's chain against the heads the read side stored."""
+
+    ok: bool
+    count: int
+    head: str
+    message: str
+
+
+def check_stored_chain(queries: HeadSource) -> StoredChainCheck:
+    """Recompute the whole trail's chain from its records and cross-check every stored
+    running head and count, then the stored head itself; the first mismatch is named."""
+    head, count = GENESIS, 0
+    for row in queries.iter_audit():
+        head, count = record_hash(export_record(row), head), count + 1
+        if row.get("chain_hash") != head or row.get("chain_count") != count:
+            return StoredChainCheck(False, count, head, (
+                f"record {row['seq']}: the stored chain head {row.get('chain_hash')} "
+                f"(count {row.get('chain_count')}) differs from the recomputed {head} "
+                f"(count {count})"))
+    stored = queries.chain_head()
+    if stored["chain_head"] != head or stored["count"] != count:
+        return StoredChainCheck(False, count, head, (
+            f"the stored chain head {stored['chain_head']} (count {stored['count']}) differs "
+            f"from the recomputed {head} (count {count})"))
+    return StoredChainCheck(True, count, head,
+                            f"OK: {count} records, stored chain head {head} matches")
 
 
 def legacy_chain_head(records: Iterable[Mapping[str, Any]]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.config import Settings
@@ -44,11 +44,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.blueprints import register_blueprints
 
     register_blueprints(app)
+    app.before_request(_fresh_read_models)
     app.context_processor(_demo_banner)
     return app
 
 
 from web.services import services  # noqa: E402
+
+
+def _fresh_read_models() -> None:
+    """Every page and API read sees what other processes wrote (see Services.fresh)."""
+    if request.endpoint != "static":
+        services().fresh()
 
 
 def _demo_banner() -> dict[str, Any]:

@@ -78,6 +78,14 @@ class Services:
                 N_("The change was saved but is not visible yet; reload in a moment.")
             )
 
+    def fresh(self) -> None:
+        """Before a read: catch up with events other processes saved (the CLI, a restore).
+
+        One query when nothing is new; on PostgreSQL the projection process does this."""
+        if self.sync_projections and self.read_models.behind():
+            with self._lock:
+                self.read_models.catch_up()
+
     def run(
         self,
         item: UUID | str,

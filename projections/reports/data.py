@@ -14,7 +14,6 @@ from projections.pastviews import AsOf
 from projections.plans import plan_dict, progress
 from projections.queries import Queries
 from projections.reports.order import by_rank, by_unit_order
-from tracker.auditexport import audit_head
 from tracker.domain import WorkItem
 from tracker.domain.fields import parse_date
 from tracker.domain.status import Status
@@ -39,8 +38,9 @@ def end_of(day: date, tz: ZoneInfo) -> datetime:
 
 
 def source(q: Queries, cutoff: datetime | None) -> Row:
-    """The event sequence number and audit chain head the report is built from."""
-    head = audit_head(q, until=cutoff)
+    """The event sequence number and audit chain head the report is built from (the head
+    the audit projection stored: no report re-hashes the history)."""
+    head = q.chain_head(until=cutoff)
     return {"seq": head["seq"] or 0, "chain_head": head["chain_head"], "count": head["count"]}
 
 

@@ -14,7 +14,7 @@ from tracker.auditchain import (
     write_csv,
     write_xlsx,
 )
-from tracker.auditexport import CHAINED_COLUMNS, chained
+from tracker.auditexport import CHAINED_COLUMNS, chained, check_stored_chain
 from tracker.auditexport import audit_records as export_records
 from tracker.auditsign import load_signer
 from tracker.cli import Context, fail, handles_errors, main, pass_ctx
@@ -26,12 +26,19 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--key", "key", metavar="PUBKEY",
               help="The published public key (64 hex digits, or a file holding them); the "
                    "chain head's signature must be valid under it.")
-def verify(file: Path, key: str | None) -> None:
-    """Recompute an exported chain; name the first record that does not match."""
+@pass_ctx
+def verify(ctx: Context, file: Path | None, key: str | None) -> None:
+    """Recompute an exported chain and name the first record that does not match; without
+    FILE, recompute this store's trail and cross-check the chain heads it stored."""
+    if file is None:
+        if key is not None:
+            fail("--key checks an exported file's signature: give the FILE too.")
+        verify_store(ctx)
+        return
     if not file.exists():
         fail(f"No such file: {file}")
     public_key = None
@@ -50,6 +57,19 @@ def verify(file: Path, key: str | None) -> None:
         result = verify_file(file, public_key)
     except OSError as e:
         fail(f"Cannot read {file}: {e.strerror}")
+    if result.ok:
+        click.echo(result.message)
+        return
+    click.echo(f"TAMPERED: {result.message}", err=True)
+    sys.exit(1)
+
+
+@handles_errors
+def verify_store(ctx: Context) -> None:
+    """The store's audit trail recomputed against its stored chain heads (exit 1 if not)."""
+    from tracker.cli.wiring import queries
+
+    result = check_stored_chain(queries(ctx))
     if result.ok:
         click.echo(result.message)
         return

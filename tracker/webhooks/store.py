@@ -201,12 +201,21 @@ class Webhooks:
             conn.execute(deliveries_table.update().where(
                 deliveries_table.c.id == delivery_id).values(**values))
 
-    def deliveries(self, hook_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        """The delivery log, newest first."""
+    def deliveries(self, hook_id: int | None = None, limit: int = 100,
+                   offset: int = 0) -> list[dict[str, Any]]:
+        """The delivery log, newest first (a page of it)."""
         d = deliveries_table.c
         query = sa.select(*(c for c in deliveries_table.c if c.name not in (
-            "payload", "lease_until"))).order_by(d.id.desc()).limit(limit)
+            "payload", "lease_until"))).order_by(d.id.desc()).offset(offset or None).limit(limit)
         if hook_id is not None:
             query = query.where(d.webhook_id == hook_id)
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
+
+    def count_deliveries(self, hook_id: int | None = None) -> int:
+        """How many deliveries the log holds (for one hook)."""
+        query = sa.select(sa.func.count()).select_from(deliveries_table)
+        if hook_id is not None:
+            query = query.where(deliveries_table.c.webhook_id == hook_id)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)

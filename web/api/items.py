@@ -18,13 +18,12 @@ from web.api.common import (
     arg,
     bool_arg,
     choice_arg,
-    int_arg,
     json_body,
     json_response,
 )
+from web.api.paging import Page, paged
 from web.services import services
 
-MAX_PAGE = 1000
 MAX_QUERY = 200  # longer search text is refused (SQLite's LIKE gives up on very long patterns)
 # POST /api/items: the fields of TrackerApplication.create_item, typed like the commands'.
 CREATE_ITEM = Form("create", (
@@ -56,13 +55,15 @@ def expected_version(body: dict[str, Any]) -> int | None:
 
 @bp.get("/items")
 def list_items() -> Response:
-    """Cards matching the filters, by due date then title."""
-    cards = services().queries.board(
-        arg("plan"), owner=arg("owner"), unit=arg("unit"), phase=arg("phase"), goal=arg("goal"),
-        q=search_text(), status=choice_arg("status", STATUSES), light=choice_arg("light", LIGHTS),
-        include_cancelled=bool_arg("include_cancelled"), offset=int_arg("offset", 0, 0, 10**9),
-        limit=int_arg("limit", MAX_PAGE, 1, MAX_PAGE))
-    return json_response({"items": cards})
+    """Cards matching the filters, by due date then title, a page at a time."""
+    page = Page.from_args()
+    queries = services().queries
+    filters: dict[str, Any] = {
+        "owner": arg("owner"), "unit": arg("unit"), "phase": arg("phase"), "goal": arg("goal"),
+        "q": search_text(), "status": choice_arg("status", STATUSES),
+        "light": choice_arg("light", LIGHTS), "include_cancelled": bool_arg("include_cancelled")}
+    cards = queries.board(arg("plan"), **filters, offset=page.offset, limit=page.limit)
+    return paged("items", cards, queries.count_board(arg("plan"), **filters), page)
 
 
 def search_text() -> str | None:
@@ -100,11 +101,14 @@ def get_item(item_id: str) -> Response:
 
 @bp.get("/items/<item_id>/history")
 def item_history(item_id: str) -> Response:
-    """The item's timeline, oldest first."""
+    """The item's timeline, oldest first, a page at a time."""
     uid = item_uuid(item_id)
     if services().queries.get_card(uid) is None:
         raise NotFoundError(N_("There is no %(what)s %(key)s."), what="item", key=item_id)
-    return json_response({"id": uid, "events": services().queries.history(uid)})
+    page = Page.from_args()
+    events = services().queries.history(uid)
+    return paged("events", events[page.offset:page.offset + page.limit], len(events), page,
+                 id=uid)
 
 
 def run_command(item_id: str, command: str) -> Response:

@@ -15,7 +15,8 @@ from web.api.items import CREATE_ITEM, MAX_QUERY
 from web.api.schemas import SCHEMAS, Schema, command_body, ref
 
 ERRORS = {
-    400: "The body is not JSON, or not a JSON object.",
+    400: "The body is not JSON, or not a JSON object; or a limit, offset or cursor is not a "
+         "whole number in range (field names it).",
     401: "No API token, or one that is unknown or belongs to a disabled account.",
     403: "The rules do not allow this account to do this.",
     404: "No such item, plan, unit or route.",
@@ -26,6 +27,7 @@ ERRORS = {
     503: "The change was saved but is not visible yet.",
 }
 READ_ERRORS = (401, 404, 422, 503)
+LIST_ERRORS = (400, *READ_ERRORS)  # 400: a limit, offset or cursor out of range
 WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 422, 503)
 
 
@@ -62,9 +64,13 @@ ITEM_QUERY = [
     _param("q", {"type": "string", "maxLength": MAX_QUERY},
            "Text to look for in title, key, deliverable and description."),
     INCLUDE_CANCELLED,
-    _param("offset", {"type": "integer", "minimum": 0, "maximum": 10**9}, "Skip this many."),
-    _param("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "At most this many."),
 ]
+LIMIT = _param("limit", {"type": "integer", "minimum": 1, "maximum": 1000},
+               "At most this many (default 100).")
+PAGING = [_param("offset", {"type": "integer", "minimum": 0, "maximum": 10**9},
+                 "Skip this many (the next page's offset is in `next`)."), LIMIT]
+PAGE_HEADERS = {"Link": {"description": "`<address>; rel=\"next\"` when there is a next page "
+                                        "(RFC 8288).", "schema": {"type": "string"}}}
 AUDIT_QUERY = [
     PLAN, _param("actor", TEXT, "Only events by this actor."),
     _param("event_type", TEXT, "Only events of this type (e.g. Reassigned)."),
@@ -76,6 +82,11 @@ AUDIT_QUERY = [
 
 def _json(schema: Schema, description: str) -> Schema:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _page(schema: Schema, description: str) -> Schema:
+    """A page of a list: the JSON body and the Link header to the next page."""
+    return {**_json(schema, description), "headers": PAGE_HEADERS}
 
 
 def _op(endpoint: str, ok: dict[int, Schema], errors: tuple[int, ...] = READ_ERRORS,
@@ -127,18 +138,31 @@ def build_spec() -> Schema:
         _param("ends", {"type": "string", "format": "date"}, "Task sheet: the last day.")]
     item_body = {"required": True, "content": {"application/json": {
         "schema": command_body(CREATE_ITEM, with_version=False)}}}
-    audit_params = [*AUDIT_QUERY, _param("format", {"type": "string", "enum": ["jsonl", "csv"]},
-                                         "jsonl (hash-chained, the default) or csv.")]
-    audit_ok = {"description": "The trail in notification order, streamed.", "content": {
-        "application/x-ndjson": {"schema": {"type": "string"}},
-        "text/csv": {"schema": {"type": "string"}}}}
+    audit_params = [
+        *AUDIT_QUERY, _param("format", {"type": "string", "enum": ["jsonl", "csv", "json"]},
+                             "jsonl (hash-chained, the default), csv, or json (a list)."),
+        LIMIT, _param("after", {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+                      "The cursor: only records after this sequence number."),
+        _param("prev_hash", {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+               "With a filter: the hash the page's first record chains to (the next page's "
+               "address carries it).")]
+    audit_ok = {"description": "A page of the trail in notification order, chained on from "
+                "the page before it.", "headers": {
+                    **PAGE_HEADERS, "X-Total-Count": {"description": "How many records match, "
+                                                      "over all pages.",
+                                                      "schema": {"type": "string"}}},
+                "content": {
+                    "application/x-ndjson": {"schema": {"type": "string"}},
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/json": {"schema": ref("AuditPage")}}}
     paths: dict[str, Schema] = {
         "/api/health": {"get": _op("api.health", {200: _json(ref("Health"), "Up.")}, (),
                                    public=True)},
         "/api/openapi.json": {"get": _op("api.openapi", {200: _json(
             {"type": "object"}, "This document.")}, (), public=True)},
         "/api/plans": {
-            "get": _op("api.list_plans", {200: _json(ref("PlanList"), "The plans.")}),
+            "get": _op("api.list_plans", {200: _page(ref("PlanList"), "A page of the plans.")},
+                       LIST_ERRORS, params=PAGING),
             "post": _op("api.import_plan_file", {201: _json(ref("ImportResult"), "Imported.")},
                         WRITE_ERRORS, params=import_params, body=plan_body)},
         "/api/plans/{key}": {"get": _op("api.get_plan", {200: _json(ref("Plan"), "The plan.")},
@@ -159,15 +183,17 @@ def build_spec() -> Schema:
                                "limits": SCHEMAS["WipLimits"]["properties"]["limits"],
                                "enforced": {"type": "boolean"}}}}}})},
         "/api/items": {
-            "get": _op("api.list_items", {200: _json(ref("ItemList"), "Matching cards.")},
-                       params=ITEM_QUERY),
+            "get": _op("api.list_items", {200: _page(ref("ItemList"), "A page of the "
+                                                      "matching cards.")},
+                       LIST_ERRORS, params=[*ITEM_QUERY, *PAGING]),
             "post": _op("api.create_item", {201: _json(ref("Result"), "Created."), 200: _json(
                 ref("Result"), "An item with this key exists already: nothing written.")},
                 WRITE_ERRORS, body=item_body)},
         "/api/items/{item_id}": {"get": _op("api.get_item", {200: _json(ref("Card"), "The card.")},
                                             params=[ITEM_ID])},
         "/api/items/{item_id}/history": {"get": _op(
-            "api.item_history", {200: _json(ref("History"), "The timeline.")}, params=[ITEM_ID])},
+            "api.item_history", {200: _page(ref("History"), "The timeline.")}, LIST_ERRORS,
+            params=[ITEM_ID, *PAGING])},
         "/api/board": {"get": _op("api.board", {200: _json(ref("Board"), "The columns.")},
                                   params=[PLAN, AS_OF, BASIS, INCLUDE_CANCELLED])},
         "/api/reports/leaders": {"get": _op(
@@ -177,7 +203,8 @@ def build_spec() -> Schema:
         "/api/units/{key}/grades": {"get": _op(
             "api.unit_grades", {200: _json(ref("Grades"), "The grade history.")},
             params=[_param("key", TEXT, "The unit's key.", "path"), PLAN, AS_OF, BASIS])},
-        "/api/audit": {"get": _op("api.audit", {200: audit_ok}, params=audit_params)},
+        "/api/audit": {"get": _op("api.audit", {200: audit_ok}, LIST_ERRORS,
+                                  params=audit_params)},
         "/api/audit/head": {"get": _op("api.audit_chain_head", {200: _json(
             ref("AuditHead"), "The signed chain head.")}, params=AUDIT_QUERY)},
         "/api/people/{key}/contact": {"post": _op(
@@ -227,16 +254,15 @@ def _webhook_paths() -> dict[str, Schema]:
     body = {"required": True, "content": {"application/json": {"schema": ref("NewWebhook")}}}
     return {
         "/api/webhooks": {
-            "get": _op("api.list_webhooks", {200: _json(ref("WebhookList"), "The hooks.")},
-                       admin),
+            "get": _op("api.list_webhooks", {200: _page(ref("WebhookList"), "The hooks.")},
+                       (400, *admin), PAGING),
             "post": _op("api.register_webhook", {201: _json(ref("Webhook"), "Registered.")},
                         (400, *admin, 413), body=body)},
         "/api/webhooks/{hook_id}": {"delete": _op(
             "api.remove_webhook", {200: _json(ref("Webhook"), "Stopped.")}, admin, [hook_id])},
         "/api/webhooks/{hook_id}/deliveries": {"get": _op(
-            "api.webhook_deliveries", {200: _json(ref("Deliveries"), "The delivery log.")},
-            admin, [hook_id, _param("limit", {"type": "integer", "minimum": 1, "maximum": 1000},
-                                    "At most this many.")])},
+            "api.webhook_deliveries", {200: _page(ref("Deliveries"), "The delivery log.")},
+            (400, *admin), [hook_id, *PAGING])},
     }
 
 

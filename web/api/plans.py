@@ -26,6 +26,7 @@ from web.api.common import (
     past_arg,
     view_json,
 )
+from web.api.paging import Page, paged
 from web.extensions import error_response
 from web.services import services
 
@@ -73,8 +74,11 @@ def import_plan_file() -> Response | tuple[Response | str, int]:
 
 @bp.get("/plans")
 def list_plans() -> Response:
-    """Every plan with its goals and phases."""
-    return json_response({"plans": services().queries.list_plans()})
+    """The plans with their goals and phases, a page at a time."""
+    page = Page.from_args()
+    queries = services().queries
+    return paged("plans", queries.list_plans(page.offset, page.limit), queries.count_plans(),
+                 page)
 
 
 @bp.get("/plans/<key>")

@@ -63,6 +63,20 @@ def obj(required: list[str], properties: dict[str, Schema], extra: bool = True) 
 STRING, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 DATE, INSTANT = {"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}
 STATUS = {"type": "string", "enum": list(STATUSES)}
+HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+NEXT: Schema = {"type": ["string", "null"], "description": "The next page's address (also "
+                "sent as `Link: <...>; rel=\"next\"`); null on the last page."}
+PAGE: dict[str, Schema] = {
+    "total": {"type": "integer", "minimum": 0, "description": "How many match, over all pages."},
+    "limit": {"type": "integer", "minimum": 1, "maximum": 1000},
+    "offset": {"type": "integer", "minimum": 0}, "next": NEXT}
+
+
+def page_of(key: str, items: Schema, required: tuple[str, ...] = (),
+            **extra: Schema) -> Schema:
+    """One page of a list: its items under key, the total, limit, offset and next page."""
+    return obj([*required, key, "total", "limit", "offset", "next"],
+               {**extra, key: {"type": "array", "items": items}, **PAGE})
 LIGHT = {"type": ["string", "null"], "enum": [*LIGHTS, None]}
 KEYED = obj(["key", "title"], {"key": STRING, "title": STRING})
 
@@ -92,20 +106,19 @@ SCHEMAS: dict[str, Schema] = {
             "outcome": STRING, "evidence": {"type": "array", "items": STRING},
             "on": nullable(DATE)})),
         "version": INT}),
-    "ItemList": obj(["items"], {"items": {"type": "array", "items": ref("Card")}}),
-    "History": obj(["id", "events"], {
-        "id": {"type": "string", "format": "uuid"},
-        "events": {"type": "array", "items": obj(["seq", "at", "actor", "event_type"], {
-            "seq": INT, "at": INSTANT, "actor": STRING, "event_type": STRING,
-            "version": INT, "changes": {}, "reason": nullable(STRING),
-            "note": nullable(STRING), "text": nullable(STRING), "data": {}})}}),
+    "ItemList": page_of("items", ref("Card")),
+    "History": page_of("events", obj(["seq", "at", "actor", "event_type"], {
+        "seq": INT, "at": INSTANT, "actor": STRING, "event_type": STRING,
+        "version": INT, "changes": {}, "reason": nullable(STRING),
+        "note": nullable(STRING), "text": nullable(STRING), "data": {}}), ("id",),
+        id={"type": "string", "format": "uuid"}),
     "Plan": obj(["key", "title", "starts", "ends"], {
         "key": STRING, "title": STRING, "starts": DATE, "ends": DATE,
         "description": STRING, "goals": {"type": "array", "items": KEYED},
         "phases": {"type": "array", "items": obj(["key", "title", "starts", "ends"], {
             "key": STRING, "title": STRING, "starts": DATE, "ends": DATE})},
         "progress": {"type": "object", "description": "Counts per plan, goal and phase."}}),
-    "PlanList": obj(["plans"], {"plans": {"type": "array", "items": ref("Plan")}}),
+    "PlanList": page_of("plans", ref("Plan")),
     "PlanFile": {"type": "object", "required": ["plan"], "description":
                  "A plan file (docs/plan-file.md) as JSON: plan, units, people, items.",
                  "properties": {"plan": {"type": "object"},
@@ -165,13 +178,23 @@ SCHEMAS: dict[str, Schema] = {
         "id": INT, "url": STRING, "event_types": {"type": "array", "items": STRING},
         "active": BOOL, "position": INT, "created_by": STRING, "created_at": INSTANT,
         "secret": {"type": "string", "description": "The HMAC-SHA256 key; shown once."}}),
-    "WebhookList": obj(["webhooks"], {"webhooks": {"type": "array", "items": ref("Webhook")}}),
-    "Deliveries": obj(["webhook", "deliveries"], {
-        "webhook": INT, "deliveries": {"type": "array", "items": obj(
-            ["id", "seq", "event_type", "status", "attempts"], {
-                "id": INT, "webhook_id": INT, "seq": INT, "event_type": STRING,
-                "status": {"type": "string", "enum": ["pending", "delivered", "failed"]},
-                "attempts": INT, "last_status": nullable(INT), "last_error": nullable(STRING),
-                "next_attempt_at": INSTANT, "delivered_at": nullable(INSTANT),
-                "created_at": INSTANT})}}),
+    "WebhookList": page_of("webhooks", ref("Webhook")),
+    "Deliveries": page_of("deliveries", obj(
+        ["id", "seq", "event_type", "status", "attempts"], {
+            "id": INT, "webhook_id": INT, "seq": INT, "event_type": STRING,
+            "status": {"type": "string", "enum": ["pending", "delivered", "failed"]},
+            "attempts": INT, "last_status": nullable(INT), "last_error": nullable(STRING),
+            "next_attempt_at": INSTANT, "delivered_at": nullable(INSTANT),
+            "created_at": INSTANT}), ("webhook",), webhook=INT),
+    "AuditPage": obj(["records", "total", "limit", "after", "next"], {
+        "records": {"type": "array", "items": obj(
+            ["seq", "timestamp", "actor", "aggregate_type", "aggregate_id", "event_type",
+             "version", "data", "prev_hash", "hash"], {
+                "seq": INT, "timestamp": STRING, "actor": STRING, "aggregate_type": STRING,
+                "aggregate_id": STRING, "event_type": STRING, "version": INT, "data": {},
+                "prev_hash": HASH, "hash": HASH})},
+        "total": PAGE["total"], "limit": PAGE["limit"],
+        "after": {"type": "integer", "minimum": 0, "description": "The cursor: records "
+                  "after this sequence number."},
+        "next": NEXT}),
 }

@@ -6,7 +6,8 @@ from flask import Response, current_app
 
 from tracker.permissions import authorize
 from web.api import bp
-from web.api.common import api_user, int_arg, json_body, json_response
+from web.api.common import api_user, json_body, json_response
+from web.api.paging import Page, paged
 from web.services import services
 
 
@@ -16,9 +17,11 @@ def _admin() -> None:
 
 @bp.get("/webhooks")
 def list_webhooks() -> Response:
-    """Every registered webhook."""
+    """The registered webhooks, a page at a time."""
     _admin()
-    return json_response({"webhooks": [h.public() for h in services().webhooks.hooks()]})
+    page = Page.from_args()
+    hooks = [h.public() for h in services().webhooks.hooks()]  # a handful, set by admins
+    return paged("webhooks", hooks[page.offset:page.offset + page.limit], len(hooks), page)
 
 
 @bp.post("/webhooks")
@@ -48,5 +51,7 @@ def webhook_deliveries(hook_id: int) -> Response:
     _admin()
     svc = services()
     svc.webhooks.get(hook_id)
-    rows = svc.webhooks.deliveries(hook_id, limit=int_arg("limit", 100, 1, 1000))
-    return json_response({"webhook": hook_id, "deliveries": rows})
+    page = Page.from_args()
+    rows = svc.webhooks.deliveries(hook_id, limit=page.limit, offset=page.offset)
+    return paged("deliveries", rows, svc.webhooks.count_deliveries(hook_id), page,
+                 webhook=hook_id)
