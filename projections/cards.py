@@ -12,6 +12,7 @@ from projections import tables as t
 from projections.events import as_utc, to_date
 from projections.lights import light, worst
 from projections.pastviews import backfilled
+from projections.versions import board_versions
 from tracker.domain.status import OPEN_STATUSES, Status
 
 Row = dict[str, Any]
@@ -58,6 +59,8 @@ def children(conn: sa.Connection, parents: set[tuple[str, str]], today: date,
         by_plan.setdefault(plan_key, []).append(key)
     for plan_key, keys in by_plan.items():
         keys.sort()
+        if source is not t.board:  # a past board: only cards that have children today can
+            keys = _parents_now(conn, plan_key, keys)  # have had them (items are never deleted)
         for start in range(0, len(keys), CHUNK):
             query = sa.select(*(b[c] for c in CHILD_COLUMNS)).where(
                 b.plan_key == plan_key, b.parent.in_(keys[start:start + CHUNK]),
@@ -69,6 +72,17 @@ def children(conn: sa.Connection, parents: set[tuple[str, str]], today: date,
                 entry["done"] += row["status"] == Status.DONE  # not a status: the count
                 entry["lights"].append(row_light(row, today, yellow_days))
     return out
+
+
+def _parents_now(conn: sa.Connection, plan_key: str, keys: list[str]) -> list[str]:
+    """The keys among these that are some live item's parent (index on plan, parent)."""
+    b = t.board.c
+    found: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        query = sa.select(b.parent).distinct().where(
+            b.plan_key == plan_key, b.parent.in_(keys[start:start + CHUNK]))
+        found.update(conn.execute(query).scalars())
+    return sorted(found)
 
 
 def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
@@ -247,8 +261,30 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
     """Cards matching the filters, by due date then title (``answering``: the items a person
     owns or otherwise answers for; ``source``: the versions valid at a past view instead of
     the live board)."""
-    rows = matching(conn, today, yellow_days, plan_key, source=source, **filters)
+    if source is t.board or filters.get("unit") or filters.get("light_is"):
+        rows = matching(conn, today, yellow_days, plan_key, source=source, **filters)
+    else:
+        rows = _past_page(conn, today, yellow_days, plan_key, source, filters)
     return to_cards(conn, rows, today, yellow_days, source)
+
+
+def _past_page(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | None,
+               source: sa.FromClause, filters: dict[str, Any]) -> list[Row]:
+    """A past board's page: the versions in board order from the covering index first, then
+    only those versions' rows by their key (a plan's valid versions are never read whole)."""
+    f = dict(filters)
+    offset, limit = f.pop("offset", 0), f.pop("limit", None)
+    b = source.c
+    page = _matching(source, plan_key, f.pop("status", None), None, f.pop("q", None),
+                     f.pop("include_cancelled", False), f.pop("awaiting_decision", False),
+                     f.pop("exclude_owner", None), f.pop("answering", None), ids=f.pop("ids", None),
+                     equal=f, picked=[b.id, b.version, b.due, b.title]).order_by(
+        b.due, b.title, b.id).offset(offset or None).limit(limit).subquery("page")
+    v = board_versions.c
+    query = sa.select(*(v[c] for c in source.c.keys())).join_from(
+        board_versions, page, sa.and_(v.id == page.c.id, v.version == page.c.version)).order_by(
+        page.c.due, page.c.title, page.c.id)
+    return [dict(r) for r in conn.execute(query).mappings()]
 
 
 def to_cards(conn: sa.Connection, rows: list[Row], today: date, yellow_days: int,

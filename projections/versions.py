@@ -47,9 +47,14 @@ board_versions = sa.Table(
     sa.Column("fact_on", sa.Date, nullable=False),  # when the version's fact took effect
     sa.Column("entered_on", sa.Date, nullable=False),  # the day it was recorded
     sa.Column("completion_entered", sa.Date),  # the day the completion in force was recorded
-    sa.Index("ix_rm_board_versions_seq_to", "plan_key", "seq_to", "seq_from"),
+    # Covering the board's order: a past board's page of cards is read from the index alone,
+    # then only that page's rows (projections.cards.board).
+    sa.Index("ix_rm_board_versions_seq_to_page", "plan_key", "seq_to", "seq_from", "status",
+             "due", "title", "id", "version"),
     sa.Index("ix_rm_board_versions_seq_from", "plan_key", "seq_from"),
-    sa.Index("ix_rm_board_versions_eff_to", "plan_key", "eff_to", "eff_from"),
+    sa.Index("ix_rm_board_versions_eff_to_page", "plan_key", "eff_to", "eff_from", "status",
+             "due", "title", "id", "version"),
+    sa.Index("ix_rm_board_versions_parent", "plan_key", "parent"),  # a past card's children
     sa.Index("ix_rm_board_versions_eff_from", "plan_key", "eff_from"),
     sa.Index("ix_rm_board_versions_at", "at_from"),
     sa.Index("ix_rm_board_versions_open", "id", "seq_to"),
