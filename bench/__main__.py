@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         "TRACKER_BENCH_POSTGRES_URL", os.environ.get("TRACKER_TEST_POSTGRES_URL", PG_DEFAULT)))
     parser.add_argument("--no-postgres", action="store_true", help="Skip the PostgreSQL part.")
     parser.add_argument("--keep", action="store_true", help="Keep the SQLite store afterwards.")
+    parser.add_argument("--only", choices=["asof"],
+                        help="Only the as-of against live figures (SQLite), e.g. to check them "
+                             "at the large size without the whole run.")
     parser.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
@@ -62,8 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     try:
         run_store(results, f"sqlite:///{workdir / 'bench.db'}", SIZES[args.size].plans,
-                  SIZES[args.size], workdir, full=True)
-        if args.no_postgres:
+                  SIZES[args.size], workdir, full=True, only=args.only)
+        if args.only:
+            results.notes.append(f"only the {args.only} figures (--only)")
+        elif args.no_postgres:
             results.notes.append("PostgreSQL skipped (--no-postgres)")
         else:
             step(results, "postgres", postgres, results, args.size, workdir, args.postgres_url)

@@ -53,8 +53,9 @@ def step(results: Results, what: str, func: object, *args: object) -> None:
 
 
 def run_store(results: Results, url: str, plans: tuple[int, ...], size: Size,
-              workdir: Path, full: bool) -> None:
-    """Generate a store at url and measure on it (full: the SQLite-only measurements too)."""
+              workdir: Path, full: bool, only: str | None = None) -> None:
+    """Generate a store at url and measure on it (full: the SQLite-only measurements too;
+    only="asof": just the as-of against live figures, on the same store)."""
     store = parse_database_url(url)
     kind = store.kind
     app = TrackerApplication(env=store.es_env, timezone=ZoneInfo("UTC"))
@@ -69,6 +70,12 @@ def run_store(results: Results, url: str, plans: tuple[int, ...], size: Size,
     first = timed(rm.rebuild)
     keys = sorted(gen.plans, key=lambda k: len(gen.plans[k]))
     biggest, middle = keys[-1], keys[len(keys) // 2]
+    if only == "asof":
+        step(results, "as of vs live", asof.asof_vs_live, results, readside.make_queries(rm),
+             keys[0], len(gen.plans[keys[0]]), size.reps)
+        rm.close()
+        app.close()
+        return
     step(results, f"[{kind}] rebuild", readside.rebuild, results, rm, size.rebuild_reps, first)
     step(results, f"[{kind}] catch-up", readside.catch_up, results, rm, gen.doing[biggest],
          size.catch_up, size.reps)
