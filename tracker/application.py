@@ -372,16 +372,18 @@ class TrackerApplication(Application[UUID]):
             self_scores=self_scores,
             superior_scores=superior_scores,
             weights=weights,
+            thresholds=plan.grading_thresholds,
         )
         return self._commit(unit)
 
     def set_grading(self, actor: Actor, plan_key: str, *, self_weight: int,
-                    superior_weight: int) -> Result:
-        """Set the plan's self / superior assessment weights (admin)."""
+                    superior_weight: int,
+                    thresholds: dict[str, Any] | None = None) -> Result:
+        """Set the plan's self / superior assessment weights and grade thresholds (admin)."""
         authorize(actor, "grading")
         plan = self.get_plan(plan_key)
         plan.set_grading(actor=actor.name, self_weight=self_weight,
-                         superior_weight=superior_weight)
+                         superior_weight=superior_weight, thresholds=thresholds)
         return self._commit_if_changed(plan)
 
     def _check_nominee(self, kind: str, key: str) -> None:

@@ -1,0 +1,135 @@
+"""Everything reachable: unit pages and assessment entry for every unit, grading settings in
+the browser (recorded as the admin who set them), the review from the plan page and the nav,
+the calendar link on My work, the audit as a paged table, one notion of evidence."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from webfixtures import *  # noqa: F403  (fixtures web_app, seeded_app, client)
+from webfixtures import PLAN_KEY, csrf_token, login, services_of
+
+from tracker.grading import CRITERIA
+
+
+def chinese(client: FlaskClient) -> FlaskClient:
+    other = client.application.test_client()
+    other.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    return other
+
+
+def page(client: FlaskClient, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+# -- units and assessment entry -------------------------------------------------------------
+
+def test_plan_page_and_reports_reach_every_unit_even_without_a_grade(client: FlaskClient) -> None:
+    login(client, "admin")
+    overview = page(client, f"/plans/{PLAN_KEY}")
+    assert f"/reports/units?plan={PLAN_KEY}" in overview
+    assert f"/reports/units?plan={PLAN_KEY}" in page(client, f"/reports/leaders?plan={PLAN_KEY}")
+    units = page(client, f"/reports/units?plan={PLAN_KEY}")
+    for key in ("u1", "u2"):  # neither has been assessed
+        assert f'href="/units/{key}?plan={PLAN_KEY}"' in units
+        assert f'href="/units/{key}/assess?plan={PLAN_KEY}"' in units
+    assert units.count("Not assessed yet") == 2
+    unit_page = page(client, f"/units/u2?plan={PLAN_KEY}")
+    assert f"/units/u2/assess?plan={PLAN_KEY}" in unit_page and "(u2)" not in unit_page
+    assert page(client, f"/units/u2/assess?plan={PLAN_KEY}").count('name="self_') == 5
+
+
+def test_units_page_shows_the_latest_grade_and_hides_entry_from_non_admins(
+        client: FlaskClient) -> None:
+    login(client, "admin")
+    token = csrf_token(client, "/units/u1/assess")
+    data = {"csrf_token": token, "plan": PLAN_KEY, "label": "上半年", "on": "2012-06-30"}
+    data |= {f"self_{c}": "95" for c in CRITERIA} | {f"superior_{c}": "95" for c in CRITERIA}
+    assert client.post("/units/u1/assess", data=data).status_code == 302
+    leader = client.application.test_client()
+    login(leader, "leader")
+    html = page(leader, f"/reports/units?plan={PLAN_KEY}")
+    row = html.split('data-unit="u1"')[1].split("</tr>")[0]
+    assert 'data-grade="advanced"' in row and "上半年" in row
+    assert "/assess" not in html and "/reports/grading" not in html
+
+
+# -- grading settings -------------------------------------------------------------------------
+
+def grading_form(token: str, **values: str) -> dict[str, str]:
+    return {"csrf_token": token, "plan": PLAN_KEY, "weight_self": "30",
+            "weight_superior": "70", "threshold_advanced": "85", "threshold_good": "70",
+            "threshold_average": "55"} | values
+
+
+def test_admin_sets_weights_and_thresholds_recorded_as_that_admin(client: FlaskClient) -> None:
+    login(client, "admin")
+    url = f"/reports/grading?plan={PLAN_KEY}"
+    token = csrf_token(client, url)
+    assert client.post(url, data=grading_form(token)).status_code == 302
+    plan = services_of(client.application).tracker.get_plan(PLAN_KEY)
+    assert plan.grading_weights == {"self": 30, "superior": 70}
+    assert plan.grading_thresholds == {"advanced": 85.0, "good": 70.0, "average": 55.0}
+    html = page(client, url)
+    assert 'value="30"' in html and 'value="85"' in html
+    rows = services_of(client.application).queries.audit(plan=PLAN_KEY, limit=500)
+    mine = [r for r in rows if r["event_type"] in ("GradingSet", "ThresholdsSet")]
+    assert len(mine) == 2 and {r["actor"] for r in mine} == {"director"}  # the person the admin account stands for
+    english = page(client, "/audit?plan=" + PLAN_KEY)
+    assert ("管理员 set the grading weights of the plan “网页测试方案”: self-assessment 30 %, "
+            "superior assessment 70 %") in english
+    assert "advanced from 85, good from 70, average from 55" in english
+    zh = chinese(client)
+    login(zh, "admin")
+    audit = page(zh, "/audit?plan=" + PLAN_KEY)
+    assert "管理员设置了方案“网页测试方案”的定级分数线：先进 85 分起" in audit
+    # an assessment now uses the plan's weights and thresholds: 84 is good, not advanced
+    token = csrf_token(client, "/units/u1/assess")
+    data = {"csrf_token": token, "plan": PLAN_KEY, "label": "H1", "on": "2012-06-30"}
+    data |= {f"self_{c}": "84" for c in CRITERIA} | {f"superior_{c}": "84" for c in CRITERIA}
+    assert client.post("/units/u1/assess", data=data).status_code == 302
+    assert services_of(client.application).tracker.get_unit("u1").grade == "good"
+    assert "85 and above is advanced" in page(client, "/units/u1/assess?plan=" + PLAN_KEY)
+
+
+def test_bad_settings_are_refused_next_to_their_field_and_nothing_changes(
+        client: FlaskClient) -> None:
+    login(client, "admin")
+    url = f"/reports/grading?plan={PLAN_KEY}"
+    token = csrf_token(client, url)
+    cases = {"weight_self": ({"weight_self": "x"}, "whole percent"),
+             "weight_superior": ({"weight_superior": "60"}, "add up to 100"),
+             "threshold_good": ({"threshold_good": "90"}, "below the one"),
+             "threshold_average": ({"threshold_average": "-1"}, "0 to 100")}
+    for field, (change, words) in cases.items():
+        response = client.post(url, data=grading_form(token, **change))
+        assert response.status_code == 422, field
+        html = response.get_data(as_text=True)
+        around = html.split(f'id="grading-{field}"')[1].split("</div>")[0]
+        assert f'id="err-{field}"' in around and words in around, field
+    plan = services_of(client.application).tracker.get_plan(PLAN_KEY)
+    assert plan.grading_weights is None and plan.grading_thresholds is None
+    zh = chinese(client)
+    login(zh, "admin")
+    refused = zh.post(url, data=grading_form(csrf_token(zh, url), weight_superior="60"))
+    assert "合计" in refused.get_data(as_text=True) or "100" in refused.get_data(as_text=True)
+
+
+def test_only_admins_may_change_grading_settings(client: FlaskClient) -> None:
+    login(client, "leader")
+    url = f"/reports/grading?plan={PLAN_KEY}"
+    assert client.get(url).status_code == 403
+    assert "/reports/grading" not in page(client, f"/plans/{PLAN_KEY}")
+
+
+# -- the review ----------------------------------------------------------------------------------
+
+def test_review_is_reachable_from_the_plan_page_and_the_navigation(client: FlaskClient) -> None:
+    login(client, "member")
+    overview = page(client, f"/plans/{PLAN_KEY}")
+    assert f'href="/reports/review?plan={PLAN_KEY}"' in overview
+    home = page(client, "/my-work")
+    assert 'href="/reports/review"' in home
+    review = page(client, "/reports/review")
+    assert 'name="plan"' in review and "网页测试方案" in review
