@@ -133,3 +133,18 @@ def test_review_is_reachable_from_the_plan_page_and_the_navigation(client: Flask
     assert 'href="/reports/review"' in home
     review = page(client, "/reports/review")
     assert 'name="plan"' in review and "网页测试方案" in review
+
+
+# -- the calendar -------------------------------------------------------------------------------
+
+def test_my_work_offers_the_private_calendar_with_an_explanation(client: FlaskClient) -> None:
+    from tracker.calendar import feed_token
+
+    login(client, "member")
+    html = page(client, "/my-work")
+    secret = services_of(client.application).settings.secret_key
+    assert f"/calendar/owner/{feed_token(secret, 'owner')}.ics" in html
+    assert "Subscribe to this address in a calendar app" in html
+    zh = chinese(client)
+    login(zh, "member")
+    assert "订阅下面的地址" in page(zh, "/my-work")
