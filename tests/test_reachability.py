@@ -4,6 +4,8 @@ the calendar link on My work, the audit as a paged table, one notion of evidence
 
 from __future__ import annotations
 
+import re
+
 from flask.testing import FlaskClient
 from webfixtures import *  # noqa: F403  (fixtures web_app, seeded_app, client)
 from webfixtures import PLAN_KEY, csrf_token, login, services_of
@@ -148,3 +150,55 @@ def test_my_work_offers_the_private_calendar_with_an_explanation(client: FlaskCl
     zh = chinese(client)
     login(zh, "member")
     assert "订阅下面的地址" in page(zh, "/my-work")
+
+
+# -- the audit table ---------------------------------------------------------------------------
+
+def audit_rows(html: str) -> list[str]:
+    return re.findall(r'<tr class="audit-row" id="audit-(\d+)"', html)
+
+
+def test_audit_is_a_table_sorted_by_any_column_with_a_total(client: FlaskClient) -> None:
+    login(client, "admin")
+    url = f"/reports/grading?plan={PLAN_KEY}"
+    client.post(url, data=grading_form(csrf_token(client, url)))
+    html = page(client, "/audit")
+    total = int(re.search(r"(\d+) events match", html).group(1))  # type: ignore[union-attr]
+    seqs = [int(s) for s in audit_rows(html)]
+    assert len(seqs) == min(total, 50) and seqs == sorted(seqs, reverse=True)
+    for column in ("No.", "Time", "Actor", "Event", "Concerning"):
+        assert f">{column}" in html
+    oldest = [int(s) for s in audit_rows(page(client, "/audit?sort=seq&desc=0"))]
+    assert oldest == sorted(oldest) and oldest[0] == 1
+    by_actor = page(client, "/audit?sort=actor&desc=0")
+    actors = re.findall(r'<td class="actor">([^<]+)</td>', by_actor)
+    order = [name for _key, name in _actor_options(client)]
+    assert [order.index(a) for a in actors] == sorted(order.index(a) for a in actors)
+    by_event = page(client, "/audit?sort=event&desc=1")
+    head = by_event.split('id="audit-table"')[1].split("</thead>")[0]
+    assert 'aria-sort="descending"' in head.split(">Event")[0].rsplit("<th", 1)[1]
+    select = by_event.split('name="event_type"')[1].split("</select>")[0]
+    labels = [k for k in re.findall(r'<option value="([^"]+)"', select)]
+    kinds = re.findall(r'data-event="([^"]+)"', by_event.split('id="audit-table"')[1])
+    ranks = [labels.index(k) if k in labels else len(labels) for k in kinds]
+    assert ranks == sorted(ranks, reverse=True) and len(set(kinds)) > 1
+    assert client.get("/audit?sort=secret").status_code == 400
+
+
+def _actor_options(client: FlaskClient) -> list[tuple[str, str]]:
+    html = page(client, "/audit")
+    select = html.split('name="actor"')[1].split("</select>")[0]
+    return re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', select)
+
+
+def test_audit_filters_offer_accounts_and_event_types_in_the_users_language(
+        client: FlaskClient) -> None:
+    zh = chinese(client)
+    login(zh, "admin")
+    options = dict(_actor_options(zh))
+    assert options.get("user:system") == "系统"  # the seed plan was imported by the system
+    html = page(zh, "/audit")
+    types = html.split('name="event_type"')[1].split("</select>")[0]
+    assert "催办" in types and "Chased" not in types.split('value="Chased"')[1].split("<")[0]
+    rows = page(zh, "/audit?actor=user:system")
+    assert audit_rows(rows) and "<td class=\"actor\">系统</td>" in rows
