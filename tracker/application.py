@@ -332,14 +332,16 @@ class TrackerApplication(Application[UUID]):
         file: EvidenceFile,
         expected_version: int | None = None,
         store: Callable[[], object] | None = None,
+        description: str = "",
     ) -> Result:
-        """Record an evidence file on an item (owner or leader); ``store`` writes the file once
-        every rule has passed, just before the event is saved."""
+        """Record an evidence file (and what it shows) on an item (owner or leader); ``store``
+        writes the file once every rule has passed, just before the event is saved."""
         aggregate = self.get_item(item)
         authorize(actor, "evidence", aggregate.owner)
         self._check_expected(aggregate, expected_version)
         aggregate.attach_evidence(actor=actor.name, sha256=file.sha256, name=file.name,
-                                  size=file.size, content_type=file.media_type)
+                                  size=file.size, content_type=file.media_type,
+                                  description=description)
         if store is not None:
             store()
         return self._commit(aggregate)
