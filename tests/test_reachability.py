@@ -4,8 +4,10 @@ the calendar link on My work, the audit as a paged table, one notion of evidence
 
 from __future__ import annotations
 
+import hashlib
 import re
 
+from boardfixtures import iid, version_of
 from flask.testing import FlaskClient
 from webfixtures import *  # noqa: F403  (fixtures web_app, seeded_app, client)
 from webfixtures import PLAN_KEY, csrf_token, login, services_of
@@ -202,3 +204,105 @@ def test_audit_filters_offer_accounts_and_event_types_in_the_users_language(
     assert "催办" in types and "Chased" not in types.split('value="Chased"')[1].split("<")[0]
     rows = page(zh, "/audit?actor=user:system")
     assert audit_rows(rows) and "<td class=\"actor\">系统</td>" in rows
+
+
+# -- one notion of evidence ---------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n branch meeting minutes \n%%EOF\n"
+
+
+def _item_page(client: FlaskClient, key: str = "mine") -> str:
+    return page(client, f"/items/{iid(key)}")
+
+
+def _run(client: FlaskClient, key: str, command: str, data: dict[str, object]) -> tuple[int, str]:
+    form = {"csrf_token": csrf_token(client, f"/items/{iid(key)}"),
+            "expected_version": str(version_of(client, key)), **data}
+    response = client.post(f"/items/{iid(key)}/commands/{command}", data=form,
+                           headers={"HX-Request": "true"})
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_files_and_links_are_one_evidence_list_the_completion_cites(client: FlaskClient) -> None:
+    import io
+
+    login(client, "member")
+    form = {"csrf_token": csrf_token(client, f"/items/{iid('mine')}"),
+            "expected_version": str(version_of(client, "mine")),
+            "description": "第一次支部大会的纪要", "file": (io.BytesIO(PDF), "纪要.pdf")}
+    uploaded = client.post(f"/items/{iid('mine')}/evidence", data=form,
+                           content_type="multipart/form-data", headers={"HX-Request": "true"})
+    assert uploaded.status_code == 200
+    status, html = _run(client, "mine", "link-evidence",
+                        {"url": "https://example.org/photos", "description": "活动照片"})
+    assert status == 200, html
+    section = html.split('id="evidence"')[1].split("</section>")[0]
+    assert "纪要.pdf" in section and "第一次支部大会的纪要" in section
+    assert 'href="https://example.org/photos"' in section and "活动照片" in section
+    timeline = html.split('class="timeline"')[1]
+    assert "File: 纪要.pdf — 第一次支部大会的纪要" in timeline
+    assert "https://example.org/photos" in timeline
+    actions = html.split('id="actions-heading"')[1].split("</section>")[0]
+    assert "action-link-evidence" not in actions  # offered in the evidence section instead
+    submit = actions.split("action-submit")[1].split("</details>")[0]
+    sha = hashlib.sha256(PDF).hexdigest()
+    assert f'value="sha256:{sha} 纪要.pdf"' in submit
+    assert 'value="https://example.org/photos"' in submit and "<textarea" in submit
+    assert 'name="evidence" value=""' in submit  # keeps a single choice whole
+    _run(client, "mine", "start", {})
+    status, html = _run(client, "mine", "submit", {"outcome": "已召开", "evidence": [
+        "", f"sha256:{sha} 纪要.pdf"]})
+    assert status == 200, html
+    item = services_of(client.application).tracker.get_item(iid("mine"))
+    assert item.state.completion["evidence"] == [f"sha256:{sha} 纪要.pdf"]
+    fields = html.split('id="fields-heading"')[1].split("</section>")[0]
+    assert "纪要.pdf" in fields and f"sha256:{sha}" not in fields
+    assert html.split('id="evidence"')[1].split("</section>")[0].count("纪要.pdf") == 1
+
+
+def test_free_text_evidence_recorded_before_still_shows_as_given(client: FlaskClient) -> None:
+    from tracker.permissions import Actor
+
+    svc = services_of(client.application)
+    owner = Actor("owner", "member", "owner")
+    svc.tracker.execute(iid("mine"), "start", owner)
+    result = svc.tracker.execute(iid("mine"), "submit", owner, outcome="已完成",
+                                 evidence=["会议纪要一份，存办公室", "https://example.org/a"])
+    svc.sync(result.notification_id)
+    login(client, "member")
+    section = _item_page(client).split('id="evidence"')[1].split("</section>")[0]
+    assert "会议纪要一份，存办公室" in section and "Given with the completion" in section
+    assert 'href="https://example.org/a"' in section
+
+
+def test_a_link_that_is_not_a_web_address_is_refused_next_to_its_field(
+        client: FlaskClient) -> None:
+    login(client, "member")
+    before = version_of(client, "mine")
+    status, html = _run(client, "mine", "link-evidence", {"url": "javascript:alert(1)"})
+    assert status == 422
+    assert 'id="err-url"' in html and "http://" in html
+    assert version_of(client, "mine") == before
+
+
+def test_a_file_recorded_before_descriptions_existed_loads_with_none(client: FlaskClient) -> None:
+    import json
+
+    from eventsourcing.persistence import StoredEvent
+
+    from uuid import UUID
+
+    from tracker.evidence import EvidenceFile
+    from tracker.permissions import Actor
+
+    app = services_of(client.application).tracker
+    file = EvidenceFile(hashlib.sha256(PDF).hexdigest(), len(PDF), "旧.pdf", "application/pdf")
+    app.attach_evidence(Actor("owner", "member", "owner"), iid("mine"), file)
+    stored = app.recorder.select_events(UUID(iid("mine")), desc=True, limit=1)[0]
+    state = json.loads(stored.state)
+    assert state["class_version"] == 2 and state["description"] == ""
+    del state["class_version"], state["description"]  # as version 1 wrote it
+    old = StoredEvent(stored.originator_id, stored.originator_version, stored.topic,
+                      json.dumps(state).encode("utf-8"))
+    event = app.mapper.to_domain_event(old)
+    assert event.description == "" and event.name == "旧.pdf"  # type: ignore[attr-defined]
