@@ -5,6 +5,7 @@ the calendar link on My work, the audit as a paged table, one notion of evidence
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 import re
 
 from boardfixtures import iid, version_of
@@ -306,3 +307,32 @@ def test_a_file_recorded_before_descriptions_existed_loads_with_none(client: Fla
                       json.dumps(state).encode("utf-8"))
     event = app.mapper.to_domain_event(old)
     assert event.description == "" and event.name == "旧.pdf"  # type: ignore[attr-defined]
+
+
+# -- a newcomer's first minute -------------------------------------------------------------------
+
+def test_the_sign_in_page_says_what_the_product_is_in_either_language(
+        client: FlaskClient) -> None:
+    english = page(client, "/login").split('id="product-intro"')[1].split("</p>")[0]
+    assert "every item has a responsible person" in english
+    chinese_intro = page(chinese(client), "/login").split('id="product-intro"')[1]
+    assert "督查督办系统把方案变成具体的工作" in chinese_intro.split("</p>")[0]
+
+
+def test_demo_names_its_plan_by_title_and_whom_each_account_stands_for(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    runner = CliRunner()
+    args = ["--db", db, "--instance", str(tmp_path / "instance")]
+    assert runner.invoke(main, [*args, "init"]).exit_code == 0
+    done = runner.invoke(main, [*args, "demo"])
+    assert done.exit_code == 0, done.output
+    assert "Demo plan “基层组织建设年活动” loaded" in done.output and " ogy " not in done.output
+    assert "leader-demo  — leader: 总支书记 (group leader 组长)" in done.output
+    assert "member-demo  — member: 教师党支部书记" in done.output
+    assert "admin-demo   — administrator" in done.output and "stands for no person" in done.output
+    again = runner.invoke(main, [*args, "demo"])
+    assert "The demo plan “基层组织建设年活动” is already loaded" in again.output
