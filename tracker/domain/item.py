@@ -672,8 +672,8 @@ class WorkItem(Aggregate):
         self._guard("link-evidence", actor)
         url = clean_text(url, "url", required=True).strip()
         if not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
-            raise ValidationError(N_("%(field)s must be a web address starting with http:// or "
-                                     "https://."), field="url")
+            raise ValidationError(N_("%(field)s must start with http:// or https:// and contain "
+                                     "no spaces."), field="url")
         self.trigger_event(self.EvidenceLinked, actor=actor, url=url,
                            description=clean_text(description, "description").strip())
 
