@@ -63,10 +63,10 @@ def _beyond(key: sa.ColumnElement[Any] | None, cursor: Row, sort: AuditSort,
     """Rows after (forward) or before the cursor row in the sort's order."""
     seq = t.audit.c.seq
     later = forward != sort.descending
-    if key is None:
+    if key is None or sort.column is None:
         return seq > cursor["seq"] if later else seq < cursor["seq"]
-    value = (sort.ranks.get(cursor[sort.column], len(sort.ranks)) if sort.ranks
-             else cursor[sort.column])
+    own = cursor[sort.column]
+    value = sort.ranks.get(own, len(sort.ranks)) if sort.ranks else own
     if later:
         return sa.or_(key > value, sa.and_(key == value, seq > cursor["seq"]))
     return sa.or_(key < value, sa.and_(key == value, seq < cursor["seq"]))

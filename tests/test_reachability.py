@@ -5,8 +5,8 @@ the calendar link on My work, the audit as a paged table, one notion of evidence
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 import re
+from pathlib import Path
 
 from boardfixtures import iid, version_of
 from flask.testing import FlaskClient
@@ -80,7 +80,8 @@ def test_admin_sets_weights_and_thresholds_recorded_as_that_admin(client: FlaskC
     assert 'value="30"' in html and 'value="85"' in html
     rows = services_of(client.application).queries.audit(plan=PLAN_KEY, limit=500)
     mine = [r for r in rows if r["event_type"] in ("GradingSet", "ThresholdsSet")]
-    assert len(mine) == 2 and {r["actor"] for r in mine} == {"director"}  # the person the admin account stands for
+    # recorded as the person the admin account stands for (the seed's 管理员), not user:system
+    assert len(mine) == 2 and {r["actor"] for r in mine} == {"director"}
     english = page(client, "/audit?plan=" + PLAN_KEY)
     assert ("管理员 set the grading weights of the plan “网页测试方案”: self-assessment 30 %, "
             "superior assessment 70 %") in english
@@ -288,10 +289,9 @@ def test_a_link_that_is_not_a_web_address_is_refused_next_to_its_field(
 
 def test_a_file_recorded_before_descriptions_existed_loads_with_none(client: FlaskClient) -> None:
     import json
+    from uuid import UUID
 
     from eventsourcing.persistence import StoredEvent
-
-    from uuid import UUID
 
     from tracker.evidence import EvidenceFile
     from tracker.permissions import Actor

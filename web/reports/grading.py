@@ -42,7 +42,7 @@ def units() -> str:
     plans = q.list_plans()
     plan_key = chosen_plan(plans)
     graded = all_grades(q.rm.engine, plan_key, tz=services().tracker.timezone)
-    rows = [{**u, "latest": (graded.get(u["key"]) or [None])[-1],
+    rows = [{**u, "latest": graded[u["key"]][-1] if graded.get(u["key"]) else None,
              "count": len(graded.get(u["key"], []))} for u in q.unit_list()]
     rows.sort(key=lambda r: r["name"])
     return render_template("reports/units.html", rows=rows, plans=plans, plan_key=plan_key,
