@@ -336,3 +336,21 @@ def test_demo_names_its_plan_by_title_and_whom_each_account_stands_for(tmp_path:
     assert "admin-demo   — administrator" in done.output and "stands for no person" in done.output
     again = runner.invoke(main, [*args, "demo"])
     assert "The demo plan “基层组织建设年活动” is already loaded" in again.output
+
+
+def test_the_cli_sets_thresholds_only_all_three_at_once(seeded_app: object,
+                                                        tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    app = seeded_app  # the same store the CLI writes to
+    url = services_of(app).settings.database_url  # type: ignore[arg-type]
+    base = ["--db", url, "--instance", str(tmp_path / "cli"), "units", "grading", "--plan",
+            PLAN_KEY, "--self", "40", "--superior", "60"]
+    partial = CliRunner().invoke(main, [*base, "--advanced", "85"])
+    assert partial.exit_code == 2 and "0 to 100" in partial.output
+    done = CliRunner().invoke(main, [*base, "--advanced", "85", "--good", "70", "--average", "50"])
+    assert done.exit_code == 0, done.output
+    plan = services_of(app).tracker.get_plan(PLAN_KEY)  # type: ignore[arg-type]
+    assert plan.grading_thresholds == {"advanced": 85.0, "good": 70.0, "average": 50.0}
