@@ -10,6 +10,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from projections import tables as t
+from projections.auditpage import AuditPage, AuditSort, audit_page
 from projections.cards import board as board_cards
 from projections.cards import board_count, cards_by_id, matching, row_light
 from projections.cards import card as one_card
@@ -257,6 +258,12 @@ class Queries:
         if row is None:
             return {"chain_head": GENESIS, "seq": None, "count": 0}
         return {"chain_head": row.chain_hash, "seq": int(row.seq), "count": int(row.chain_count)}
+
+    def audit_page(self, filters: dict[str, Any], sort: AuditSort, *, after: int | None = None,
+                   before: int | None = None, limit: int = 50) -> AuditPage:
+        """A page of the audit table in the sort's order, paged both ways, with the total."""
+        with self.rm.engine.connect() as conn:
+            return audit_page(conn, filters, sort, after=after, before=before, limit=limit)
 
     def iter_audit(self, **filters: Any) -> Iterator[Row]:
         """Every matching audit row, fetched in batches."""

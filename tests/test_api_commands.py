@@ -56,9 +56,10 @@ CASES: dict[str, tuple[Prepare, dict[str, Any]]] = {
     "issue-notice": (_run(), {"requirement": "报送整改方案", "reply_by": "2012-09-30"}),
     "acknowledge-notice": (_run(NOTICE), {}),
     "answer-notice": (_run(NOTICE), {"reply": "已报送"}),
+    "link-evidence": (_run(), {"url": "https://example.org/minutes", "description": "会议纪要"}),
 }
 OWNER_ONLY = {"request-extension", "submit", "acknowledge-notice", "answer-notice"}
-OWNER_MAY = {"start", "report", "comment", "edit", "reschedule", *OWNER_ONLY}
+OWNER_MAY = {"start", "report", "comment", "edit", "reschedule", "link-evidence", *OWNER_ONLY}
 ALLOWED: dict[str, set[str]] = {
     "admin": set(COMMANDS),
     # The undo case undoes the system's cancellation: only its maker or an administrator may.

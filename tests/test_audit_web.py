@@ -1,4 +1,4 @@
-"""Audit pages: readable sentences, keyset paging as you scroll, no-store, streamed exports that
+"""Audit pages: readable sentences, keyset paging both ways, no-store, streamed exports that
 verify, the chain head, and undo from the item page."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def test_the_trail_reads_as_sentences_and_is_not_stored_by_the_browser(
     assert "组长 reassigned “负责人的事项” from 负责人 to 另一负责人: owner is away" in page
 
 
-def test_the_trail_pages_by_sequence_number_as_the_user_scrolls(
+def test_the_trail_pages_both_ways_newest_first_with_a_total(
         client: FlaskClient, seeded_app: Flask) -> None:
     svc = services_of(seeded_app)
     for n in range(60):
@@ -43,13 +43,18 @@ def test_the_trail_pages_by_sequence_number_as_the_user_scrolls(
     svc.sync(svc.tracker.recorder.max_notification_id())
     login(client, "leader")
     first = client.get("/audit?event_type=Commented").get_data(as_text=True)
-    assert first.count('class="audit-row"') == 50
-    more = re.search(r'hx-get="([^"]+)" hx-trigger="revealed"', first)
+    assert first.count('class="audit-row"') == 50 and "60 events match." in first
+    assert "comment 59" in first and "comment 9<" not in first and 'rel="prev"' not in first
+    more = re.search(r'rel="next" href="([^"]+)"', first)
     assert more
-    rest = client.get(more.group(1).replace("&amp;", "&"), headers={"HX-Request": "true"})
-    body = rest.get_data(as_text=True)
-    assert body.count('class="audit-row"') == 10 and "<html" not in body
-    assert "comment 59" in body and "revealed" not in body
+    rest = client.get(more.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert rest.count('class="audit-row"') == 10 and "comment 0" in rest
+    assert 'rel="next"' not in rest
+    back = re.search(r'rel="prev" href="([^"]+)"', rest)
+    assert back
+    again = client.get(back.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert again.count('class="audit-row"') == 50 and "comment 59" in again
+    assert 'rel="prev"' not in again
 
 
 def test_the_web_export_streams_a_chain_that_verifies_and_matches_the_head(

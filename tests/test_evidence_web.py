@@ -75,7 +75,7 @@ def test_the_owner_uploads_a_file_stored_by_hash_and_recorded_in_an_event(
         == PDF
     item = services_of(small_app).tracker.get_item(iid("mine"))
     assert item.evidence == [{"sha256": sha, "name": "会议纪要.pdf", "size": len(PDF),  # type: ignore[attr-defined]
-                              "content_type": "application/pdf"}]
+                              "content_type": "application/pdf", "description": ""}]
     history = services_of(small_app).queries.history(iid("mine"))
     assert history[-1]["event_type"] == "EvidenceAttached"
     assert history[-1]["data"]["sha256"] == sha

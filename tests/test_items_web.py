@@ -41,7 +41,7 @@ def test_item_page_shows_every_field_and_the_timeline(en: FlaskClient) -> None:
 def test_the_owner_is_offered_the_owner_actions_only(en: FlaskClient) -> None:
     sign_in(en, "member")
     assert offered(page(en, "mine")) == {"start", "report", "submit", "request-extension",
-                                         "reschedule", "comment", "evidence"}
+                                         "reschedule", "comment", "evidence", "link-evidence"}
     assert offered(page(en, "theirs")) == set()  # not theirs to act on
 
 

@@ -478,14 +478,16 @@ class TrackerApplication(Application[UUID]):
         file: EvidenceFile,
         expected_version: int | None = None,
         store: Callable[[], object] | None = None,
+        description: str = "",
     ) -> Result:
-        """Record an evidence file on an item (owner or leader); ``store`` writes the file once
-        every rule has passed, just before the event is saved."""
+        """Record an evidence file (and what it shows) on an item (owner or leader); ``store``
+        writes the file once every rule has passed, just before the event is saved."""
         aggregate = self.get_item(item)
         authorize(actor, "evidence", aggregate.owner, self.leadership(aggregate.plan_key))
         self._check_expected(aggregate, expected_version)
         aggregate.attach_evidence(actor=actor.name, sha256=file.sha256, name=file.name,
-                                  size=file.size, content_type=file.media_type)
+                                  size=file.size, content_type=file.media_type,
+                                  description=description)
         if store is not None:
             store()
         return self._commit(aggregate)
@@ -518,16 +520,18 @@ class TrackerApplication(Application[UUID]):
             self_scores=self_scores,
             superior_scores=superior_scores,
             weights=weights,
+            thresholds=plan.grading_thresholds,
         )
         return self._commit(unit)
 
     def set_grading(self, actor: Actor, plan_key: str, *, self_weight: int,
-                    superior_weight: int) -> Result:
-        """Set the plan's self / superior assessment weights (admin)."""
+                    superior_weight: int,
+                    thresholds: dict[str, Any] | None = None) -> Result:
+        """Set the plan's self / superior assessment weights and grade thresholds (admin)."""
         authorize(actor, "grading")
         plan = self.get_plan(plan_key)
         plan.set_grading(actor=actor.name, self_weight=self_weight,
-                         superior_weight=superior_weight)
+                         superior_weight=superior_weight, thresholds=thresholds)
         return self._commit_if_changed(plan)
 
     def _check_nominee(self, kind: str, key: str) -> None:

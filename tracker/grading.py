@@ -11,7 +11,9 @@ CRITERIA = ("leadership", "membership", "mechanisms", "results", "reputation")
 DEFAULT_WEIGHTS = {"self": 40, "superior": 60}
 # From the lowest to the highest: a move to a later grade is a move up 晋位升级.
 GRADES = ("lagging", "average", "good", "advanced")
-THRESHOLDS = ((90.0, "advanced"), (75.0, "good"), (60.0, "average"))
+# The lowest combined score of each grade above lagging (a plan may set its own).
+DEFAULT_THRESHOLDS = {"advanced": 90.0, "good": 75.0, "average": 60.0}
+THRESHOLD_GRADES = ("advanced", "good", "average")
 
 
 CRITERION_LABELS = {"leadership": N_("Leadership team"), "membership": N_("Membership"),
@@ -58,15 +60,44 @@ def check_weights(weights: object | None) -> dict[str, int]:
     if weights is None:
         return dict(DEFAULT_WEIGHTS)
     if not isinstance(weights, Mapping) or set(weights) != set(DEFAULT_WEIGHTS):
-        raise ValidationError(N_("The weights must name self and superior."))
+        raise ValidationError(N_("The weights must name self and superior."), field="weights")
     out = {}
     for key in DEFAULT_WEIGHTS:
         value = weights[key]
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-            raise ValidationError(N_("A weight must be a whole percent from 0 to 100."))
+            raise ValidationError(N_("A weight must be a whole percent from 0 to 100."),
+                                  field=f"weights.{key}")
         out[key] = value
     if sum(out.values()) != 100:
-        raise ValidationError(N_("The self and superior weights must add up to 100."))
+        raise ValidationError(N_("The self and superior weights must add up to 100."),
+                              field="weights.superior")
+    return out
+
+
+def check_thresholds(thresholds: object | None) -> dict[str, float]:
+    """The lowest scores of advanced, good and average: numbers 0–100, each above the next."""
+    if thresholds is None:
+        return dict(DEFAULT_THRESHOLDS)
+    if not isinstance(thresholds, Mapping) or set(thresholds) != set(THRESHOLD_GRADES):
+        raise ValidationError(N_("The thresholds must name advanced, good and average."),
+                              field="thresholds")
+    out: dict[str, float] = {}
+    for key in THRESHOLD_GRADES:
+        value = thresholds[key]
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                value = None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise ValidationError(N_("A threshold must be a score from 0 to 100."),
+                                  field=f"thresholds.{key}")
+        out[key] = float(value)
+    for higher, lower in zip(THRESHOLD_GRADES, THRESHOLD_GRADES[1:], strict=False):
+        if out[lower] >= out[higher]:
+            raise ValidationError(
+                N_("Each grade's threshold must be below the one of the grade above it."),
+                field=f"thresholds.{lower}")
     return out
 
 
@@ -78,9 +109,10 @@ def combined_score(self_scores: Mapping[str, float], superior_scores: Mapping[st
     return round(sum(per) / len(per), 2)
 
 
-def grade_of(score: float) -> str:
-    """≥ 90 advanced, 75–89 good, 60–74 average, below 60 lagging."""
-    return next((grade for floor, grade in THRESHOLDS if score >= floor), "lagging")
+def grade_of(score: float, thresholds: Mapping[str, float] | None = None) -> str:
+    """By default ≥ 90 advanced, 75–89 good, 60–74 average, below 60 lagging."""
+    floors = thresholds or DEFAULT_THRESHOLDS
+    return next((grade for grade in THRESHOLD_GRADES if score >= floors[grade]), "lagging")
 
 
 def rank(grade: str) -> int:

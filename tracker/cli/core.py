@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from tracker.cli import Context, handles_errors, main, pass_ctx
-from tracker.demo import load_demo
+from tracker.demo import demo_plan, load_demo
 from tracker.domain.status import STATUSES
 from tracker.importer import import_plan
 from tracker.permissions import SYSTEM
@@ -68,6 +68,11 @@ def import_(ctx: Context, plan_file: Path, update_directory: bool, key: str | No
     )
 
 
+def demo_title(ctx: Context) -> str:
+    """The demo plan's title (people know it by its title, not its key)."""
+    return str(ctx.app.get_plan(demo_plan(ctx.app.today()).plan.key).title)
+
+
 @main.command()
 @pass_ctx
 @handles_errors
@@ -75,13 +80,13 @@ def demo(ctx: Context) -> None:
     """Load the source plan as demo data, with a realistic history (once)."""
     result = load_demo(ctx.app)
     if result is None:
-        click.echo("The demo plan is already loaded (demo data).")
+        click.echo(f"The demo plan “{demo_title(ctx)}” is already loaded (demo data).")
     elif result.simulated:
-        click.echo(f"Demo plan {result.imported.plan_key} loaded: DEMO DATA, {result.events} "
+        click.echo(f"Demo plan “{demo_title(ctx)}” loaded: DEMO DATA, {result.events} "
                    f"events recorded on a simulated clock from {result.first_day} to "
                    f"{result.last_day}.")
     else:
-        click.echo(f"Demo plan {result.imported.plan_key} loaded: DEMO DATA, {result.events} "
+        click.echo(f"Demo plan “{demo_title(ctx)}” loaded: DEMO DATA, {result.events} "
                    "events recorded now (the store was not empty, so no simulated clock).")
     from tracker.cli.wiring import after_demo
 

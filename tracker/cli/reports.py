@@ -153,13 +153,21 @@ def units_assess(ctx: Context, unit: str, plan: str, label: str, own: str, super
 @click.option("--plan", required=True, help="The plan whose weights to set.")
 @click.option("--self", "own", required=True, type=int, help="Self-assessment weight (%).")
 @click.option("--superior", required=True, type=int, help="Superior assessment weight (%).")
+@click.option("--advanced", type=float, help="Lowest score of advanced (default 90).")
+@click.option("--good", type=float, help="Lowest score of good (default 75).")
+@click.option("--average", type=float, help="Lowest score of average (default 60).")
 @pass_ctx
 @handles_errors
-def units_grading(ctx: Context, plan: str, own: int, superior: int) -> None:
-    """Set the plan's weights of self and superior assessment (whole percents, sum 100)."""
+def units_grading(ctx: Context, plan: str, own: int, superior: int, advanced: float | None,
+                  good: float | None, average: float | None) -> None:
+    """Set the plan's weights of self and superior assessment (whole percents, sum 100) and,
+    with --advanced/--good/--average (all three), the grades' lowest scores."""
     from tracker.cli.wiring import read_models
 
-    ctx.app.set_grading(SYSTEM, plan, self_weight=own, superior_weight=superior)
+    floors = {"advanced": advanced, "good": good, "average": average}
+    given = {k: v for k, v in floors.items() if v is not None}
+    ctx.app.set_grading(SYSTEM, plan, self_weight=own, superior_weight=superior,
+                        thresholds=floors if given else None)
     read_models(ctx).catch_up()
     click.echo(f"Plan {plan}: self {own} %, superior {superior} %")
 

@@ -34,7 +34,8 @@ def serve(ctx: Context, host: str, port: int, threads: int, workers: int) -> Non
 
     app = create_app({"SETTINGS": settings})
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
-    for line in demo_sign_in_lines(app.extensions["tracker"].state_engine):
+    for line in demo_sign_in_lines(app.extensions["tracker"].state_engine,
+                                   app.extensions["tracker"].tracker, f"http://{host}:{port}"):
         click.echo(line)
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="tracker",
@@ -64,12 +65,15 @@ def _serve_gunicorn(settings: Any, host: str, port: int, threads: int, workers: 
     Server().run()
 
 
-def demo_sign_in_lines(engine: Any) -> list[str]:
-    """How to sign in with the demo accounts, for those whose demo password still works."""
+def demo_sign_in_lines(engine: Any, app: Any, base: str = "") -> list[str]:
+    """How to sign in with the demo accounts (for those whose demo password still works), and
+    which person of the demo plan each stands for."""
     from tracker.accounts import DEMO_ACCOUNTS, Accounts
+    from tracker.accounts.demo import account_line, person_finder
 
     accounts = Accounts(engine)
-    lines = [f"  {login:<8} password {password:<12} role {role}"
-             for login, role, _person, password in DEMO_ACCOUNTS
+    find = person_finder(app)
+    lines = [account_line(login, role, person, password, find)
+             for login, role, person, password in DEMO_ACCOUNTS
              if accounts.find(login) is not None and accounts.authenticate(login, password)]
-    return ["Sign in at /login with a demo account:", *lines] if lines else []
+    return [f"Sign in at {base}/login with a demo account:", *lines] if lines else []

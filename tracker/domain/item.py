@@ -449,15 +449,33 @@ class WorkItem(Aggregate):
             return replace(s, status=Status.DOING, completion=None, open_at_acceptance=0)
 
     class EvidenceAttached(Event):
+        """A stored file as evidence 佐证材料; v2 added what it shows (``description``)."""
+
+        class_version = 2
         sha256: str
         name: str
         size: int
         content_type: str
+        description: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("description", "")
 
         def effect(self, s: ItemState, on: date) -> ItemState:
             file = {"sha256": self.sha256, "name": self.name, "size": self.size,
-                    "content_type": self.content_type}
+                    "content_type": self.content_type, "description": self.description}
             return replace(s, evidence=[*s.evidence, file])
+
+    class EvidenceLinked(Event):
+        """A link as evidence 佐证材料 (a page, a shared document), with what it shows."""
+
+        url: str
+        description: str
+
+        def effect(self, s: ItemState, on: date) -> ItemState:
+            link = {"url": self.url, "description": self.description}
+            return replace(s, evidence=[*s.evidence, link])
 
     class Reminded(Event):
         cause: str
@@ -672,7 +690,8 @@ class WorkItem(Aggregate):
 
     def _check_citations(self, links: list[str]) -> None:
         """A stored file is cited only if it was attached to this item, under its name there."""
-        attached = {f"{CITED}{f['sha256']} {f['name']}" for f in self.state.evidence}
+        attached = {f"{CITED}{f['sha256']} {f['name']}" for f in self.state.evidence
+                    if "sha256" in f}
         for link in links:
             if link.startswith(CITED) and link not in attached:
                 raise ValidationError(N_("%(field)s: only a file attached to this item can be "
@@ -726,7 +745,7 @@ class WorkItem(Aggregate):
                            reason=self._reason(reason), as_admin=as_admin)
 
     def attach_evidence(self, *, actor: str, sha256: str, name: str, size: int,
-                        content_type: str) -> None:
+                        content_type: str, description: str = "") -> None:
         """Record a stored evidence file by its SHA-256, so the audit chain covers its content."""
         self._guard("evidence", actor)
         if not (isinstance(sha256, str) and len(sha256) == 64
@@ -737,7 +756,18 @@ class WorkItem(Aggregate):
             raise ValidationError(N_("%(field)s must be a whole number from 1."), field="size")
         self.trigger_event(self.EvidenceAttached, actor=actor, sha256=sha256,
                            name=clean_title(name, "name"), size=size,
-                           content_type=clean_text(content_type, "content_type", required=True))
+                           content_type=clean_text(content_type, "content_type", required=True),
+                           description=clean_text(description, "description").strip())
+
+    def link_evidence(self, *, actor: str, url: str, description: str = "") -> None:
+        """Add a link (http or https) as evidence, with what it shows."""
+        self._guard("link-evidence", actor)
+        url = clean_text(url, "url", required=True).strip()
+        if not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
+            raise ValidationError(N_("%(field)s must start with http:// or https:// and contain "
+                                     "no spaces."), field="url")
+        self.trigger_event(self.EvidenceLinked, actor=actor, url=url,
+                           description=clean_text(description, "description").strip())
 
     def was_reminded(self, cause: str) -> bool:
         """Whether a Reminded event for this cause (e.g. "red:2012-06-30") is in the history."""

@@ -212,6 +212,8 @@ RULES: dict[str, Rule] = {r.name: r for r in (
           needs=frozenset({Need.HISTORY})),
     _rule("evidence", E.attach_evidence, N_("Attach a file"), NOT_CANCELLED, None, {OWN, LEAD},
           (E.EvidenceAttached,), form=False),
+    _rule("link-evidence", E.link_evidence, N_("Add a link"), NOT_CANCELLED, None, {OWN, LEAD},
+          (E.EvidenceLinked,), Field("url", "text", True), Field("description", "text")),
     _rule("remind", E.remind, N_("Remind"), WORKING, None, {ADM}, (E.Reminded,), form=False),
 )}
 # The commands offered as forms on the item page and as API routes, in the order a user
@@ -304,7 +306,10 @@ EVENTS: dict[type[Any], EventInfo] = {i.event: i for i in (
     EventInfo(E.EvidenceAttached, N_("attached a file"),
               N_("%(who)s attached the file %(name)s to “%(title)s” (SHA-256 %(sha)s)"),
               facts=lambda d: {"name": d["name"], "sha": d["sha256"]}, neutral=True,
-              because=()),
+              because=("description",)),
+    EventInfo(E.EvidenceLinked, N_("added an evidence link"),
+              N_("%(who)s added the link %(url)s as evidence to “%(title)s”"),
+              facts=lambda d: {"url": d["url"]}, neutral=True, because=("description",)),
     EventInfo(E.Reminded, N_("was reminded"), N_("%(who)s reminded the owner of “%(title)s”"),
               because=()),
     EventInfo(E.Undone, N_("undid a change"),

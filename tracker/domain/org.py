@@ -103,6 +103,7 @@ class Unit(Aggregate):
         self_scores: dict[str, Any],
         superior_scores: dict[str, Any],
         weights: dict[str, int] | None = None,
+        thresholds: dict[str, float] | None = None,
     ) -> None:
         """Record an assessment 分类定级: self and superior scores, weights, score and grade."""
         label = clean_title(label, "label")
@@ -124,7 +125,7 @@ class Unit(Aggregate):
             superior_scores=superior,
             weights=used,
             score=score,
-            grade=grade_of(score),
+            grade=grade_of(score, thresholds),
         )
 
     @event("Assessed")

@@ -17,6 +17,7 @@ from tracker.grading import (
     DuplicateNominationError,
     NotNominatedError,
     check_kind,
+    check_thresholds,
     check_weights,
 )
 
@@ -191,17 +192,33 @@ class Plan(Aggregate):
         """The plan's self / superior weights, or None for the default."""
         return getattr(self, "_grading_weights", None)
 
-    def set_grading(self, *, actor: str, self_weight: int, superior_weight: int) -> None:
-        """Set the weights of self and superior assessment (whole percents adding up to 100)."""
+    @property
+    def grading_thresholds(self) -> dict[str, float] | None:
+        """The plan's lowest scores of advanced, good and average, or None for the default."""
+        return getattr(self, "_grading_thresholds", None)
+
+    def set_grading(self, *, actor: str, self_weight: int, superior_weight: int,
+                    thresholds: dict[str, Any] | None = None) -> None:
+        """Set the weights of self and superior assessment (whole percents adding up to 100)
+        and, when given, the grades' thresholds; an unchanged setting records nothing."""
         weights = check_weights({"self": self_weight, "superior": superior_weight})
+        floors = None if thresholds is None else check_thresholds(thresholds)
         if weights != self.grading_weights:
             self._grading_set(actor=actor, plan_key=self.key, weights=weights,
                               old=self.grading_weights)
+        if floors is not None and floors != self.grading_thresholds:
+            self._thresholds_set(actor=actor, plan_key=self.key, thresholds=floors,
+                                 old=self.grading_thresholds)
 
     @event("GradingSet")
     def _grading_set(self, *, actor: str, plan_key: str, weights: dict[str, int],
                      old: dict[str, int] | None) -> None:
         self._grading_weights = dict(weights)
+
+    @event("ThresholdsSet")
+    def _thresholds_set(self, *, actor: str, plan_key: str, thresholds: dict[str, float],
+                        old: dict[str, float] | None) -> None:
+        self._grading_thresholds = dict(thresholds)
 
     def is_nominated(self, kind: str, nominee: str) -> bool:
         """Whether a nomination of this unit or person stands."""

@@ -13,7 +13,7 @@ from web.audit.evidence import attach_upload
 
 @bp.post("/items/<item_id>/evidence")
 def attach_evidence(item_id: str) -> Response:
-    """Attach an evidence file (multipart field file) → 201 {id, version, sha256, …}."""
+    """Attach an evidence file (multipart: file, description) → 201 {id, version, sha256, …}."""
     expected = parse_version(request.form.get("expected_version"))
     result, file = attach_upload(item_uuid(item_id), api_user().actor, expected)
     return json_response({"id": result.id, "version": result.version, "sha256": file.sha256,

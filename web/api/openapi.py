@@ -237,6 +237,8 @@ def _evidence_operation() -> Schema:
                      "application/octet-stream", "description":
                      "The file (pdf, png, jpg, txt, csv, docx, xlsx; at most "
                      "TRACKER_EVIDENCE_MAX_BYTES, default 20 MB)."},
+            "description": {"type": "string", "maxLength": 20000,
+                            "description": "What the file shows (optional)."},
             "expected_version": {"type": "integer", "minimum": 1}}}}}}
     attached = {"type": "object", "required": ["id", "version", "sha256", "name", "size",
                                                "content_type"], "properties": {

@@ -6,6 +6,6 @@ from flask import Blueprint
 
 bp = Blueprint("audit", __name__)
 
-from web.audit import evidence, outbox, routes, undo  # noqa: E402,F401  (registers routes)
+from web.audit import evidence, evidence_panel, outbox, routes, undo  # noqa: E402,F401  (registers routes)
 
 __all__ = ["bp"]

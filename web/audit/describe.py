@@ -55,6 +55,7 @@ OTHER: dict[str, str] = {  # by "Aggregate.Event", as projections/directory.py k
     "Plan.PhaseSet": N_("%(who)s set a phase of the plan “%(name)s”"),
     "Plan.GradingSet": N_("%(who)s set the grading weights of the plan “%(name)s”"),
     "Plan.WipLimitsSet": N_("%(who)s set the board's column limits of the plan “%(name)s”"),
+    "Plan.ThresholdsSet": N_("%(who)s set the grade thresholds of the plan “%(name)s”"),
     "Plan.Nominated": N_("%(who)s made a nomination in the plan “%(name)s”"),
     "Plan.NominationWithdrawn": N_("%(who)s withdrew a nomination in the plan “%(name)s”"),
     "Unit.Created": N_("%(who)s created the unit “%(name)s”"),
@@ -72,17 +73,30 @@ CHANGED = {"Plan": N_("%(who)s changed the plan “%(name)s”"),
            "Person": N_("%(who)s changed “%(name)s”")}
 
 
+def _setting(d: Row) -> str | None:
+    """What a grading setting became, in words (weights or thresholds), if the event has one."""
+    weights, floors = d.get("weights"), d.get("thresholds")
+    if isinstance(weights, dict) and {"self", "superior"} <= set(weights):
+        return gettext("self-assessment %(self)s %%, superior assessment %(superior)s %%") % {
+            "self": weights["self"], "superior": weights["superior"]}
+    if isinstance(floors, dict) and {"advanced", "good", "average"} <= set(floors):
+        return _("advanced from %(advanced)s, good from %(good)s, average from %(average)s",
+                 **{k: f"{float(floors[k]):g}" for k in ("advanced", "good", "average")})
+    return None
+
+
 def _other(d: Row, row: Row, people: Names) -> str:
     """Sentences for plans, people and units, one per event type (named, never by key)."""
     name = row["title"] if row["title"] != "?" else (d.get("title") or d.get("name") or "—")
     sentence = OTHER.get(f"{row['aggregate_type']}.{row['event_type']}",
                          CHANGED.get(row["aggregate_type"], N_("%(who)s made a change")))
-    return gettext(sentence) % {"who": row["who"], "name": name}
+    return _why(gettext(sentence) % {"who": row["who"], "name": name}, _setting(d))
 
 
 OTHER_EVENTS = {
     "GoalSet": N_("goal set"), "PhaseSet": N_("phase set"), "GradingSet": N_("grading weights set"),
     "WipLimitsSet": N_("column limits set"),
+    "ThresholdsSet": N_("grade thresholds set"),
     "Nominated": N_("nominated"), "NominationWithdrawn": N_("nomination withdrawn"),
     "Renamed": N_("renamed"), "LiaisonsSet": N_("liaison leaders set"),
     "Assessed": N_("unit assessed"), "RoleChanged": N_("role changed"),

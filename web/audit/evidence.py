@@ -24,7 +24,6 @@ from werkzeug.wrappers import Response
 from tracker.application import Result
 from tracker.domain import WorkItem
 from tracker.domain.fields import parse_version
-from tracker.domain.status import Status
 from tracker.errors import N_, TrackerError, ValidationError
 from tracker.evidence import (
     EvidenceFile,
@@ -33,11 +32,10 @@ from tracker.evidence import (
     parse_references,
     sha256_of,
 )
-from tracker.permissions import Actor, allowed
+from tracker.permissions import Actor
 from web.audit import bp
 from web.auth import current_actor, login_required
 from web.extensions import error_response, translate_error
-from web.items.forms import plan_roles
 from web.items.ui import wants_fragment
 from web.items.views import item_response
 from web.services import services
@@ -68,7 +66,8 @@ def attach_upload(item: Any, actor: Actor, expected_version: int | None
     data = upload.read(store.max_bytes + 1)
     file = store.prepare(upload.filename, data)
     result = services().tracker.attach_evidence(
-        actor, item, file, expected_version, store=lambda: store.write(file.sha256, data))
+        actor, item, file, expected_version, store=lambda: store.write(file.sha256, data),
+        description=request.form.get("description", ""))
     services().sync(result.notification_id)
     return result, file
 
@@ -139,7 +138,7 @@ def evidence_files(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if e["event_type"] == WorkItem.EvidenceAttached.__name__:
             files.append({"sha256": data["sha256"], "name": data["name"], "size": data["size"],
                           "content_type": data["content_type"], "at": e["at"],
-                          "actor": e["actor"]})
+                          "actor": e["actor"], "description": data.get("description", "")})
         elif e["event_type"] == WorkItem.CompletionSubmitted.__name__:
             files.extend({"sha256": sha, "name": name, "size": None,
                           "content_type": "application/octet-stream", "at": e["at"],
@@ -163,24 +162,3 @@ def _hashed(path: str, sha256: str, *_stat: int) -> str:
         return "ok" if sha256_of(Path(path)) == sha256 else "changed"
     except OSError:
         return "missing"
-
-
-def evidence_panel(history: list[dict[str, Any]], card: dict[str, Any]) -> dict[str, Any]:
-    """What audit/_evidence.html shows: the files with their state, and the upload form."""
-    store = evidence_store()
-    files = [{**f, "state": file_state(store.path(f["sha256"]), f["sha256"])}
-             for f in evidence_files(history)]
-    try:
-        can_attach = card["status"] != Status.CANCELLED and allowed(current_actor(), "evidence",
-                                                                card["owner"],
-                                                                plan_roles(card["plan_key"]))
-    except TrackerError:
-        can_attach = False
-    return {"files": files, "can_attach": can_attach, "accept": ",".join(sorted(store.allowed)),
-            "max_mb": round(store.max_bytes / 1024 / 1024, 1)}
-
-
-@bp.app_context_processor
-def evidence_helpers() -> dict[str, Any]:
-    """Lets items/_item.html include audit/_evidence.html."""
-    return {"evidence_panel": evidence_panel}

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
 from projections import tables as t
+from projections.auditpage import AuditSort
 from tracker.auditexport import audit_records, signed_head, stream_csv, stream_jsonl, stream_xlsx
 from tracker.domain.base import person_id, plan_id, unit_id
 from tracker.domain.fields import parse_date
@@ -26,6 +27,7 @@ from web.services import services
 
 PAGE = 50
 TEXT_FILTERS = ("plan", "item", "actor", "event_type")
+SORTS = ("seq", "time", "actor", "event")  # time is sequence: the trail's order is recorded order
 EXPORTS = {"jsonl": ("application/x-ndjson", stream_jsonl),
            "csv": ("text/csv; charset=utf-8", stream_csv),
            "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -81,29 +83,64 @@ def other_names() -> dict[str, str]:
     return names
 
 
-@bp.get("/audit")
-@login_required
-def trail() -> str:
-    """The whole trail (or a filter of it), newest pages loaded as the user scrolls."""
-    g.no_store = True
-    filters = audit_filters()
-    raw = request.args.get("after", "0") or "0"
+def _position(name: str) -> int | None:
+    """A page position (a row's sequence number) from the query string, if given."""
+    raw = request.args.get(name, "")
+    if not raw:
+        return None
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):  # fits a BIGINT
         raise ReasonedBadRequest(
             _("The page position must be a whole number of at most 18 digits."))
-    after = int(raw)
-    rows = services().queries.audit(after_seq=after, limit=PAGE,
-                                    **{k: v for k, v in filters.items() if v is not None})
-    people, titles = _names(rows)
-    entries = [{**r, "text": describe(r, people, titles)} for r in rows]
-    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "after" and v}
-    more = url_for("audit.trail", **args, after=rows[-1]["seq"]) if len(rows) == PAGE else None
-    context = {"entries": entries, "more": more, "args": args,
+    return int(raw)
+
+
+def _sort(actors: list[tuple[str, str]], types: list[tuple[str, str]]) -> AuditSort:
+    """The table's order from the query string: a column (by what the reader sees) and way."""
+    by = request.args.get("sort") or "seq"
+    if by not in SORTS:
+        raise ReasonedBadRequest(_("The trail can be sorted by sequence, time, actor or event."))
+    ranked = {"actor": actors, "event": types}.get(by)
+    ranks = {key: n for n, (key, _label) in enumerate(ranked or [])}
+    column = {"actor": "actor", "event": "event_type"}.get(by)
+    return AuditSort(column, ranks, descending=request.args.get("desc", "1" if by in (
+        "seq", "time") else "") == "1")
+
+
+def _object(row: dict[str, Any], titles: dict[str, str]) -> str:
+    return titles.get(str(row["aggregate_id"])) or (row.get("data") or {}).get("title") or "—"
+
+
+@bp.get("/audit")
+@login_required
+def trail() -> str:
+    """The whole trail (or a filter of it) as a table, sorted by a column, paged both ways."""
+    g.no_store = True
+    filters = audit_filters()
+    after, before = _position("after"), _position("before")
+    people = {p["key"]: p["name"] for p in services().queries.people()}
+    actors, types = actor_options(people), event_type_options()
+    sort = _sort(actors, types)
+    found = services().queries.audit_page(
+        {k: v for k, v in filters.items() if v is not None}, sort, after=after,
+        before=None if after is not None else before, limit=PAGE)
+    people, titles = _names(found.rows)
+    entries = [{**r, "text": describe(r, people, titles), "who": actor_name(r["actor"], people),
+                "object": _object(r, titles)} for r in found.rows]
+    args: dict[str, Any] = {k: v for k, v in request.args.items()
+                            if k not in ("after", "before") and v}
+    pages = {"prev": url_for("audit.trail", **args, before=found.rows[0]["seq"])
+             if found.has_prev and found.rows else None,
+             "next": url_for("audit.trail", **args, after=found.rows[-1]["seq"])
+             if found.has_next and found.rows else None}
+    if found.has_prev and not found.rows:  # past the end: back to the last page
+        pages["prev"] = url_for("audit.trail", **args, before=after)
+    filter_args = {k: v for k, v in args.items() if k not in ("sort", "desc")}
+    context = {"entries": entries, "pages": pages, "total": found.total, "args": args,
+               "sort": request.args.get("sort") or "seq", "descending": sort.descending,
+               "filter_args": filter_args,
                "plans": services().queries.list_plans(), "people": people,
-               "actors": actor_options(people), "event_types": event_type_options(),
-               "exports": {f: url_for("audit.export", fmt=f, **args) for f in EXPORTS}}
-    if request.headers.get("HX-Request") == "true" and after:
-        return render_template("audit/_rows.html", **context)
+               "actors": actors, "event_types": types,
+               "exports": {f: url_for("audit.export", fmt=f, **filter_args) for f in EXPORTS}}
     return render_template("audit/index.html", **context)
 
 

@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.accounts.audit import Account
 from web.audit.describe import RENDERERS
+from web.labels import ROLE, actor_name
+from web.services import services
 
 SENTENCES = {
     Account.SignedIn.__name__: _l("%(login)s signed in from %(client)s"),
@@ -23,12 +25,26 @@ SENTENCES = {
 }
 
 
+def account_shown(login: object, people: dict[str, str]) -> str:
+    """An account as a reader knows it: the person it stands for, or its role in words; a
+    login no account has (a failed sign-in) as it was typed."""
+    if not isinstance(login, str):
+        return "?"
+    user = services().accounts.find(login)
+    if user is not None and user.person in people:
+        return people[user.person]
+    if login in ROLE or user is not None:
+        return actor_name(f"user:{login}", people)
+    return login
+
+
 def describe_account(data: dict[str, Any], row: dict[str, Any], people: dict[str, str]) -> str:
     """One account event as a sentence."""
     sentence = SENTENCES.get(row["event_type"])
+    shown = account_shown(data.get("login", "?"), people)
     if sentence is None:
-        return _("%(login)s: %(event)s", login=data.get("login", "?"), event=row["event_type"])
-    values = {"login": "?", "client": "?", "seconds": "?", "token": "?", **data}
+        return _("%(login)s: %(event)s", login=shown, event=row["event_type"])
+    values = {"client": "?", "seconds": "?", "token": "?", **data, "login": shown}
     return str(sentence) % values
 
 

@@ -12,6 +12,7 @@ from web.auth import login_required
 from web.board import bp
 from web.board.roles import leadership_view
 from web.items.ui import actor, render
+from web.reports.calendar_feed import feed_url
 from web.services import services
 
 LIGHT_ORDER = ("red", "yellow", "green")
@@ -73,4 +74,5 @@ def my_work() -> tuple[str, int]:
     cards.sort(key=lambda c: (c["due"], c["title"]))
     groups = [(light, [c for c in cards if c["light"] == light]) for light in LIGHT_ORDER]
     return render("board/my_work.html", "board/_my_work.html", person=person, plans=plans,
-                  groups=[g for g in groups if g[1]], total=len(cards))
+                  groups=[g for g in groups if g[1]], total=len(cards),
+                  calendar=feed_url(person) if person else None)

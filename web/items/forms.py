@@ -79,10 +79,11 @@ def expected_version(form: MultiDict[str, str]) -> int:
 
 
 def command_values(command: Spec, form: MultiDict[str, str]) -> dict[str, Any]:
-    """The command's fields as submitted (lists from multi-selects); other fields are ignored."""
+    """The command's fields as submitted (lists from multi-selects and checkboxes, which carry
+    an empty first value so that one choice stays whole); other fields are ignored."""
     values: dict[str, Any] = {}
     for field in command.fields:
-        if field.type == "list" and field.name == "units":
+        if field.type == "list" and (field.name == "units" or len(form.getlist(field.name)) > 1):
             values[field.name] = [v for v in form.getlist(field.name) if v]
         elif field.name in form:
             values[field.name] = form[field.name]

@@ -12,10 +12,11 @@ from werkzeug.wrappers import Response
 from projections.grades import movement, unit_grades
 from tracker.domain.fields import parse_date
 from tracker.errors import TrackerError
-from tracker.grading import CRITERIA, DEFAULT_WEIGHTS, NOMINATION_KINDS
+from tracker.grading import CRITERIA, DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, NOMINATION_KINDS
 from tracker.permissions import allowed, authorize
 from web.auth import current_actor, login_required
 from web.extensions import translate_error
+from web.labels import actor_name
 from web.reports import bp
 from web.reports.labels import criterion, direction, grade, nomination
 from web.services import services
@@ -48,13 +49,19 @@ def error_field(error: TrackerError) -> str | None:
     return field
 
 
-def _weights(plan_key: str | None) -> dict[str, int]:
+def _weights(plan_key: str | None) -> dict[str, Any]:
+    """The plan's weights and thresholds (the defaults for no plan or an unknown one)."""
+    used: dict[str, Any] = {**DEFAULT_WEIGHTS, **{
+        k: f"{v:g}" for k, v in DEFAULT_THRESHOLDS.items()}}
     if not plan_key:
-        return dict(DEFAULT_WEIGHTS)
+        return used
     try:
-        return services().tracker.get_plan(plan_key).grading_weights or dict(DEFAULT_WEIGHTS)
+        plan = services().tracker.get_plan(plan_key)
     except TrackerError:
-        return dict(DEFAULT_WEIGHTS)
+        return used
+    used.update(plan.grading_weights or {})
+    used.update({k: f"{v:g}" for k, v in (plan.grading_thresholds or {}).items()})
+    return used
 
 
 @bp.get("/units/<key>")
@@ -65,11 +72,15 @@ def unit(key: str) -> str:
     plan_key = request.args.get("plan") or None
     engine = services().queries.rm.engine
     moves = [m for m in movement(engine, plan_key) if m["unit"] == key]
+    plans = services().queries.list_plans()
+    people = {p["key"]: p["name"] for p in services().queries.people()}
     return render_template(
         "reports/unit.html", unit=info, plan_key=plan_key, history=unit_grades(
             engine, key, plan_key, tz=services().tracker.timezone), moves=moves,
         criteria=CRITERIA, criterion=criterion,
-        grade=grade, direction=direction, plans=services().queries.list_plans(),
+        grade=grade, direction=direction, plans=plans,
+        plan_titles={p["key"]: p["title"] for p in plans},
+        who=lambda actor: actor_name(actor, people),
         may_assess=allowed(current_actor(), "assess"))
 
 
