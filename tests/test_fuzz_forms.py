@@ -43,7 +43,7 @@ def url_for_rule(app: Flask, rule: Rule) -> str:
     values = {"item_id": item, "plan_key": PLAN_KEY, "key": PLAN_KEY, "plan": PLAN_KEY,
               "person": "owner", "unit": "u1", "sha256": "0" * 64, "fmt": "csv",
               "name": "htmx.min.js", "token_id": 1, "command": "start", "hook_id": 1,
-              "n": 1}
+              "n": 1, "version": 1, "view_id": 1}
     args = {a: values.get(a, "x") for a in rule.arguments}
     built = rule.build(args, append_unknown=False)
     assert built is not None

@@ -22,7 +22,9 @@ INJECTED = """() => {
   const bad = [];
   for (const el of document.querySelectorAll('*')) {
     for (const a of el.attributes) {
-      const js = /^javascript:/i.test(a.value.trim());
+      // a javascript: address where the browser would follow or load it (a title is text)
+      const js = /^(href|src|action|formaction|xlink:href|poster|data|hx-get|hx-post)$/i.test(a.name)
+        && /^javascript:/i.test(a.value.trim());
       if (/^on|^hx-on/i.test(a.name) || js) bad.push(el.outerHTML);
     }
     if (['IFRAME', 'OBJECT', 'EMBED', 'SVG', 'BASE', 'META'].includes(el.tagName.toUpperCase())

@@ -26,7 +26,8 @@ def test_rebuild_after_demo_and_random_commands_equals_live_tables(
     read_models.batch_size = 37  # odd batches, so live catch-up splits the log differently
     accepted, refused = drive(app, random.Random(20120320), 700, clock,
                               between=read_models.catch_up)
-    assert accepted > 200 and refused > 100
+    # (per-plan roles refuse more of the random actors' commands than before)
+    assert accepted > 150 and refused > 100
     read_models.catch_up()
     live = snapshot_tables(read_models)
     assert len(live["rm_audit"]) == read_models.head()
