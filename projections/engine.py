@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -122,8 +123,10 @@ class ReadModels:
             position = conn.execute(sa.select(lowest)).scalar()
         return self.head() > int(position or 0)
 
-    def catch_up(self, names: Sequence[str] | None = None, batch_size: int | None = None) -> int:
-        """Apply every new event to the projections in batches; the position they all reached."""
+    def catch_up(self, names: Sequence[str] | None = None, batch_size: int | None = None,
+                 progress: Callable[[int], None] | None = None) -> int:
+        """Apply every new event to the projections in batches; the position they all reached
+        (``progress`` is told how many events each batch held)."""
         selected = self._select(names)
         while True:
             start = min(self.positions([p.name for p in selected]).values())
@@ -134,6 +137,8 @@ class ReadModels:
             envelopes = [decode(self.app, n, self.app.timezone) for n in batch]
             for projection in selected:
                 self.apply(projection, envelopes)
+            if progress is not None:
+                progress(len(batch))
 
     def apply(self, projection: Projection, envelopes: Sequence[Envelope]) -> int:
         """Apply the events past the projection's position in one transaction; how many."""
@@ -173,17 +178,40 @@ class ReadModels:
             pause = min(pause * 2, 0.02)
         return True
 
-    def rebuild(self, names: Sequence[str] | None = None) -> None:
-        """Drop the projections' rows and positions, then replay every event from zero."""
+    def rebuild(self, names: Sequence[str] | None = None,
+                progress: Callable[[int], None] | None = None) -> None:
+        """Drop the projections' rows and positions, then replay every event from zero.
+
+        The replay is a path of its own: the tables' secondary indexes are dropped first and
+        made again once at the end (one sort instead of an update per row), and the cyclic
+        garbage collector is frozen meanwhile (the replay makes no cycles worth collecting).
+        Should it stop half-way, the next start makes any missing index again
+        (``create_tables``)."""
         selected = self._select(names)
+        secondary = [index for projection in selected for table in projection.tables
+                     for index in table.indexes if not index.unique]
         for projection in selected:
             with locked_transaction(self.engine, projection.name, self.store.schema) as conn:
                 for table in reversed(projection.tables):
                     conn.execute(table.delete())
+                    for index in table.indexes:
+                        if not index.unique:
+                            index.drop(conn, checkfirst=True)
                 conn.execute(t.tracking.update().where(
                     t.tracking.c.name == projection.name).values(position=0))
-        self.catch_up([p.name for p in selected],
-                      max(self.batch_size, self.rebuild_batch_size))
+        collecting = gc.isenabled()
+        gc.disable()
+        gc.freeze()
+        try:
+            self.catch_up([p.name for p in selected],
+                          max(self.batch_size, self.rebuild_batch_size), progress)
+        finally:
+            gc.unfreeze()
+            if collecting:
+                gc.enable()
+            with self.engine.begin() as conn:
+                for index in secondary:
+                    index.create(conn, checkfirst=True)
 
     def status(self) -> list[dict[str, object]]:
         """Each projection's position, the store's head and how far behind it is."""

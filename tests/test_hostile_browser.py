@@ -23,7 +23,8 @@ INJECTED = """() => {
   for (const el of document.querySelectorAll('*')) {
     for (const a of el.attributes) {
       // a javascript: address where the browser would follow or load it (a title is text)
-      const js = /^(href|src|action|formaction|xlink:href|poster|data|hx-get|hx-post)$/i.test(a.name)
+      const js = /^(href|src|action|formaction|xlink:href|poster|data|hx-get|hx-post)$/i
+        .test(a.name)
         && /^javascript:/i.test(a.value.trim());
       if (/^on|^hx-on/i.test(a.name) || js) bad.push(el.outerHTML);
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import click
 
@@ -38,7 +39,10 @@ def rebuild(ctx: Context, names: tuple[str, ...]) -> None:
         from tracker.cli import fail
 
         fail(f"Unknown projection {unknown[0]!r}; known: {', '.join(known)}")
-    rm.rebuild(list(names) or None)
+    total = rm.head()
+    with click.progressbar(length=total, label="Replaying events", show_pos=True,
+                           file=sys.stderr) as bar:
+        rm.rebuild(list(names) or None, progress=bar.update)
     click.echo("Rebuilt " + ", ".join(names or known))
 
 
