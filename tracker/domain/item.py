@@ -407,7 +407,8 @@ class WorkItem(Aggregate):
             _by_role(state)
 
         def effect(self, s: ItemState, on: date) -> ItemState:
-            return replace(s, status=Status.DONE, percent=100,
+            # a request for more time lapses with the acceptance (nothing is left to be late)
+            return replace(s, status=Status.DONE, percent=100, pending_extension=None,
                            open_at_acceptance=len(self.open_children))
 
     class MilestoneAccepted(Event):
