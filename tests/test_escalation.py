@@ -78,7 +78,7 @@ def test_the_chinese_item_page_and_audit_line_say_it_without_english_words(
     text = re.sub(r"<[^>]+>", " ", line)
     assert "组长将“负责人的事项”提级督办至管理员：进度严重滞后" in re.sub(r"\s+", "", text)
     assert LATIN_WORD.findall(text) == []
-    rows = re.findall(r'<span class="sentence">(.*?)</span>', trail, re.S)
+    rows = re.findall(r'<td class="sentence">(.*?)</td>', trail, re.S)
     logins = set(ACCOUNTS)  # account logins are data (sign-in lines name them)
     assert rows and all(set(LATIN_WORD.findall(r)) <= logins for r in rows)
 
