@@ -27,6 +27,18 @@ class ScoreOutOfRangeError(ValidationError):
     code = "score_out_of_range"
 
 
+
+def _score(value: object) -> float | None:
+    """A score from 0 to 100 (a number, or text that reads as one), else None."""
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        return None
+    return float(value)
+
 def check_scores(scores: object, field: str) -> dict[str, float]:
     """Every criterion scored 0–100, no unknown criterion; refuse anything else with a message."""
     if not isinstance(scores, Mapping):
@@ -42,12 +54,8 @@ def check_scores(scores: object, field: str) -> dict[str, float]:
         if value is None:
             raise ValidationError(N_("%(field)s: no score given."),
                                   field=f"{field}.{criterion}")
-        if isinstance(value, str):
-            try:
-                value = float(value)
-            except ValueError:
-                value = None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        value = _score(value)
+        if value is None:
             raise ScoreOutOfRangeError(
                 N_("%(field)s: the score must be from 0 to 100 (got %(value)s)."),
                 field=f"{field}.{criterion}", value=scores.get(criterion))
@@ -83,13 +91,8 @@ def check_thresholds(thresholds: object | None) -> dict[str, float]:
                               field="thresholds")
     out: dict[str, float] = {}
     for key in THRESHOLD_GRADES:
-        value = thresholds[key]
-        if isinstance(value, str):
-            try:
-                value = float(value)
-            except ValueError:
-                value = None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        value = _score(thresholds[key])
+        if value is None:
             raise ValidationError(N_("A threshold must be a score from 0 to 100."),
                                   field=f"thresholds.{key}")
         out[key] = float(value)

@@ -133,13 +133,14 @@ def choice_arg(name: str, choices: tuple[str, ...]) -> str | None:
     return value
 
 
-def int_arg(name: str, default: int, low: int, high: int) -> int:
-    """A whole-number query argument within bounds."""
+def int_arg(name: str, default: int, low: int, high: int,
+            error: type[ValidationError] = ValidationError) -> int:
+    """A whole-number query argument within bounds (else ``error``, naming the field)."""
     value = arg(name)
     if value is None:
         return default
     if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
-        raise ValidationError(N_("%(field)s must be a whole number from %(low)s to %(high)s."),
+        raise error(N_("%(field)s must be a whole number from %(low)s to %(high)s."),
                               field=name, low=low, high=high)
     return int(value)
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import Response, request, url_for
 
-from tracker.errors import N_, ValidationError
-from web.api.common import arg, json_response
+from tracker.errors import ValidationError
+from web.api.common import int_arg, json_response
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -25,13 +25,7 @@ class PagingError(ValidationError):
 
 def whole(name: str, default: int, low: int, high: int) -> int:
     """A paging argument: a whole number within bounds, else 400 naming the field."""
-    value = arg(name)
-    if value is None:
-        return default
-    if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
-        raise PagingError(N_("%(field)s must be a whole number from %(low)s to %(high)s."),
-                          field=name, low=low, high=high)
-    return int(value)
+    return int_arg(name, default, low, high, PagingError)
 
 
 @dataclass(frozen=True)
