@@ -64,8 +64,8 @@ def cited(text: str) -> dict[str, Any]:
     return {"kind": "link" if is_link(text) else "text", "text": text}
 
 
-def evidence_panel(history: list[dict[str, Any]], card: dict[str, Any]) -> dict[str, Any]:
-    """What audit/_evidence.html shows: every piece of evidence, and the forms adding some."""
+def evidence_adding(card: dict[str, Any]) -> dict[str, Any]:
+    """What the forms adding evidence need: whether the user may, and what the store takes."""
     store = evidence_store()
     try:
         can_attach = card["status"] != Status.CANCELLED and allowed(current_actor(), "evidence",
@@ -73,14 +73,19 @@ def evidence_panel(history: list[dict[str, Any]], card: dict[str, Any]) -> dict[
                                                                 plan_roles(card["plan_key"]))
     except TrackerError:
         can_attach = False
+    return {"can_attach": can_attach, "accept": ",".join(sorted(store.allowed)),
+            "max_mb": round(store.max_bytes / 1024 / 1024, 1)}
+
+
+def evidence_panel(history: list[dict[str, Any]], card: dict[str, Any]) -> dict[str, Any]:
+    """What audit/_evidence.html shows: every piece of evidence, and the forms adding some."""
     entries = evidence_entries(history)
     return {"entries": entries, "files": [e for e in entries if e["kind"] == "file"],
-            "can_attach": can_attach, "accept": ",".join(sorted(store.allowed)),
-            "max_mb": round(store.max_bytes / 1024 / 1024, 1)}
+            **evidence_adding(card)}
 
 
 @bp.app_context_processor
 def evidence_helpers() -> dict[str, Any]:
     """Lets items/_item.html include audit/_evidence.html and show citations by name."""
-    return {"evidence_panel": evidence_panel, "cited": cited,
+    return {"evidence_panel": evidence_panel, "evidence_adding": evidence_adding, "cited": cited,
             "evidence_commands": EVIDENCE_COMMANDS}

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
 
 from tracker.domain.lifecycle import COMMANDS
 from tracker.errors import ConflictError, TrackerError
 from web.auth import login_required
 from web.extensions import translate_error
 from web.items import bp
+from web.items.delta import after, item_changes
 from web.items.forms import command_values, error_field, expected_version
 from web.items.ui import actor, wants_fragment
 from web.items.views import item_response
@@ -22,13 +23,13 @@ from web.services import services
 
 def changes_since(item_id: str, version: int) -> list[dict[str, Any]]:
     """The timeline entries someone else added after the version a form was rendered from."""
-    return [e for e in services().queries.history(item_id) if e["version"] > version]
+    return after(services().queries.history(item_id), version)
 
 
 @bp.post("/items/<item_id>/commands/<command>")
 @login_required
-def run_command(item_id: str, command: str) -> Response | tuple[str, int]:
-    """Run one command on the item, then show the item as it is now."""
+def run_command(item_id: str, command: str) -> ResponseReturnValue:
+    """Run one command on the item, then show what changed (htmx) or the item page."""
     spec = COMMANDS.get(command)
     if spec is None:
         abort(404)
@@ -45,7 +46,8 @@ def run_command(item_id: str, command: str) -> Response | tuple[str, int]:
         return item_response(item_id, error.status, error_message=translate_error(error),
                              error_field=error_field(error), open_command=command,
                              submitted=values)
+    done = _("Done: %(action)s.", action=command_label(command))
     if not wants_fragment():
-        flash(_("Done: %(action)s.", action=command_label(command)), "success")
+        flash(done, "success")
         return redirect(url_for("items.item", item_id=item_id))
-    return item_response(item_id, notice=_("Done: %(action)s.", action=command_label(command)))
+    return item_changes(item_id, expected, notice=done)

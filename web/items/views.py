@@ -49,6 +49,7 @@ def item_context(card: Card, **extra: Any) -> dict[str, Any]:
         "people_list": [p for p in people_list if p["active"]], "units_list": units_list,
         "commands": COMMANDS, "error_field": None, "error_message": None, "open_command": None,
         "submitted": {}, "conflict": None, "notice": None,  # not a status: typed values
+        "oob": "",  # the whole page, not out-of-band parts (web.items.delta)
         **extra,
     }
 

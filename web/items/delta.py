@@ -1,0 +1,48 @@
+"""What a command from the item page answers to htmx: only the parts of the page that changed,
+as out-of-band swaps (the timeline gets just its new entries)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from markupsafe import Markup
+
+from tracker.domain import WorkItem
+from web.items.views import item_context, load_card
+
+# The page's parts that only some events change, by event type; head, fields, actions and the
+# evidence forms are answered every time.
+PARTS_BY_EVENT = {
+    **dict.fromkeys((WorkItem.NoticeIssued, WorkItem.NoticeAcknowledged,
+                     WorkItem.NoticeAnswered), "notices"),
+    **dict.fromkeys((WorkItem.EvidenceAttached, WorkItem.EvidenceLinked,
+                     WorkItem.CompletionSubmitted), "evidence"),
+}
+EVENT_PARTS = {event.__name__: part for event, part in PARTS_BY_EVENT.items()}
+OOB = Markup(' hx-swap-oob="true"')
+# htmx keeps the page and applies only the out-of-band parts.
+HEADERS = {"HX-Reswap": "none"}
+
+
+def after(history: list[dict[str, Any]], version: int) -> list[dict[str, Any]]:
+    """The timeline entries recorded after the given version of the item."""
+    return [e for e in history if e["version"] > version]
+
+
+def changed_parts(events: list[dict[str, Any]]) -> set[str]:
+    """The optional parts these events change (a new status changes whether sub-items can be
+    added, so the sub-items part)."""
+    parts = {EVENT_PARTS[e["event_type"]] for e in events if e["event_type"] in EVENT_PARTS}
+    if any("status" in (e["changes"] or {}) for e in events):
+        parts.add("children")
+    return parts
+
+
+def item_changes(item_id: str, since: int,
+                 **extra: Any) -> tuple[str, int, dict[str, str]]:
+    """The parts of the item page that changed since the version the form was rendered at."""
+    context = item_context(load_card(item_id), oob=OOB, **extra)
+    events = after(context["history"], since)
+    context.update(new_events=events, parts=changed_parts(events))
+    return render_template("items/_changed.html", **context), 200, HEADERS
