@@ -1,0 +1,131 @@
+"""A command from the item page answers htmx with only what changed (out-of-band swaps by id):
+the head, fields, actions and evidence forms with the new version in every form, the new
+timeline entries to put on top, and the other parts only when the command touched them. The
+plain form post keeps its redirect; refusals and conflicts keep answering the whole item."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from boardfixtures import htmx_headers, iid, run, sign_in, version_of
+from flask import Flask
+from flask.testing import FlaskClient
+from webfixtures import *  # noqa: F403
+from webfixtures import services_of
+
+from tracker.permissions import SYSTEM
+
+ALWAYS = {"item-flash", "item-head", "item-fields", "item-actions", "evidence-forms"}
+
+
+class Parts(HTMLParser):
+    """The out-of-band parts of an answer (id → swap), and every id and version in it."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.oob: dict[str, str] = {}
+        self.ids: set[str] = set()
+        self.versions: set[str] = set()
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if "hx-swap-oob" in a:
+            self.oob[a.get("id") or str(a["hx-swap-oob"])] = str(a["hx-swap-oob"])
+        if a.get("id"):
+            self.ids.add(str(a["id"]))
+        if a.get("name") == "expected_version":
+            self.versions.add(str(a["value"]))
+
+
+@pytest.fixture
+def member(client: FlaskClient) -> tuple[FlaskClient, str]:
+    """The seeded app's client signed in as the owner of "mine" (English), and its token."""
+    return client, sign_in(client, "member")
+
+
+def long_timeline(app: Flask, key: str, reports: int) -> int:
+    """Give the item many progress reports; its version after them."""
+    svc = services_of(app)
+    for n in range(reports):
+        result = svc.tracker.execute(iid(key), "report", SYSTEM, None, note=f"第{n}次", percent=n)
+    svc.sync(result.notification_id)
+    return int(result.version)
+
+
+def test_a_report_answers_the_changed_parts_and_only_the_new_timeline_entry(
+        seeded_app: Flask, member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    version = long_timeline(seeded_app, "mine", 40)
+    response = run(client, token, "mine", "report", note="过半了", percent="60")
+    html = response.get_data(as_text=True)
+    parts = Parts(html)
+    assert response.status_code == 200 and response.headers["HX-Reswap"] == "none"
+    assert parts.oob == {**dict.fromkeys(ALWAYS, "true"),
+                         "afterbegin:#timeline-list": "afterbegin:#timeline-list"}
+    events = {i for i in parts.ids if i.startswith("event-")}
+    assert events == {f"event-{version + 1}"}  # the new entry, not the 41 before it
+    assert not {"item", "timeline-list", "item-children", "item-notices",
+                "evidence-list"} & parts.ids
+    assert parts.versions == {str(version + 1)}  # every form carries the new version
+    assert 'data-version="%d"' % (version + 1) in html and "Version %d" % (version + 1) in html
+    assert '<progress max="100" value="60">' in html and "过半了" in html
+    assert "Done: Report progress." in html
+
+
+def test_a_new_status_also_answers_the_sub_items(member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    version = version_of(client, "mine")
+    parts = Parts(run(client, token, "mine", "start").get_data(as_text=True))
+    assert set(parts.oob) - ALWAYS == {"item-children", "afterbegin:#timeline-list"}
+    assert f"event-{version + 1}" in parts.ids
+
+
+def test_a_notice_answers_the_notices_and_linked_evidence_the_evidence_list(
+        seeded_app: Flask, client: FlaskClient) -> None:
+    token = sign_in(client, "member")
+    run(client, token, "mine", "start")
+    linked = Parts(client.post(f"/items/{iid('mine')}/commands/link-evidence", data={
+        "url": "https://example.org/a", "description": "照片",
+        "expected_version": version_of(client, "mine")}, headers=htmx_headers(token)).get_data(
+            as_text=True))
+    assert set(linked.oob) - ALWAYS == {"evidence-list", "afterbegin:#timeline-list"}
+    client.post("/logout", data={"csrf_token": token})
+    token = sign_in(client, "leader")
+    html = run(client, token, "mine", "issue-notice", requirement="按时报送",
+               reply_by="2012-12-01").get_data(as_text=True)
+    assert set(Parts(html).oob) - ALWAYS == {"item-notices", "afterbegin:#timeline-list"}
+    assert "按时报送" in html
+
+
+def test_the_chinese_answer_is_chinese(seeded_app: Flask, client: FlaskClient) -> None:
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    token = sign_in(client, "member")
+    html = run(client, token, "mine", "report", note="过半", percent="50").get_data(as_text=True)
+    assert "操作成功：" in html and "进展" in html
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert not re.search(r"\b(Done|Report|Version|Details|Actions|Timeline)\b", text)
+
+
+def test_refusals_and_conflicts_still_answer_the_whole_item(
+        member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    rendered = version_of(client, "mine")
+    refused = run(client, token, "mine", "report", note="", percent="101")
+    assert refused.status_code == 422 and "HX-Reswap" not in refused.headers
+    assert refused.get_data(as_text=True).lstrip().startswith('<div id="item"')
+    run(client, token, "mine", "comment", version=rendered, text="先来")
+    stale = run(client, token, "mine", "comment", version=rendered, text="后到")
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "HX-Reswap" not in stale.headers
+    assert 'id="item-flash"' in html and 'data-conflict="true"' in html
+    assert f'id="event-{rendered + 1}"' in html and 'id="timeline-list"' in html
+
+
+def test_a_plain_form_post_still_redirects(member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    response = client.post(f"/items/{iid('mine')}/commands/report", data={
+        "csrf_token": token, "expected_version": version_of(client, "mine"), "note": "无脚本"})
+    assert response.status_code == 302 and "HX-Reswap" not in response.headers
