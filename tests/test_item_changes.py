@@ -70,7 +70,7 @@ def test_a_report_answers_the_changed_parts_and_only_the_new_timeline_entry(
     assert not {"item", "timeline-list", "item-children", "item-notices",
                 "evidence-list"} & parts.ids
     assert parts.versions == {str(version + 1)}  # every form carries the new version
-    assert 'data-version="%d"' % (version + 1) in html and "Version %d" % (version + 1) in html
+    assert f'data-version="{version + 1}"' in html and f"Version {version + 1}" in html
     assert '<progress max="100" value="60">' in html and "过半了" in html
     assert "Done: Report progress." in html
 

@@ -238,10 +238,11 @@ def test_files_and_links_are_one_evidence_list_the_completion_cites(client: Flas
     status, html = _run(client, "mine", "link-evidence",
                         {"url": "https://example.org/photos", "description": "活动照片"})
     assert status == 200, html
-    section = html.split('id="evidence"')[1].split("</section>")[0]
+    section = html.split('id="evidence-list"')[1].split('id="evidence-forms"')[0]  # what changed
     assert "纪要.pdf" in section and "第一次支部大会的纪要" in section
     assert 'href="https://example.org/photos"' in section and "活动照片" in section
-    timeline = html.split('class="timeline"')[1]
+    assert "https://example.org/photos" in html.split("afterbegin:#timeline-list")[1]
+    timeline = _item_page(client).split('id="timeline-list"')[1]
     assert "File: 纪要.pdf — 第一次支部大会的纪要" in timeline
     assert "https://example.org/photos" in timeline
     actions = html.split('id="actions-heading"')[1].split("</section>")[0]
@@ -259,7 +260,8 @@ def test_files_and_links_are_one_evidence_list_the_completion_cites(client: Flas
     assert item.state.completion["evidence"] == [f"sha256:{sha} 纪要.pdf"]
     fields = html.split('id="fields-heading"')[1].split("</section>")[0]
     assert "纪要.pdf" in fields and f"sha256:{sha}" not in fields
-    assert html.split('id="evidence"')[1].split("</section>")[0].count("纪要.pdf") == 1
+    assert html.split('id="evidence-list"')[1].split('id="evidence-forms"')[0].count(
+        "纪要.pdf") == 1
 
 
 def test_free_text_evidence_recorded_before_still_shows_as_given(client: FlaskClient) -> None:

@@ -1,0 +1,87 @@
+"""The item page in real Chromium after a command answered with only what changed: the new
+progress and the new timeline entry on top without a reload, the next command on the advanced
+version, and a second tab's stale form refused with the conflict view; Chinese and English, on
+a desktop and a phone."""
+
+from __future__ import annotations
+
+import pytest
+import test_browser_board as shared
+from boardfixtures import iid
+from playwright.sync_api import Browser, Page, ViewportSize
+from test_browser_board import Live, new_page, no_csp_errors, shot, sign_in
+from webfixtures import services_of
+
+from tracker.permissions import SYSTEM
+
+pytestmark = pytest.mark.browser
+browser = shared.browser  # the fixtures: Chromium, and the seeded app served on a free port
+live = shared.live
+SIZES = {"desktop": ViewportSize(width=1366, height=768),
+         "phone": ViewportSize(width=390, height=844)}
+DONE = {"en-US": "Done: Report progress.", "zh-CN": "操作成功："}
+CONFLICT = {"en-US": "Someone else changed this item first", "zh-CN": "他人已先修改了此事项"}
+
+
+def reports(live: Live, key: str, count: int) -> int:
+    """Give the item a timeline of progress reports; its version after them."""
+    svc = services_of(live.app)
+    for n in range(count):
+        result = svc.tracker.execute(iid(key), "report", SYSTEM, None, note=f"第{n}次进展",
+                                     percent=n)
+    svc.sync(result.notification_id)
+    return int(result.version)
+
+
+def report(page: Page, note: str, percent: str) -> int:
+    """Report progress through the item page's form; the answer's status."""
+    page.click(".action-report summary")
+    page.fill("#f-report-note", note)
+    page.fill("#f-report-percent", percent)
+    with page.expect_response(lambda r: "/commands/report" in r.url) as answer:
+        page.click(".action-report button[type=submit]")
+    return answer.value.status
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_a_command_updates_the_page_in_place_and_the_next_one_follows(
+        browser: Browser, live: Live, locale: str) -> None:
+    version = reports(live, "mine", 12)
+    mine = iid("mine")
+    first_ctx, first = new_page(browser, live, locale=locale)
+    second_ctx, second = new_page(browser, live, locale=locale)
+    sign_in(first, live, "member")
+    sign_in(second, live, "leader")
+    for page in (first, second):
+        page.goto(f"{live.url}/items/{mine}")
+    first.evaluate("window.notReloaded = true")
+
+    assert report(first, "过半了", "60") == 200
+    first.wait_for_selector(f"#timeline-list > li#event-{version + 1}:first-child")
+    assert DONE[locale] in first.inner_text("#item-flash")
+    assert first.get_attribute("#item-fields progress", "value") == "60"
+    assert "过半了" in first.inner_text(f"#event-{version + 1}")
+    assert first.locator("#timeline-list > li").count() == version + 1
+    assert first.locator("input[name=expected_version]").evaluate_all(
+        "els => [...new Set(els.map(e => e.value))]") == [str(version + 1)]
+
+    assert report(first, "快完成了", "90") == 200  # the advanced version, no reload
+    first.wait_for_selector(f"#timeline-list > li#event-{version + 2}:first-child")
+    assert first.get_attribute("#item-fields progress", "value") == "90"
+    assert first.evaluate("window.notReloaded") is True
+    for name, size in SIZES.items():
+        first.set_viewport_size(size)
+        shot(first, f"item-after-command-{locale}-{name}")
+
+    second.click(".action-chase summary")
+    second.fill("#f-chase-note", "请抓紧")
+    with second.expect_response(lambda r: "/commands/chase" in r.url) as answer:
+        second.click(".action-chase button[type=submit]")
+    assert answer.value.status == 409
+    conflict = second.wait_for_selector("#item-flash [data-conflict=true]")
+    assert conflict is not None and CONFLICT[locale] in conflict.inner_text()
+    assert second.get_attribute("#item-fields progress", "value") == "90"  # the fresh item
+    assert services_of(live.app).tracker.get_item(mine).version == version + 2
+    first_ctx.close()
+    second_ctx.close()
+    no_csp_errors(live)
