@@ -11,15 +11,14 @@ from markupsafe import Markup
 from tracker.domain import WorkItem
 from web.items.views import item_context, load_card
 
-# The page's parts that only some events change, by event type; head, fields, actions and the
-# evidence forms are answered every time.
-PARTS_BY_EVENT = {
-    **dict.fromkeys((WorkItem.NoticeIssued, WorkItem.NoticeAcknowledged,
-                     WorkItem.NoticeAnswered), "notices"),
-    **dict.fromkeys((WorkItem.EvidenceAttached, WorkItem.EvidenceLinked,
-                     WorkItem.CompletionSubmitted), "evidence"),
+# The parts of the page that only some events change; head, fields, actions and the evidence
+# forms come after every command (their forms carry the version the next command must send).
+PARTS = {
+    "notices": (WorkItem.NoticeIssued, WorkItem.NoticeAcknowledged, WorkItem.NoticeAnswered),
+    "evidence": (WorkItem.EvidenceAttached, WorkItem.EvidenceLinked,
+                 WorkItem.CompletionSubmitted),
 }
-EVENT_PARTS = {event.__name__: part for event, part in PARTS_BY_EVENT.items()}
+EVENT_PARTS = {event.__name__: part for part, events in PARTS.items() for event in events}
 OOB = Markup(' hx-swap-oob="true"')
 # htmx keeps the page and applies only the out-of-band parts.
 HEADERS = {"HX-Reswap": "none"}
