@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
@@ -12,7 +13,7 @@ from bench import asof, audit, readside
 from bench.baselines import ConventionalCommand, bare_command, copy_rows
 from bench.commandpath import CommandPath
 from bench.generator import generate
-from bench.measure import Results, Run, add_runs, loop, timed
+from bench.measure import Results, Run, add_runs, loop, percentile, timed
 from projections.engine import ReadModels
 from tracker.application import TrackerApplication
 from tracker.storage import parse_database_url
@@ -106,6 +107,7 @@ def commands(results: Results, app: TrackerApplication, rm: ReadModels, url: str
     web = CommandPath(url, workdir / f"instance-{kind}", web_ids)
     bare, conv = bare_command(app, bare_ids), ConventionalCommand(rm.engine, conv_ids)
     runs: dict[str, list[Run]] = {"bare": [], "web": [], "conv": []}
+    syncs: list[list[float]] = []  # per repetition: ms each web command spent in sync
     # One warm-up each; the conventional fragment is then padded to the tracker's size.
     web_bytes, conv_bytes = web.call(0), conv(0)
     conv.pad = max(0, web_bytes - conv_bytes)
@@ -115,8 +117,10 @@ def commands(results: Results, app: TrackerApplication, rm: ReadModels, url: str
             runs["bare"].append(loop(lambda i, o=offset: bare(o + i), size.commands,  # type: ignore[misc]
                                      size.command_budget))
             rm.catch_up()  # so the web path does not pay for the bare library's events
+            web.sync_seconds.clear()
             runs["web"].append(loop(lambda i, o=offset: web.call(o + i), size.commands,  # type: ignore[misc]
                                     size.command_budget))
+            syncs.append([s * 1e3 for s in web.sync_seconds])
             runs["conv"].append(loop(lambda i, o=offset: conv(o + i), size.commands,  # type: ignore[misc]
                                      size.command_budget))
             offset += size.commands
@@ -137,5 +141,19 @@ def commands(results: Results, app: TrackerApplication, rm: ReadModels, url: str
                 [r.throughput for r in runs["web"]],
                 baseline=f"[{kind}] bare library load+decide+save throughput",
                 higher_is_better=True)
+    read_model_update(results, group, kind, syncs)
     if web.note:
         results.notes.append(f"{kind} command path: {web.note}")
+
+
+def read_model_update(results: Results, group: str, kind: str, syncs: list[list[float]]) -> None:
+    """The read-model update inside a web command (Services.sync: the saved events applied to
+    every projection in one transaction), p50 and mean per repetition."""
+    measured = [ms for ms in syncs if ms]
+    if not measured:
+        results.notes.append(f"{kind}: the web path made no Services.sync call to time")
+        return
+    label = f"[{kind}] read-model update inside a command"
+    note = "time in Services.sync per web command"
+    results.add(group, f"{label} p50", "ms", [percentile(ms, 50) for ms in measured], note=note)
+    results.add(group, f"{label} mean", "ms", [statistics.fmean(ms) for ms in measured])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -66,16 +66,36 @@ def _process_lock(key: str) -> threading.Lock:
 @contextmanager
 def locked_transaction(engine: sa.Engine, name: str, schema: str | None) -> Iterator[sa.Connection]:
     """A transaction that holds the projection's lock (advisory on PostgreSQL, write on SQLite)."""
+    with locked_together(engine, [name], schema) as conn:
+        yield conn
+
+
+@contextmanager
+def locked_together(engine: sa.Engine, names: Sequence[str],
+                    schema: str | None) -> Iterator[sa.Connection]:
+    """One transaction that holds the locks of several projections at once.
+
+    The locks are taken in one fixed order (by key), so two such transactions, or one and
+    the single-projection transactions of a catch-up, never wait for each other in a circle.
+    On SQLite BEGIN IMMEDIATE takes the database's write lock as well; the in-process locks
+    keep this process's threads from spinning on it."""
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(name, schema)})
+            keys = sorted({lock_key(name, schema) for name in names})
+            # One round trip; PostgreSQL evaluates a select list from left to right.
+            calls = ", ".join(f"pg_advisory_xact_lock(:k{n})" for n in range(len(keys)))
+            conn.execute(sa.text(f"SELECT {calls}"), {f"k{n}": key for n, key in enumerate(keys)})
             yield conn
         return
-    with _process_lock(f"{engine.url}:{name}"), engine.connect() as raw:
+    with ExitStack() as stack:
+        for name in sorted(set(names)):
+            stack.enter_context(_process_lock(f"{engine.url}:{name}"))
+        raw = stack.enter_context(engine.connect())
         conn = raw.execution_options(**{IMMEDIATE: True})
         with conn.begin():
             yield conn
 
 
 # The row helpers live in projections.rows; re-exported for projections written against db.
-__all__ = ["get_row", "insert_row", "locked_transaction", "make_engine", "update_row", "upsert_row"]
+__all__ = ["get_row", "insert_row", "locked_together", "locked_transaction", "make_engine",
+           "update_row", "upsert_row"]

@@ -7,14 +7,16 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
+from eventsourcing.persistence import Recording
 from sqlalchemy.exc import IntegrityError
 
 from projections import tables as t
 from projections.base import Projection
-from projections.db import locked_transaction, make_engine
-from projections.events import Envelope, decode
+from projections.db import locked_together, locked_transaction, make_engine
+from projections.events import Envelope, decode, envelope
 from projections.registry import BY_NAME, PROJECTIONS
 from projections.rows import buffered, flush
 from tracker.application import TrackerApplication
@@ -107,21 +109,66 @@ class ReadModels:
         """The store's largest notification id (0 when empty)."""
         return int(self.app.recorder.max_notification_id() or 0)
 
+    def _notification_ids(self) -> sa.ColumnClause[Any]:
+        """The event store's notification id column, for queries on the read models' engine
+        (the same database: on SQLite the same file, on PostgreSQL the same schema)."""
+        recorder = self.app.recorder
+        name = getattr(recorder, "events_table_name", "stored_events")
+        if self.store.kind == "sqlite":
+            return sa.table(name, sa.column("rowid")).c.rowid
+        schema = getattr(getattr(recorder, "datastore", None), "schema", None) or None
+        return sa.table(name, sa.column("notification_id"), schema=schema).c.notification_id
+
     def behind(self) -> bool:
         """Whether the store holds events some projection has not applied (one query)."""
         names: sa.BindParameter[list[str]] = sa.bindparam("names", self.names, expanding=True)
         lowest = sa.select(sa.func.min(t.tracking.c.position)).where(
             t.tracking.c.name.in_(names)).scalar_subquery()
         if self.store.kind == "sqlite":  # the events live in the same file: ask both at once
-            events = getattr(self.app.recorder, "events_table_name", "stored_events")
-            table = sa.table(events, sa.column("rowid"))
-            head = sa.select(sa.func.max(table.c.rowid)).scalar_subquery()
+            head = sa.select(sa.func.max(self._notification_ids())).scalar_subquery()
             with self.engine.connect() as conn:
                 row = conn.execute(sa.select(head, lowest)).one()
             return int(row[0] or 0) > int(row[1] or 0)
         with self.engine.connect() as conn:
             position = conn.execute(sa.select(lowest)).scalar()
         return self.head() > int(position or 0)
+
+    def apply_saved(self, recordings: Sequence[Recording[Any]]) -> bool:
+        """Apply the events a command has just saved to every projection, in one transaction.
+
+        The envelopes are made from the saved events themselves (nothing read back or decoded
+        again). Holding every projection's lock, the positions are checked to stand exactly at
+        the notification before the first saved one; if any stands elsewhere (behind, or
+        another writer's events came in between) this catches up instead, which includes
+        ours. True when the saved events were applied directly."""
+        if not recordings:
+            return True
+        tz = self.app.timezone
+        envelopes = [envelope(r.domain_event, r.notification, tz) for r in recordings]
+        names = self.names
+        with locked_together(self.engine, names, self.store.schema) as conn:
+            if self._stand_before(conn, names, envelopes[0].seq):
+                for projection in PROJECTIONS:
+                    with buffered(conn) as buffer:
+                        projection.handle_batch(conn, envelopes)
+                        flush(conn, buffer)
+                conn.execute(t.tracking.update().where(t.tracking.c.name.in_(names)).values(
+                    position=envelopes[-1].seq))
+                return True
+        self.catch_up()
+        return False
+
+    def _stand_before(self, conn: sa.Connection, names: Sequence[str], seq: int) -> bool:
+        """Whether every projection's position is the store's last notification before seq
+        (ids may have gaps: the store is asked, not seq - 1). Inserts into the store are
+        serialised (SQLite's write lock, the PostgreSQL recorder's table lock), so every
+        event with a smaller id is committed and visible once ours is."""
+        ids = self._notification_ids()
+        before = sa.select(sa.func.max(ids)).where(ids < seq).scalar_subquery()
+        positions = conn.execute(sa.select(t.tracking.c.position, before).where(
+            t.tracking.c.name.in_(names))).all()
+        return len(positions) == len(names) and all(
+            int(position) == int(previous or 0) for position, previous in positions)
 
     def catch_up(self, names: Sequence[str] | None = None, batch_size: int | None = None,
                  progress: Callable[[int], None] | None = None) -> int:

@@ -46,7 +46,12 @@ def split_topic(topic: str) -> tuple[str, str]:
 
 def decode(app: Application[Any], notification: Notification, tz: ZoneInfo) -> Envelope:
     """Turn a stored notification into an Envelope."""
-    event = app.mapper.to_domain_event(notification)
+    return envelope(app.mapper.to_domain_event(notification), notification, tz)
+
+
+def envelope(event: Any, notification: Notification, tz: ZoneInfo) -> Envelope:
+    """The Envelope of a domain event and its notification: one read back from the store
+    (``decode``), or one a command has just saved (a recording's event and notification)."""
     values = vars(event)
     stamp: datetime = values["timestamp"]
     aware = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)

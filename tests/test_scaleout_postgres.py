@@ -1,7 +1,8 @@
 """PostgreSQL scale-out: two `tracker serve` processes and one `tracker projections run`.
 
 A command sent to either web process is visible in the next page that same process renders
-(read-your-writes), although neither process applies the projections itself.
+(read-your-writes): each applies the events its own commands saved; the projection process
+catches up the rest.
 """
 
 from __future__ import annotations

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
 from eventsourcing.utils import get_topic
 
 from tracker.domain import Person, Plan, Unit, WorkItem, item_id, person_id, plan_id, unit_id
@@ -59,17 +59,28 @@ class DateAsISO(Transcoding):
 
 @dataclass(frozen=True)
 class Result:
-    """What a command returns: the aggregate, its new version and the last notification id."""
+    """What a command returns: the aggregate, its new version and the last notification id;
+    and the recordings it saved (each domain event with its notification, in id order), so
+    the caller can apply them to the read models without reading them back."""
 
     id: UUID
     version: int
     notification_id: int | None
+    recordings: tuple[Recording[UUID], ...] = field(default=(), repr=False, compare=False)
 
 
 class TrackerApplication(Application[UUID]):
     """Commands and aggregate queries of the tracker."""
 
     name = "tracker"
+    # The library's aggregate cache, in every process: a command's aggregate is fast-forwarded
+    # from its cached state (events other processes saved are read on the way) and a deep
+    # copy is handed out, instead of replaying it from its first event. The process's or the
+    # caller's environment may override these.
+    env: ClassVar[dict[str, str]] = {
+        "AGGREGATE_CACHE_MAXSIZE": "5000",
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
+    }
 
     def __init__(
         self,
@@ -119,7 +130,7 @@ class TrackerApplication(Application[UUID]):
             raise ConflictError(stored[0].originator_version if stored else None) from None
         last = recordings[-1].notification.id if recordings else None
         main = aggregates[0]
-        return Result(main.id, main.version, last)
+        return Result(main.id, main.version, last, tuple(recordings))
 
     @staticmethod
     def _check_expected(aggregate: Aggregate, expected_version: int | None) -> None:

@@ -19,6 +19,12 @@ TITLE_MAX = 500
 TEXT_MAX = 20_000
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
+# Nesting beyond this is refused before any parser recurses into it: a parser left to reach
+# the interpreter's recursion limit fails anything run at that depth meanwhile (a finalizer
+# the garbage collector calls there raises RecursionError of its own).
+MAX_DEPTH = 64
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 _T = "tag:yaml.org,2002:"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -35,6 +41,7 @@ class _BoundedLoader(yaml.SafeLoader):
     stops after MAX_NODES nodes."""
 
     nodes = 0
+    depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
         if self.check_event(AliasEvent):
@@ -46,7 +53,24 @@ class _BoundedLoader(yaml.SafeLoader):
             mark = self.peek_event().start_mark
             raise _Refused(mark.line + 1, N_("the file has too many entries (at most 200000 "
                                              "values)"))
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Refused(self.peek_event().start_mark.line + 1,
+                           N_("the file is nested too deeply"))
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.depth -= 1
+
+
+def _nests_deeper(text: str, limit: int) -> bool:
+    """Whether JSON-like brackets outside quoted strings nest deeper than limit."""
+    depth = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > limit:
+            return True
+    return False
 
 
 def line_of(node: Node) -> int:
@@ -230,7 +254,9 @@ def compose(text: str | bytes, reader: Reader) -> Node | None:
             reader.add(1, N_("the file is not UTF-8 text (byte 0x%(byte)s at offset "
                              "%(offset)s)"), byte=f"{e.object[e.start]:02x}", offset=e.start)
             return None
-    if text.lstrip()[:1] in ("{", "["):  # in valid JSON a tab is only whitespace; YAML refuses it
+    # In valid JSON a tab is only whitespace; YAML refuses it. (Too deep for a plan: the
+    # composer below refuses it.)
+    if text.lstrip()[:1] in ("{", "[") and not _nests_deeper(text, MAX_DEPTH):
         try:
             json.loads(text)
             text = text.replace("\t", " ")

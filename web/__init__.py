@@ -32,7 +32,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_HEADERS=["X-CSRFToken"],
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_max_hours),
-        READ_YOUR_WRITES_TIMEOUT=5.0,
     )
     app.config.update(config)
     if settings.trusted_proxies:  # X-Forwarded-For/-Proto/-Host from that many proxies only

@@ -15,20 +15,12 @@ from tracker.accounts import Accounts, make_engine
 from tracker.application import Result
 from tracker.config import Settings
 from tracker.domain.lifecycle import Rule
-from tracker.errors import N_, TrackerError
 from tracker.inboxreads import ReadMarks
 from tracker.permissions import Actor
 from tracker.runtime import build_application
 from tracker.savedviews import SavedViews
 from tracker.storage import parse_database_url
 from tracker.webhooks import Webhooks, WebhookWorker
-
-
-class ProjectionLagError(TrackerError):
-    """The read models did not reach a command's event in time (503)."""
-
-    code = "unavailable"
-    status = 503
 
 
 class Services:
@@ -57,26 +49,32 @@ class Services:
         self.webhook_worker = WebhookWorker(self.tracker, self.webhooks, config)
         if config.get("WEBHOOKS_ENABLED", True):
             self.webhook_worker.start_if_hooks()
-        # On SQLite the web process catches the projections up itself; on PostgreSQL a
-        # separate `tracker projections run` does, unless this process is told to.
+        # Every web process applies the events its own commands saved (``sync``). Events
+        # written elsewhere (the CLI, a restore, other processes): on SQLite this process
+        # catches up with them before a read; on PostgreSQL a separate `tracker projections
+        # run` does, unless this process is told to.
         self.sync_projections = bool(config.get("SYNC_PROJECTIONS", self.store.kind == "sqlite"))
-        self.timeout = float(config.get("READ_YOUR_WRITES_TIMEOUT", 5.0))
         self._lock = threading.Lock()
         if self.sync_projections:
             self.read_models.catch_up()
 
-    def sync(self, notification_id: int | None) -> None:
-        """Read-your-writes: the next page rendered shows the command's effect."""
-        if notification_id is None:
+    def sync(self, saved: Result | int | None) -> None:
+        """Read-your-writes: the next page rendered shows the command's effect.
+
+        A command's Result carries the events it saved: they are applied to the read models
+        at once (``ReadModels.apply_saved``). Given only a notification id (a path that does
+        not return its recordings), this process catches the read models up itself. Either
+        way it waits for no other process."""
+        recordings = saved.recordings if isinstance(saved, Result) else ()
+        last = saved.notification_id if isinstance(saved, Result) else saved
+        if last is None:
             return
         self.webhook_worker.wake()
-        if self.sync_projections:
-            with self._lock:
+        with self._lock:
+            if recordings and recordings[-1].notification.id == last:
+                self.read_models.apply_saved(recordings)
+            else:
                 self.read_models.catch_up()
-        elif not self.read_models.wait_until(notification_id, self.timeout):
-            raise ProjectionLagError(
-                N_("The change was saved but is not visible yet; reload in a moment.")
-            )
 
     def fresh(self) -> None:
         """Before a read: catch up with events other processes saved (the CLI, a restore).
@@ -96,19 +94,19 @@ class Services:
     ) -> Result:
         """Run one item command and wait until the read models show it."""
         result = self.tracker.execute(item, command, actor, expected_version, **values)
-        self.sync(result.notification_id)
+        self.sync(result)
         return result
 
     def create_item(self, actor: Actor, plan_key: str, **fields: Any) -> Result:
         """Create an item and wait until the read models show it."""
         result = self.tracker.create_item(actor, plan_key, **fields)
-        self.sync(result.notification_id)
+        self.sync(result)
         return result
 
     def create_recurring_item(self, actor: Actor, plan_key: str, **fields: Any) -> Result:
         """Create a recurring item (one per period) and wait until the read models show it."""
         result = self.tracker.create_recurring_item(actor, plan_key, **fields)
-        self.sync(result.notification_id)
+        self.sync(result)
         return result
 
     def close(self) -> None:

@@ -24,7 +24,7 @@ ERRORS = {
          "item's current state.",
     413: "The body is too large.",
     422: "A value is missing, of the wrong type or not acceptable.",
-    503: "The change was saved but is not visible yet.",
+    503: "The database is busy or unavailable; try again in a moment.",
 }
 READ_ERRORS = (401, 404, 422, 503)
 LIST_ERRORS = (400, *READ_ERRORS)  # 400: a limit, offset or cursor out of range

@@ -26,6 +26,6 @@ def set_person_contact(key: str) -> Response:
                                             email=_text_or_none(body, "email"),
                                             language=_text_or_none(body, "language"))
     if result is not None:
-        svc.sync(result.notification_id)
+        svc.sync(result)
     person = svc.tracker.get_person(key)
     return json_response({"person": key, "email": person.email, "language": person.language})

@@ -98,7 +98,7 @@ def set_leadership(key: str) -> Response:
     body = json_body()
     svc = services()
     result = svc.tracker.set_leadership(actor, key, body.get("leadership"))
-    svc.sync(result.notification_id)
+    svc.sync(result)
     return json_response({"plan": key, "leadership": svc.tracker.leadership(key)})
 
 
@@ -110,7 +110,7 @@ def set_wip_limits(key: str) -> Response:
     svc = services()
     result = svc.tracker.set_wip_limits(actor, key, limits=body.get("limits", {}),
                                         enforced=body.get("enforced", False))
-    svc.sync(result.notification_id)
+    svc.sync(result)
     return json_response(wip_limits(key))
 
 

@@ -68,7 +68,7 @@ def attach_upload(item: Any, actor: Actor, expected_version: int | None
     result = services().tracker.attach_evidence(
         actor, item, file, expected_version, store=lambda: store.write(file.sha256, data),
         description=request.form.get("description", ""))
-    services().sync(result.notification_id)
+    services().sync(result)
     return result, file
 
 

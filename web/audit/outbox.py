@@ -62,5 +62,5 @@ def set_contact(key: str) -> Response:
         current_actor(), key, email=request.form.get("email", "")[:400] or None,
         language=request.form.get("language", "")[:40] or None)
     if result is not None:
-        svc.sync(result.notification_id)
+        svc.sync(result)
     return redirect(url_for("audit.outbox_page") + f"#person-{key}", code=303)

@@ -42,7 +42,7 @@ def change_leadership(plan_key: str) -> Response | tuple[str, int]:
         roles = with_role({e["person"]: e["role"] for e in current["entries"]}
                           if current["recorded"] else None, person, role)
         result = svc.tracker.set_leadership(actor(), plan_key, roles, version)
-        svc.sync(result.notification_id)
+        svc.sync(result)
     except ConflictError as error:
         return _respond(plan_key, error.status, leadership_view(
             plan_key, error=translate_error(error), stale=True))

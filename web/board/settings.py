@@ -59,7 +59,7 @@ def set_limits(plan_key: str) -> Response | tuple[str, int]:
     except TrackerError as error:
         return board_answer(plan_key, BoardFilters(), error.status,
                             limits_error=translate_error(error), limits_form=request.form)
-    svc.sync(result.notification_id)
+    svc.sync(result)
     flash(_("The column limits are saved."), "success")
     return redirect(url_for("board.plan_board", plan_key=plan_key))
 

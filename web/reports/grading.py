@@ -89,7 +89,7 @@ def grading() -> Response | str | tuple[str, int]:
             actor, plan_key, self_weight=_whole(values.get("weight_self", "")),  # type: ignore[arg-type]
             superior_weight=_whole(values.get("weight_superior", "")),  # type: ignore[arg-type]
             thresholds={k: values.get(f"threshold_{k}", "") for k in THRESHOLD_GRADES})
-        services().sync(result.notification_id)
+        services().sync(result)
     except TrackerError as error:
         field = SETTING_FIELDS.get(str(error.params.get("field", "")))
         context.update(error_field=field, error_message=translate_error(error))

@@ -110,7 +110,7 @@ def assess(key: str) -> Response | str | tuple[str, int]:
             actor, key, plan_key, label=values.get("label", ""), on=_parse_on(
                 values.get("on", "")), self_scores=scores["self"],
             superior_scores=scores["superior"])
-        services().sync(result.notification_id)
+        services().sync(result)
     except TrackerError as error:
         context.update(error_field=error_field(error), error_message=translate_error(error))
         return render_template("reports/assess.html", **context), error.status
@@ -134,7 +134,7 @@ def nominate() -> Response:
         else:
             result = tracker.nominate(current_actor(), plan_key, kind=kind, key=key,
                                       reason=form.get("reason", ""))
-        services().sync(result.notification_id)
+        services().sync(result)
     except TrackerError as error:
         if error.status == 403:
             raise
