@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["asof"],
                         help="Only the as-of against live figures (SQLite), e.g. to check them "
                              "at the large size without the whole run.")
+    parser.add_argument("--reuse", type=Path, metavar="DIR",
+                        help="With --only asof: measure the store a --keep run left in DIR "
+                             "instead of generating one.")
     parser.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
@@ -62,10 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     results = Results(args.size, meta={"python": platform.python_version(),
                                        "machine": platform.machine(),
                                        "cpus": os.cpu_count(), "started": time.ctime()})
-    workdir = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    if args.reuse is not None and (args.only != "asof" or not (args.reuse / "bench.db").is_file()):
+        parser.error("--reuse needs --only asof and a directory a --keep run left")
+    workdir = args.reuse or Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     try:
         run_store(results, f"sqlite:///{workdir / 'bench.db'}", SIZES[args.size].plans,
-                  SIZES[args.size], workdir, full=True, only=args.only)
+                  SIZES[args.size], workdir, full=True, only=args.only,
+                  reuse=args.reuse is not None)
         if args.only:
             results.notes.append(f"only the {args.only} figures (--only)")
         elif args.no_postgres:
@@ -73,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             step(results, "postgres", postgres, results, args.size, workdir, args.postgres_url)
     finally:
-        if args.keep:
+        if args.reuse is not None:
+            results.notes.append(f"the store a kept run left in {workdir}, reused")
+        elif args.keep:
             results.notes.append(f"store kept in {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)

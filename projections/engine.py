@@ -66,6 +66,8 @@ class ReadModels:
                 for table in reversed(projection.tables):
                     table.drop(conn, checkfirst=True)
             t.metadata.create_all(conn)
+            for name in t.RETIRED_INDEXES:
+                conn.execute(sa.text(f"DROP INDEX IF EXISTS {name}"))
             for projection in outdated:
                 conn.execute(t.tracking.update().where(
                     t.tracking.c.name == projection.name).values(position=0))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
+# Indexes earlier versions made and this one replaced: dropped when the tables are opened.
+RETIRED_INDEXES = ("ix_rm_board_versions_parent",)
 S = sa.String(200)
 Text = sa.Text
 UTC = sa.DateTime()  # naive UTC: the same on SQLite and PostgreSQL

@@ -54,7 +54,10 @@ board_versions = sa.Table(
     sa.Index("ix_rm_board_versions_seq_from", "plan_key", "seq_from"),
     sa.Index("ix_rm_board_versions_eff_to_page", "plan_key", "eff_to", "eff_from", "status",
              "due", "title", "id", "version"),
-    sa.Index("ix_rm_board_versions_parent", "plan_key", "parent"),  # a past card's children
+    # A past card's children: the parent's key, then the validity bound the view reads by
+    # (so the planner prefers these to the page indexes above).
+    sa.Index("ix_rm_board_versions_parent_seq", "plan_key", "parent", "seq_to"),
+    sa.Index("ix_rm_board_versions_parent_eff", "plan_key", "parent", "eff_to"),
     sa.Index("ix_rm_board_versions_eff_from", "plan_key", "eff_from"),
     sa.Index("ix_rm_board_versions_at", "at_from"),
     sa.Index("ix_rm_board_versions_open", "id", "seq_to"),

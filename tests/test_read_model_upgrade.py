@@ -26,3 +26,22 @@ def test_board_tables_without_this_versions_columns_are_rebuilt_on_start(
     assert read_models.positions()["board"] == 0
     read_models.catch_up()
     assert snapshot_tables(read_models) == live
+
+
+def test_an_index_an_older_version_made_and_this_one_retired_is_dropped_on_start(
+        app: TrackerApplication, read_models: ReadModels) -> None:
+    from projections import tables as t
+
+    retired = t.RETIRED_INDEXES[0]
+    with read_models.engine.begin() as conn:  # as an older version left it
+        conn.execute(sa.text(f"CREATE INDEX {retired} ON rm_board_versions (plan_key, parent)"))
+    assert retired in _indexes(read_models, "rm_board_versions")
+    read_models.create_tables()
+    present = _indexes(read_models, "rm_board_versions")
+    assert retired not in present
+    assert {"ix_rm_board_versions_parent_seq", "ix_rm_board_versions_parent_eff"} <= present
+
+
+def _indexes(read_models: ReadModels, table: str) -> set[str]:
+    with read_models.engine.connect() as conn:
+        return {i["name"] for i in sa.inspect(conn).get_indexes(table)}
