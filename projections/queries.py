@@ -18,8 +18,8 @@ from projections.engine import ReadModels
 from projections.events import as_utc
 from projections.lanes import INDEX_COLUMNS, UNIT_COLUMNS, LaneIndex, index
 from projections.ledger import figures
-from projections.names import Directory, DirectoryCache
 from projections.ledger import ledger as ledger_rows
+from projections.names import Directory, DirectoryCache
 from projections.pastviews import (
     AsOf,
     ledger_inputs,
