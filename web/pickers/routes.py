@@ -109,7 +109,7 @@ def search(kind: str) -> tuple[Response | str, int]:
     values = request.args.getlist(name)
     if len(values) > (MAX_CHOSEN if picker.multiple else 1):
         return _bad(gettext("Too many values were chosen for this field."))
-    required = request.args.get("required") == "1"
+    required = request.args.get("optional") != "1"  # an optional field offers "nobody"
     context = {**options(name, picker, values, text), "required": required}
     return render_template("items/_picker_options.html", **context), 200
 
