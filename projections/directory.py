@@ -23,6 +23,8 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
 
 
 def _update(table: sa.Table, conn: sa.Connection, env: Envelope, **values: Any) -> None:
+    if table is not t.plans:  # people and units carry the seq that last changed them
+        values["seq"] = env.seq
     update_row(conn, table, values, id=env.aggregate_id)
 
 
@@ -63,13 +65,13 @@ def _plan_list_set(column: str, make: Callable[[Envelope], dict[str, Any]]) -> H
 def _person_created(conn: sa.Connection, env: Envelope) -> None:
     f = env.fields
     insert_row(conn, t.people, {"key": f["key"], "id": env.aggregate_id, "name": f["name"],
-                                "role": f["role"], "active": True})
+                                "role": f["role"], "active": True, "seq": env.seq})
 
 
 def _unit_created(conn: sa.Connection, env: Envelope) -> None:
     f = env.fields
     insert_row(conn, t.units, {"key": f["key"], "id": env.aggregate_id, "name": f["name"],
-                               "liaisons": list(f["liaisons"])})
+                               "liaisons": list(f["liaisons"]), "seq": env.seq})
 
 
 def _set(table: sa.Table, column: str, field: str | None = None, value: Any = None) -> Handler:

@@ -19,6 +19,7 @@ from projections.events import as_utc
 from projections.lanes import INDEX_COLUMNS, UNIT_COLUMNS, LaneIndex, index
 from projections.ledger import figures
 from projections.ledger import ledger as ledger_rows
+from projections.names import Directory, DirectoryCache
 from projections.pastviews import (
     AsOf,
     ledger_inputs,
@@ -52,6 +53,7 @@ class Queries:
         self.rm = read_models
         self.today = today
         self.yellow_days = yellow_days
+        self._directory = DirectoryCache(read_models.engine)
 
     def _day_of(self, as_of: datetime) -> date:
         """The tracker's date at an instant (a naive instant is UTC)."""
@@ -314,22 +316,18 @@ class Queries:
                  "lights": dict(lights.get(u["key"], {"red": 0, "yellow": 0, "green": 0}))}
                 for u in units]
 
+    def directory(self) -> Directory:
+        """Every person and unit, read-only, from this process's copy (re-read only when the
+        directory changed): names for display and the pickers' searches."""
+        return self._directory.get()
+
     def unit_list(self) -> list[Row]:
         """Every unit's key, name and liaisons, by key (no item counts: cheap for forms)."""
-        u = t.units.c
-        with self.rm.engine.connect() as conn:
-            rows = conn.execute(sa.select(u.key, u.name, u.liaisons, u.contact, u.parent)
-                                .order_by(u.key))
-            return [{"key": r["key"], "name": r["name"], "liaisons": list(r["liaisons"]),
-                     "contact": r["contact"], "parent": r["parent"]} for r in rows.mappings()]
+        return [{**u, "liaisons": list(u["liaisons"])} for u in self.directory().units]
 
     def people(self) -> list[Row]:
         """Everyone who can own, review or act."""
-        p = t.people.c
-        with self.rm.engine.connect() as conn:
-            rows = conn.execute(sa.select(p.key, p.name, p.role, p.active, p.unit)
-                                .order_by(p.key))
-            return [dict(r) for r in rows.mappings()]
+        return [dict(p) for p in self.directory().people]
 
     def head(self) -> int:
         """The store's largest notification id."""

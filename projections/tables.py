@@ -38,6 +38,8 @@ people = sa.Table(
     sa.Column("role", S, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("unit", S),
+    # The last event that changed the row: the directory's version is the largest (names.py).
+    sa.Column("seq", sa.BigInteger, nullable=False, index=True),
 )
 
 units = sa.Table(
@@ -48,6 +50,7 @@ units = sa.Table(
     sa.Column("liaisons", sa.JSON, nullable=False),
     sa.Column("contact", S),
     sa.Column("parent", S),
+    sa.Column("seq", sa.BigInteger, nullable=False, index=True),
 )
 
 board = sa.Table(

@@ -64,9 +64,10 @@ def test_the_form_asks_for_an_owner_and_a_unit_and_names_the_missing_one(
     token = sign_in(chinese(client), "leader")
     form = client.get(NEW).get_data(as_text=True)
     for name in ("owner", "lead_unit"):
-        select = form.split(f'name="{name}"')[1].split("</select>")[0]
-        assert re.search(r'<option value="" selected>—请选择—</option>', select)
-        assert select.count("selected") == 1
+        picker = form.split(f'id="new-{name}"')[1].split("</fieldset>")[0]
+        radios = re.findall(rf'<input type="radio" name="{name}" [^>]*>', picker)
+        assert radios and all("required" in r and "checked" not in r for r in radios)
+        assert "输入名称的一部分" in picker  # the search box, in the user's language
     before = len(cards(client.application))
     answer = create(client, token, owner="")
     page = answer.get_data(as_text=True)
@@ -177,11 +178,13 @@ def test_supporting_units_are_ticked_in_a_checklist(client: FlaskClient) -> None
     form = client.get(NEW).get_data(as_text=True)
     assert "multiple" not in form
     assert len(re.findall(r'type="checkbox" name="units" value="u[12]"', form)) == 2
+    assert not re.search(r'type="checkbox" name="units" [^>]*required', form)  # none is fine
     create(client, token, title="协办测试", units=["u1"], lead_unit="u2")
     made = next(c for c in cards(client.application).values() if c["title"] == "协办测试")
     assert made["units"] == ["u1"]
     again = create(client, token, title="", units=["u1"]).get_data(as_text=True)
-    assert 'value="u1" checked' in again and 'value="u2" checked' not in again
+    assert 'name="units" value="u1" checked' in again
+    assert 'name="units" value="u2" checked' not in again
 
 
 def test_a_description_keeps_its_line_breaks_and_stays_escaped(client: FlaskClient) -> None:

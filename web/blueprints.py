@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web import api, audit, auth, board, imports, inbox, items, main, reports
+from web import api, audit, auth, board, imports, inbox, items, main, pickers, reports
 
-AREAS = (main, auth, api, board, items, reports, audit, imports, inbox)
+AREAS = (main, auth, api, board, items, pickers, reports, audit, imports, inbox)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -104,8 +104,8 @@ def translate_error(error: TrackerError) -> str:
     """The domain error's message in the user's language (a person named by name)."""
     who = error.params.get("who")
     if isinstance(who, PersonKey):
-        people = current_app.extensions["tracker"].queries.people()
-        error.params["who"] = next((p["name"] for p in people if p["key"] == who), str(who))
+        names = current_app.extensions["tracker"].queries.directory().people_names
+        error.params["who"] = names.get(who, str(who))
     return render(error, gettext)
 
 

@@ -64,7 +64,7 @@ def _page(status: int = 200) -> tuple[str, int]:
         rows = [r for r in rows if r["kind"] == kind]
     else:
         kind = ""
-    people = {p["key"]: p["name"] for p in services().queries.people()}
+    people = services().queries.directory().people_names
     return render("inbox/inbox.html", "inbox/_inbox.html", status, rows=rows, read=read,
                   people=people, sentence=sentence, kinds=KIND_LABELS, kind=kind,
                   unread=unread, oob=wants_fragment())

@@ -3,10 +3,10 @@ tables)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask import g
 from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 
@@ -82,7 +82,7 @@ def with_open_children(text: str, data: dict[str, Any] | None) -> str:
     return gettext(WITH_OPEN_CHILDREN, text=text, count=count) if count else text
 
 
-def due_request_line(r: dict[str, Any], people: dict[str, str]) -> str:
+def due_request_line(r: dict[str, Any], people: Mapping[str, str]) -> str:
     """One due-date request as a reader sees it: who asked for which date, who decided."""
     text = gettext(DUE_ASKED, who=actor_name(r["by"], people), on=format_day(r["on"]),
                    due=format_day(r["new_due"]))
@@ -96,11 +96,10 @@ def due_history(card: dict[str, Any]) -> list[str]:
     requests = card.get("due_requests") or []
     if not requests:
         return []
-    if "people_names" not in g:
-        from web.services import services
+    from web.services import services
 
-        g.people_names = {p["key"]: p["name"] for p in services().queries.people()}
-    return [due_request_line(r, g.people_names) for r in requests]
+    people = services().queries.directory().people_names
+    return [due_request_line(r, people) for r in requests]
 
 
 def format_day(value: Any) -> str:
@@ -123,7 +122,7 @@ ROLE = {"admin": _l("Administrator"), "leader": _l("Leader"), "member": _l("Memb
         "viewer": _l("Viewer"), "system": _l("System")}
 
 
-def actor_name(actor: str | None, people: dict[str, str]) -> str:
+def actor_name(actor: str | None, people: Mapping[str, str]) -> str:
     """Who did something, as a reader knows them: the person's name, or the account's role
     ("System", "Administrator") for accounts that stand for no one — never an internal key."""
     if not actor:
@@ -136,6 +135,6 @@ def actor_name(actor: str | None, people: dict[str, str]) -> str:
     from web.services import services  # the accounts know which person a login stands for
 
     user = services().accounts.find(login)
-    if user is not None and user.person in people:
+    if user is not None and user.person is not None and user.person in people:
         return people[user.person]
     return str(ROLE.get(user.role, ROLE["member"])) if user is not None else str(ROLE["member"])

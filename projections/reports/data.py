@@ -137,7 +137,7 @@ CHANGES = (WorkItem.ExtensionGranted, WorkItem.ExtensionRefused, WorkItem.Delive
 def commitment_changes(q: Queries, plan_key: str, upto: int) -> list[Row]:
     """Every decision on an item's due date or deliverable up to an event: the item, who
     asked, who decided (and whether as administrator), from what to what, and why."""
-    people = {p["key"]: p["name"] for p in q.people()}
+    people = q.directory().people_names
     cards = {c["id"]: c for c in q.board(plan_key, include_cancelled=True)}
     out: list[Row] = []
     for kind in CHANGES:
@@ -186,7 +186,7 @@ def review(q: Queries, plan_key: str, as_of: date | None = None,
     returned = [dict(i, owner_name=r["name"]) for r in rows for i in r["items"]["returned"]]
     cancelled = [c for c in cards if c["status"] == Status.CANCELLED]
     engine = q.rm.engine
-    unit_names = {u["key"]: u["name"] for u in q.unit_list()}
+    unit_names = q.directory().unit_names
     grades = all_grades(engine, plan_key, view, q.rm.app.timezone)
     graded = by_unit_order(q.rm, [{"key": k, "name": unit_names.get(k, k), "history": h}
                                   for k, h in grades.items()])

@@ -43,7 +43,7 @@ def notice(q: Queries, item_id: str, n: int) -> Row:
     if card is None or not 1 <= n <= len(notices):
         raise NotFoundError(N_("There is no %(what)s %(key)s."), what="notice", key=n)
     year, number = numbers(q, card["plan_key"]).get((str(card["id"]), n), (0, n))
-    people = {p["key"]: p["name"] for p in q.people()}
+    people = q.directory().people_names
     return {"card": card, "notice": notices[n - 1], "year": year, "number": number,
             "by": people.get(notices[n - 1].get("by") or "", ""),
             "owner": people.get(card["owner"], card["owner"])}

@@ -59,7 +59,7 @@ def register(q: Queries, plan_key: str, as_of: date | None = None, *, unit: str 
     cards = q.board(plan_key, unit=unit, owner=owner, light=light, as_of=ctx["cutoff"],
                     include_cancelled=light is None)
     units = {u["key"]: u for u in q.unit_list()}
-    people = {p["key"]: p["name"] for p in q.people()}
+    people = q.directory().people_names
     for card in cards:
         lead = units.get(card["lead_unit"], {"liaisons": []})
         card["leaders"] = list(lead["liaisons"])

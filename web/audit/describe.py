@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask_babel import gettext
@@ -15,7 +15,7 @@ from tracker.errors import N_
 from web.labels import actor_name, in_capacity, status_label, with_open_children
 
 Row = dict[str, Any]
-Names = dict[str, str]
+Names = Mapping[str, str]
 
 def _why(text: str, reason: object) -> str:
     return _("%(text)s: %(reason)s", text=text, reason=reason) if reason else text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -54,10 +54,10 @@ def audit_filters() -> dict[str, Any]:
     return filters
 
 
-def _names(rows: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:
+def _names(rows: list[dict[str, Any]]) -> tuple[Mapping[str, str], dict[str, str]]:
     """People's names and the titles of the items on this page."""
     q = services().queries
-    people = {p["key"]: p["name"] for p in q.people()}
+    people = q.directory().people_names
     ids = sorted({str(r["aggregate_id"]) for r in rows if r["aggregate_type"] == "WorkItem"})
     with services().read_models.engine.connect() as conn:
         found = conn.execute(sa.select(t.board.c.id, t.board.c.title).where(t.board.c.id.in_(ids)))
@@ -66,7 +66,7 @@ def _names(rows: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:
     return people, titles
 
 
-def actor_options(people: dict[str, str]) -> list[tuple[str, str]]:
+def actor_options(people: Mapping[str, str]) -> list[tuple[str, str]]:
     """Everyone who appears in the trail (people and accounts), by name, for the filter."""
     with services().read_models.engine.connect() as conn:
         actors = conn.execute(sa.select(t.audit.c.actor).distinct()).scalars().all()
@@ -117,7 +117,7 @@ def trail() -> str:
     g.no_store = True
     filters = audit_filters()
     after, before = _position("after"), _position("before")
-    people = {p["key"]: p["name"] for p in services().queries.people()}
+    people = services().queries.directory().people_names
     actors, types = actor_options(people), event_type_options()
     sort = _sort(actors, types)
     found = services().queries.audit_page(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -25,20 +26,20 @@ SENTENCES = {
 }
 
 
-def account_shown(login: object, people: dict[str, str]) -> str:
+def account_shown(login: object, people: Mapping[str, str]) -> str:
     """An account as a reader knows it: the person it stands for, or its role in words; a
     login no account has (a failed sign-in) as it was typed."""
     if not isinstance(login, str):
         return "?"
     user = services().accounts.find(login)
-    if user is not None and user.person in people:
+    if user is not None and user.person is not None and user.person in people:
         return people[user.person]
     if login in ROLE or user is not None:
         return actor_name(f"user:{login}", people)
     return login
 
 
-def describe_account(data: dict[str, Any], row: dict[str, Any], people: dict[str, str]) -> str:
+def describe_account(data: dict[str, Any], row: dict[str, Any], people: Mapping[str, str]) -> str:
     """One account event as a sentence."""
     sentence = SENTENCES.get(row["event_type"])
     shown = account_shown(data.get("login", "?"), people)

@@ -151,7 +151,7 @@ def _page(status: int = 200, message: tuple[str, str] | None = None) -> tuple[st
                                                     for s in ss},
                   reasons=reasons, reason_labels=REASONS, open_notice=open_notice,
                   message=message, oob=wants_fragment(),
-                  people={p["key"]: p["name"] for p in services().queries.people()})
+                  people=services().queries.directory().people_names)
 
 
 @bp.get("/queue")

@@ -79,7 +79,7 @@ def with_breaks(text: str | None) -> Markup:
 def my_name() -> str:
     """The signed-in user as the top bar shows them: their person's name, else their role."""
     me = actor()
-    people = {p["key"]: p["name"] for p in services().queries.people()}
+    people = services().queries.directory().people_names
     return actor_name(me.person or f"user:{me.login}", people)
 
 

@@ -29,7 +29,7 @@ def item_context(card: Card, **extra: Any) -> dict[str, Any]:
     """Everything the item templates need, from the read models."""
     queries = services().queries
     me = actor()
-    people_list, units_list = queries.people(), queries.unit_list()
+    directory = queries.directory()  # names for display; the forms' pickers search it
     roles = plan_roles(card["plan_key"])  # the plan's roles decide powers
     parent = queries.get_card(item_id(card["plan_key"], card["parent"])) if card["parent"] else None
     children = queries.board(card["plan_key"], parent=card["key"], include_cancelled=True)
@@ -40,13 +40,11 @@ def item_context(card: Card, **extra: Any) -> dict[str, Any]:
         "open_children": [c for c in children if c["status"] in OPEN_STATUSES],
         "form_fields": form_fields,
         "history": queries.history(card["id"]),
-        "people": {p["key"]: p["name"] for p in people_list},
-        "units": {u["key"]: u["name"] for u in units_list},
+        "people": directory.people_names, "units": directory.unit_names,
         "phases": {p["key"]: p["title"] for p in plan["phases"]},
         "goals": {g["key"]: g["title"] for g in plan["goals"]},
         "actions": available(me, card, roles), "can_edit": may(me, COMMANDS["edit"], card, roles),
         "can_create": allowed(me, "create", leadership=roles),
-        "people_list": [p for p in people_list if p["active"]], "units_list": units_list,
         "commands": COMMANDS, "error_field": None, "error_message": None, "open_command": None,
         "submitted": {}, "conflict": None, "notice": None,  # not a status: typed values
         "oob": "",  # the whole page, not out-of-band parts (web.items.delta)

@@ -23,7 +23,7 @@ def calendar_feed(person: str, token: str) -> Response:
     if not token_matches(services().settings.secret_key, person, token):
         abort(404)
     q = services().queries
-    names = {p["key"]: p["name"] for p in q.people()}
+    names = q.directory().people_names
     if person not in names:
         abort(404)
     cards = q.board(owner=person, status=OPEN_STATUSES)

@@ -73,7 +73,7 @@ def unit(key: str) -> str:
     engine = services().queries.rm.engine
     moves = [m for m in movement(engine, plan_key) if m["unit"] == key]
     plans = services().queries.list_plans()
-    people = {p["key"]: p["name"] for p in services().queries.people()}
+    people = services().queries.directory().people_names
     return render_template(
         "reports/unit.html", unit=info, plan_key=plan_key, history=unit_grades(
             engine, key, plan_key, tz=services().tracker.timezone), moves=moves,

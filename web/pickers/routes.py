@@ -1,0 +1,120 @@
+"""The pickers' options: the chosen value(s), rendered by the server, and the matches of a
+search (at most LIMIT), for the person and unit fields of every item form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import render_template, request
+from flask_babel import gettext
+from werkzeug.wrappers import Response
+
+from projections.names import Directory
+from tracker.domain.fields import Field
+from tracker.domain.lifecycle import COMMANDS
+from web.auth import login_required
+from web.extensions import error_response
+from web.items.create import CREATE
+from web.pickers import bp
+from web.services import services
+
+LIMIT = 20  # matches shown at once: type more to narrow
+MAX_QUERY = 100  # characters of a search
+MAX_CHOSEN = 200  # values a multiple choice may carry back
+
+
+@dataclass(frozen=True)
+class Picker:
+    """How a field is picked: from people or units, one or several."""
+
+    kind: str  # "people" | "units"
+    multiple: bool = False
+
+
+def picker_of(field: Field) -> Picker | None:
+    """The picker a form field uses, if any (the one place that decides it)."""
+    if field.type == "person":
+        return Picker("people")
+    if field.type == "unit":
+        return Picker("units")
+    if field.type == "list" and field.name == "units":
+        return Picker("units", multiple=True)
+    return None
+
+
+def _fields() -> dict[str, Picker]:
+    found: dict[str, Picker] = {}
+    specs: list[tuple[Field, ...]] = [rule.fields for rule in COMMANDS.values()]
+    for fields in (*specs, CREATE.fields):
+        for field in fields:
+            picker = picker_of(field)
+            if picker is not None:
+                assert found.setdefault(field.name, picker) == picker, field.name
+    return found
+
+
+FIELDS = _fields()  # every picked field by name: what the endpoint accepts
+
+
+def _chosen(values: Iterable[str], picker: Picker, directory: Directory) -> list[Any]:
+    """The chosen rows in the order given, unknown keys left out (the server names them)."""
+    find = directory.person if picker.kind == "people" else directory.unit
+    rows = [find(key) for key in dict.fromkeys(v for v in values if v)]
+    return [row for row in rows if row is not None]
+
+
+def options(name: str, picker: Picker, values: Sequence[str], text: str = "") -> dict[str, Any]:
+    """What a picker's options show: the chosen rows first, then the matches of the text."""
+    directory = services().queries.directory()
+    chosen = _chosen(values, picker, directory)
+    find = directory.find_people if picker.kind == "people" else directory.find_units
+    matches, more = find(text, LIMIT + len(chosen))
+    keys = {row["key"] for row in chosen}
+    rest = [row for row in matches if row["key"] not in keys]
+    return {"name": name, "picker": picker, "chosen": chosen, "matches": rest[:LIMIT],
+            "more": more or len(rest) > LIMIT, "text": text.strip(),
+            "unit_names": directory.unit_names}
+
+
+def field_options(field: Field, value: Any) -> dict[str, Any]:
+    """A form field's options as the page first shows them, from its current value."""
+    picker = picker_of(field)
+    assert picker is not None, field.name
+    if value is None:
+        values: list[str] = []
+    elif isinstance(value, str):
+        values = [value]
+    else:
+        values = [str(v) for v in value]
+    return {**options(field.name, picker, values), "required": field.required}
+
+
+def _bad(message: str) -> tuple[Response | str, int]:
+    return error_response(400, "bad_request", message)
+
+
+@bp.get("/pickers/<any(people, units):kind>")
+@login_required
+def search(kind: str) -> tuple[Response | str, int]:
+    """The options of one picker for what was typed (htmx swaps them under the search box)."""
+    name = request.args.get("field", "")
+    picker = FIELDS.get(name)
+    if picker is None or picker.kind != kind:
+        return _bad(gettext("This list cannot be searched for that field."))
+    text = request.args.get("q", "")
+    if len(text) > MAX_QUERY:
+        return _bad(gettext("The search is too long: at most %(n)s characters.", n=MAX_QUERY))
+    values = request.args.getlist(name)
+    if len(values) > (MAX_CHOSEN if picker.multiple else 1):
+        return _bad(gettext("Too many values were chosen for this field."))
+    required = request.args.get("optional") != "1"  # an optional field offers "nobody"
+    context = {**options(name, picker, values, text), "required": required}
+    return render_template("items/_picker_options.html", **context), 200
+
+
+@bp.app_context_processor
+def picker_helpers() -> dict[str, Any]:
+    """The item forms' field macro asks which fields are picked and what they show first."""
+    return {"picker_of": picker_of, "picker_options": field_options}
