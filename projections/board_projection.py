@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.base import Projection, check_version
 from projections.events import Envelope, jsonable, to_date
-from projections.rows import get_row, insert_row, preload, update_row
+from projections.rows import append_row, get_row, insert_row, preload, update_row
 from tracker.domain.item import evolve
 from tracker.domain.lifecycle import answerable
 from tracker.domain.state import ItemState
@@ -144,7 +144,7 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     else:
         update_row(conn, t.board, {k: v for k, v in new.items() if v != old[k]},
                    id=env.aggregate_id)
-    insert_row(conn, t.history, {
+    append_row(conn, t.history, {
         "seq": env.seq, "item_id": env.aggregate_id, "version": env.version, "at": env.at,
         "actor": env.actor, "event_type": env.event_type, "changes": diff(old, new),
         **{k: env.fields.get(k) for k in EXPLAINED}, "data": env.data,

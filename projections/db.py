@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,17 +64,25 @@ def _process_lock(key: str) -> threading.Lock:
 
 
 @contextmanager
-def locked_transaction(engine: sa.Engine, name: str, schema: str | None) -> Iterator[sa.Connection]:
-    """A transaction that holds the projection's lock (advisory on PostgreSQL, write on SQLite)."""
+def locked_transaction(engine: sa.Engine, name: str | Sequence[str],
+                       schema: str | None) -> Iterator[sa.Connection]:
+    """A transaction that holds the projection's lock (advisory on PostgreSQL, write on
+    SQLite); given several names, every one of theirs (always taken in the same order)."""
+    names = sorted({name} if isinstance(name, str) else set(name))
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(name, schema)})
+            for each in names:
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"),
+                             {"k": lock_key(each, schema)})
             yield conn
         return
-    with _process_lock(f"{engine.url}:{name}"), engine.connect() as raw:
-        conn = raw.execution_options(**{IMMEDIATE: True})
-        with conn.begin():
-            yield conn
+    with ExitStack() as held:
+        for each in names:
+            held.enter_context(_process_lock(f"{engine.url}:{each}"))
+        with engine.connect() as raw:
+            conn = raw.execution_options(**{IMMEDIATE: True})
+            with conn.begin():
+                yield conn
 
 
 # The row helpers live in projections.rows; re-exported for projections written against db.

@@ -1,13 +1,19 @@
 """Row helpers for handlers: reused statements, and a per-transaction cache flushed in bulk.
 
 Inside the engine's batch transaction, rows a handler reads, inserts or updates are kept in
-memory and written at the end with one executemany per table and kind; outside it (the "as
-of" replay) each helper runs its statement at once. Handlers see the same rows either way.
+memory and written at the end with one prepared driver statement per table and kind (COPY on
+PostgreSQL); outside it each helper runs its statement at once. Handlers see the same rows
+either way.
+
+A rebuild (``replaying``) keeps one cache for the whole replay over emptied tables: nothing
+is read back (a row not in the cache does not exist, unless the cache wrote and let it go,
+see ``release``), rows only ever appended (``append_row``) and released rows are written in
+large chunks as the replay goes, and the rest once at its end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,6 +35,18 @@ class Buffer:
         self.memo: dict[Any, Any] = {}
         # Per table: first primary-key values whose rows were all loaded by preload().
         self.covered: dict[str, set[Any]] = {}
+        # Rows never read back nor changed (append_row), by table, written at the next flush.
+        self.appended: dict[str, list[dict[str, Any]]] = {}
+        self.appended_count = 0
+        # A replay over emptied tables: every row is in this cache or in ``stored``.
+        self.complete = False
+        self.released: dict[Key, None] = {}  # rows the replay may write now and let go
+        self.stored: dict[str, set[tuple[Any, ...]]] = {}  # keys of rows written and let go
+
+    @property
+    def pending(self) -> int:
+        """How many rows a chunk write would take out of memory."""
+        return self.appended_count + len(self.released)
 
 
 def _cached(key: tuple[Any, ...], build: Any) -> Any:
@@ -72,23 +90,141 @@ def buffered(conn: sa.Connection) -> Iterator[Buffer]:
 
 
 def flush(conn: sa.Connection, buffer: Buffer) -> None:
-    """Write the new and changed rows, one executemany per table."""
-    for kind, keys in (("insert", buffer.new), ("update", buffer.dirty)):
+    """Write the new and changed rows, one prepared statement per table and kind."""
+    _write(conn, buffer, buffer.new, buffer.dirty)
+    buffer.new.clear()
+    buffer.dirty.clear()
+
+
+def _write(conn: sa.Connection, buffer: Buffer, new: Iterable[Key], dirty: Iterable[Key]) -> None:
+    for name, appended in buffer.appended.items():
+        if appended:
+            write_rows(conn, buffer.tables[name], appended)
+    buffer.appended.clear()
+    buffer.appended_count = 0
+    for kind, keys in (("insert", new), ("update", dirty)):
         by_table: dict[str, list[dict[str, Any]]] = {}
         for key in keys:
             by_table.setdefault(key[0], []).append(buffer.rows[key])
         for name, rows in by_table.items():
-            table = buffer.tables[name]
             if kind == "insert":
-                conn.execute(_cached(("insert", name), table.insert), rows)
-                continue
-            pk = _pk(table)
-            columns = tuple(sorted(c.name for c in table.columns if c.name not in pk))
-            statement = _update_statement(table, pk, columns)
-            conn.execute(statement, [{**{c: r[c] for c in columns},
-                                      **{f"k_{k}": r[k] for k in pk}} for r in rows])
-    buffer.new.clear()
-    buffer.dirty.clear()
+                write_rows(conn, buffer.tables[name], rows)
+            else:
+                _update_rows(conn, buffer.tables[name], rows)
+
+
+@contextmanager
+def replaying(conn: sa.Connection) -> Iterator[Buffer]:
+    """One cache for a whole replay over emptied tables (see the module's note); call
+    ``flush_released`` now and then and ``flush`` at the end."""
+    with buffered(conn) as buffer:
+        buffer.complete = True
+        yield buffer
+
+
+def flush_released(conn: sa.Connection, buffer: Buffer) -> None:
+    """Mid-replay: write the appended and released rows and let them go (a released row is
+    read back if a handler asks for it again)."""
+    new = [k for k in buffer.released if k in buffer.new]
+    dirty = [k for k in buffer.released if k in buffer.dirty]
+    _write(conn, buffer, new, dirty)
+    for key in buffer.released:
+        buffer.new.pop(key, None)
+        buffer.dirty.pop(key, None)
+        if buffer.rows.pop(key, None) is not None:
+            buffer.stored.setdefault(key[0], set()).add(key[1])
+    buffer.released.clear()
+
+
+def complete(conn: sa.Connection) -> bool:
+    """Whether this transaction replays over emptied tables (nothing to read back)."""
+    buffer = _buffer(conn)
+    return buffer is not None and buffer.complete
+
+
+# -- prepared driver statements ------------------------------------------------------------
+
+Prepared = tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]]
+_prepared: dict[tuple[Any, ...], Prepared] = {}
+COPY_FROM = 50  # rows from which PostgreSQL gets a COPY rather than an executemany
+
+
+def _prepare(conn: sa.Connection, table: sa.Table, kind: str) -> Prepared:
+    """The driver's SQL for the table, its columns in order, and each column's bind
+    processor for this dialect (what SQLAlchemy itself would apply)."""
+    dialect = conn.dialect
+    key = (dialect.name, table.name, kind)
+    found = _prepared.get(key)
+    if found is not None:
+        return found
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    pk = _pk(table)
+    names = _names(table) if kind == "insert" else (
+        *(n for n in _names(table) if n not in pk), *pk)
+    columns = [table.c[n] for n in names]
+    target = dialect.identifier_preparer.format_table(table)
+    if kind == "insert":
+        sql = (f"INSERT INTO {target} ({', '.join(quote(n) for n in names)}) "
+               f"VALUES ({', '.join(mark for _ in names)})")
+    elif kind == "copy":
+        sql = f"COPY {target} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+    else:
+        sets = ", ".join(f"{quote(n)} = {mark}" for n in names[:len(names) - len(pk)])
+        sql = (f"UPDATE {target} SET {sets} WHERE "
+               + " AND ".join(f"{quote(n)} = {mark}" for n in pk))
+    processors = tuple(c.type._cached_bind_processor(dialect) for c in columns)
+    found = _prepared[key] = (sql, names, processors)
+    return found
+
+
+def _tuples(prepared: Prepared, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    _, names, processors = prepared
+    if not any(processors):
+        return [tuple(map(row.__getitem__, names)) for row in rows]
+    steps = tuple(zip(names, processors, strict=True))
+    return [tuple(p(row[n]) if p is not None else row[n] for n, p in steps) for row in rows]
+
+
+def _driver(conn: sa.Connection, sql: str, run: Callable[[Any], None]) -> None:
+    """Run ``run(cursor)`` on the transaction's own driver connection; a driver error is
+    raised as SQLAlchemy's (an IntegrityError stays an IntegrityError)."""
+    dbapi = conn.dialect.loaded_dbapi
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        run(cursor)
+    except dbapi.Error as e:
+        raise sa.exc.DBAPIError.instance(sql, None, e, dbapi.Error) from e
+    finally:
+        cursor.close()
+
+
+def write_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (dicts holding every column) through the driver: executemany of tuples,
+    or COPY on PostgreSQL for more than a few."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
+        prepared = _prepare(conn, table, "copy")
+        values = _tuples(prepared, rows)
+
+        def copy(cursor: Any) -> None:
+            with cursor.copy(prepared[0]) as target:
+                for value in values:
+                    target.write_row(value)
+
+        _driver(conn, prepared[0], copy)
+        return
+    prepared = _prepare(conn, table, "insert")
+    values = _tuples(prepared, rows)
+    _driver(conn, prepared[0], lambda cursor: cursor.executemany(prepared[0], values))
+
+
+def _update_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Rewrite every column of existing rows (by primary key) through the driver."""
+    prepared = _prepare(conn, table, "update")
+    values = _tuples(prepared, rows)
+    _driver(conn, prepared[0], lambda cursor: cursor.executemany(prepared[0], values))
 
 
 def memo(conn: sa.Connection) -> dict[Any, Any]:
@@ -115,7 +251,7 @@ def preload(conn: sa.Connection, table: sa.Table, values: Iterable[Any]) -> None
     """Read, a chunk per query, every row whose first primary-key column is in values, so
     get_row needs no query for them (a row not found is known to be missing)."""
     buffer = _buffer(conn)
-    if buffer is None:
+    if buffer is None or buffer.complete:
         return
     pk = _pk(table)
     covered = buffer.covered.setdefault(table.name, set())
@@ -155,7 +291,10 @@ def get_row(conn: sa.Connection, table: sa.Table, **key: Any) -> dict[str, Any] 
         return _select(conn, table, key)
     ident = (table.name, tuple(key[k] for k in _pk(table)))
     if ident not in buffer.rows:
-        if ident[1][0] in buffer.covered.get(table.name, ()):
+        if buffer.complete:
+            if ident[1] not in buffer.stored.get(table.name, ()):
+                return None
+        elif ident[1][0] in buffer.covered.get(table.name, ()):
             return None
         row = _select(conn, table, key)
         if row is None:
@@ -176,6 +315,30 @@ def insert_row(conn: sa.Connection, table: sa.Table, row: dict[str, Any]) -> Non
         raise sa.exc.IntegrityError("duplicate row in batch", ident, Exception(table.name))
     buffer.rows[ident], buffer.tables[table.name] = full, table
     buffer.new[ident] = None
+
+
+def append_row(conn: sa.Connection, table: sa.Table, row: dict[str, Any]) -> None:
+    """Insert a row that no handler reads back or changes (a log line: history, audit …):
+    kept apart from the cache, so a replay writes it with the next chunk and forgets it."""
+    buffer = _buffer(conn)
+    if buffer is None:
+        conn.execute(_cached(("insert", table.name), table.insert), row)
+        return
+    rows = buffer.appended.get(table.name)
+    if rows is None:
+        rows = buffer.appended[table.name] = []
+        buffer.tables[table.name] = table
+    rows.append(row if len(row) == len(_names(table)) else
+                {c: row.get(c) for c in _names(table)})
+    buffer.appended_count += 1
+
+
+def release(conn: sa.Connection, table: sa.Table, **key: Any) -> None:
+    """The row will seldom change again: a replay may write it with the next chunk and let it
+    go (it is read back should a handler ask for it); elsewhere nothing happens."""
+    buffer = _buffer(conn)
+    if buffer is not None and buffer.complete:
+        buffer.released[(table.name, tuple(key[k] for k in _pk(table)))] = None
 
 
 def update_row(conn: sa.Connection, table: sa.Table, values: dict[str, Any], **key: Any) -> int:
