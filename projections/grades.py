@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from projections import tables as t
 from projections.base import Projection
-from projections.rows import append_row
 from projections.events import Envelope, jsonable
 from projections.pastviews import AsOf, backfilled
+from projections.rows import append_row
 from tracker.grading import rank
 
 Row = dict[str, Any]

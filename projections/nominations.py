@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from projections import tables as t
 from projections.base import Projection
-from projections.rows import append_row
 from projections.events import Envelope
+from projections.rows import append_row
 
 Row = dict[str, Any]
 EVENTS = ("Nominated", "NominationWithdrawn")

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 BUFFER = "tracker_rm_buffer"
 Key = tuple[str, tuple[Any, ...]]
@@ -58,6 +60,7 @@ def _cached(key: tuple[Any, ...], build: Any) -> Any:
 
 _pks: dict[str, tuple[str, ...]] = {}
 _columns: dict[str, tuple[str, ...]] = {}
+_namesets: dict[str, frozenset[str]] = {}
 CHUNK = 500
 
 
@@ -75,18 +78,32 @@ def _names(table: sa.Table) -> tuple[str, ...]:
     return names
 
 
+def _nameset(table: sa.Table) -> frozenset[str]:
+    names = _namesets.get(table.name)
+    if names is None:
+        names = _namesets[table.name] = frozenset(_names(table))
+    return names
+
+
+# The open caches by the connection object handed to the handlers (asked for on every row:
+# quicker than the connection's info); another object on the same connection finds it there.
+_open: dict[int, Buffer] = {}
+
+
 def _buffer(conn: sa.Connection) -> Buffer | None:
-    return conn.info.get(BUFFER)
+    buffer = _open.get(id(conn))
+    return buffer if buffer is not None else conn.info.get(BUFFER)
 
 
 @contextmanager
 def buffered(conn: sa.Connection) -> Iterator[Buffer]:
     """Cache rows for the rest of this transaction; call flush() before it commits."""
-    buffer = conn.info[BUFFER] = Buffer()
+    buffer = conn.info[BUFFER] = _open[id(conn)] = Buffer()
     try:
         yield buffer
     finally:
         conn.info.pop(BUFFER, None)
+        _open.pop(id(conn), None)
 
 
 def flush(conn: sa.Connection, buffer: Buffer) -> None:
@@ -97,9 +114,10 @@ def flush(conn: sa.Connection, buffer: Buffer) -> None:
 
 
 def _write(conn: sa.Connection, buffer: Buffer, new: Iterable[Key], dirty: Iterable[Key]) -> None:
+    seen: dict[int, Any] = {}  # JSON values already encoded in this write (see _row_maker)
     for name, appended in buffer.appended.items():
         if appended:
-            write_rows(conn, buffer.tables[name], appended)
+            write_rows(conn, buffer.tables[name], appended, seen)
     buffer.appended.clear()
     buffer.appended_count = 0
     for kind, keys in (("insert", new), ("update", dirty)):
@@ -108,9 +126,9 @@ def _write(conn: sa.Connection, buffer: Buffer, new: Iterable[Key], dirty: Itera
             by_table.setdefault(key[0], []).append(buffer.rows[key])
         for name, rows in by_table.items():
             if kind == "insert":
-                write_rows(conn, buffer.tables[name], rows)
+                write_rows(conn, buffer.tables[name], rows, seen)
             else:
-                _update_rows(conn, buffer.tables[name], rows)
+                _update_rows(conn, buffer.tables[name], rows, seen)
 
 
 @contextmanager
@@ -144,7 +162,7 @@ def complete(conn: sa.Connection) -> bool:
 
 # -- prepared driver statements ------------------------------------------------------------
 
-Prepared = tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]]
+Prepared = tuple[str, tuple[str, ...], Callable[[dict[str, Any], dict[int, Any]], tuple[Any, ...]]]
 _prepared: dict[tuple[Any, ...], Prepared] = {}
 COPY_FROM = 50  # rows from which PostgreSQL gets a COPY rather than an executemany
 
@@ -173,17 +191,70 @@ def _prepare(conn: sa.Connection, table: sa.Table, kind: str) -> Prepared:
         sets = ", ".join(f"{quote(n)} = {mark}" for n in names[:len(names) - len(pk)])
         sql = (f"UPDATE {target} SET {sets} WHERE "
                + " AND ".join(f"{quote(n)} = {mark}" for n in pk))
-    processors = tuple(c.type._cached_bind_processor(dialect) for c in columns)
-    found = _prepared[key] = (sql, names, processors)
+    found = _prepared[key] = (sql, names, _row_maker(columns, dialect))
     return found
 
 
-def _tuples(prepared: Prepared, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    _, names, processors = prepared
-    if not any(processors):
-        return [tuple(map(row.__getitem__, names)) for row in rows]
-    steps = tuple(zip(names, processors, strict=True))
-    return [tuple(p(row[n]) if p is not None else row[n] for n, p in steps) for row in rows]
+def _row_maker(columns: list[sa.Column[Any]],
+               dialect: sa.Dialect) -> Callable[[dict[str, Any], dict[int, Any]], tuple[Any, ...]]:
+    """A function from a row dict to the driver's tuple, each value through its column's
+    bind processor; a JSON value met before in the same write (the same object: an event's
+    data in its history, audit and inbox rows) is encoded once (``seen``: id -> (value, out))."""
+    scope: dict[str, Any] = {}
+    parts = []
+    for n, column in enumerate(columns):
+        processor = _quick.get((dialect.name, column.type._type_affinity))
+        processor = processor or column.type._cached_bind_processor(dialect)
+        value = f"row[{column.name!r}]"
+        if processor is None:
+            parts.append(value)
+        elif isinstance(column.type, sa.JSON):
+            scope[f"p{n}"] = _once(processor)
+            parts.append(f"p{n}({value}, seen)")
+        else:
+            scope[f"p{n}"] = processor
+            parts.append(f"p{n}({value})")
+    source = f"def make(row, seen):\n    return ({', '.join(parts)},)\n"
+    exec(compile(source, f"<row maker {columns[0].table.name}>", "exec"), scope)  # noqa: S102
+    return scope["make"]  # type: ignore[no-any-return]
+
+
+def _sqlite_date(value: Any) -> Any:
+    # What SQLAlchemy's SQLite DATE writes ('%04d-%02d-%02d'), without its formatting dict.
+    return value.isoformat() if type(value) is date else _SQLITE_DATE(value)
+
+
+def _sqlite_datetime(value: Any) -> Any:
+    # SQLAlchemy's SQLite DATETIME: 'YYYY-MM-DD HH:MM:SS.ffffff', the zone left out.
+    if type(value) is datetime and value.tzinfo is None:
+        return value.isoformat(" ", "microseconds")
+    return _SQLITE_DATETIME(value)
+
+
+_SQLITE_DATE = sa.Date().dialect_impl(sqlite_dialect()).bind_processor(sqlite_dialect())
+_SQLITE_DATETIME = sa.DateTime().dialect_impl(sqlite_dialect()).bind_processor(sqlite_dialect())
+_quick: dict[tuple[str, type], Callable[[Any], Any]] = {
+    ("sqlite", sa.Date): _sqlite_date, ("sqlite", sa.DateTime): _sqlite_datetime}
+
+
+def _once(processor: Callable[[Any], Any]) -> Callable[[Any, dict[int, Any]], Any]:
+    def process(value: Any, seen: dict[int, Any]) -> Any:
+        if value is None or type(value) not in (dict, list):
+            return processor(value)
+        known = seen.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        out = processor(value)
+        seen[id(value)] = (value, out)
+        return out
+    return process
+
+
+def _tuples(prepared: Prepared, rows: list[dict[str, Any]],
+            seen: dict[int, Any] | None = None) -> list[tuple[Any, ...]]:
+    make = prepared[2]
+    seen = {} if seen is None else seen
+    return [make(row, seen) for row in rows]
 
 
 def _driver(conn: sa.Connection, sql: str, run: Callable[[Any], None]) -> None:
@@ -199,14 +270,15 @@ def _driver(conn: sa.Connection, sql: str, run: Callable[[Any], None]) -> None:
         cursor.close()
 
 
-def write_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def write_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
+               seen: dict[int, Any] | None = None) -> None:
     """Insert rows (dicts holding every column) through the driver: executemany of tuples,
     or COPY on PostgreSQL for more than a few."""
     if not rows:
         return
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
         prepared = _prepare(conn, table, "copy")
-        values = _tuples(prepared, rows)
+        values = _tuples(prepared, rows, seen)
 
         def copy(cursor: Any) -> None:
             with cursor.copy(prepared[0]) as target:
@@ -216,14 +288,15 @@ def write_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]])
         _driver(conn, prepared[0], copy)
         return
     prepared = _prepare(conn, table, "insert")
-    values = _tuples(prepared, rows)
+    values = _tuples(prepared, rows, seen)
     _driver(conn, prepared[0], lambda cursor: cursor.executemany(prepared[0], values))
 
 
-def _update_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def _update_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
+                 seen: dict[int, Any] | None = None) -> None:
     """Rewrite every column of existing rows (by primary key) through the driver."""
     prepared = _prepare(conn, table, "update")
-    values = _tuples(prepared, rows)
+    values = _tuples(prepared, rows, seen)
     _driver(conn, prepared[0], lambda cursor: cursor.executemany(prepared[0], values))
 
 
@@ -309,7 +382,7 @@ def insert_row(conn: sa.Connection, table: sa.Table, row: dict[str, Any]) -> Non
     if buffer is None:
         conn.execute(_cached(("insert", table.name), table.insert), row)
         return
-    full = {c: row.get(c) for c in _names(table)}
+    full = dict(row) if row.keys() == _nameset(table) else {c: row.get(c) for c in _names(table)}
     ident = (table.name, tuple(full[k] for k in _pk(table)))
     if ident in buffer.rows:
         raise sa.exc.IntegrityError("duplicate row in batch", ident, Exception(table.name))
@@ -328,8 +401,7 @@ def append_row(conn: sa.Connection, table: sa.Table, row: dict[str, Any]) -> Non
     if rows is None:
         rows = buffer.appended[table.name] = []
         buffer.tables[table.name] = table
-    rows.append(row if len(row) == len(_names(table)) else
-                {c: row.get(c) for c in _names(table)})
+    rows.append(row if row.keys() == _nameset(table) else {c: row.get(c) for c in _names(table)})
     buffer.appended_count += 1
 
 
@@ -351,9 +423,9 @@ def update_row(conn: sa.Connection, table: sa.Table, values: dict[str, Any], **k
         statement = _update_statement(table, tuple(key), columns)
         params = {**values, **{f"k_{k}": v for k, v in key.items()}}
         return int(conn.execute(statement, params).rowcount)
-    if get_row(conn, table, **key) is None:
-        return 0
     ident = (table.name, tuple(key[k] for k in _pk(table)))
+    if ident not in buffer.rows and get_row(conn, table, **key) is None:
+        return 0
     buffer.rows[ident].update(values)
     if ident not in buffer.new:
         buffer.dirty[ident] = None
