@@ -23,7 +23,7 @@ from tracker.storage import Store
 log = logging.getLogger(__name__)
 BATCH = 500
 REBUILD_BATCH = 5000  # events read and decoded at a time by a rebuild
-REBUILD_CHUNK = 200_000  # rows a rebuild writes and lets go at a time (see rows.replaying)
+REBUILD_CHUNK = 100_000  # rows a rebuild writes and lets go at a time (see rows.replaying)
 
 
 class ReadModels:
