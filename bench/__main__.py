@@ -21,7 +21,8 @@ from bench.suite import SIZES, run_store, step
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def postgres(results: Results, size_name: str, workdir: Path, base_url: str) -> None:
+def postgres(results: Results, size_name: str, workdir: Path, base_url: str,
+             only: str | None = None) -> None:
     """Command and catch-up figures on a fresh PostgreSQL schema (dropped afterwards)."""
     import psycopg
 
@@ -36,7 +37,7 @@ def postgres(results: Results, size_name: str, workdir: Path, base_url: str) -> 
     try:
         size = SIZES[size_name]
         run_store(results, f"{base_url}?schema={schema}", size.pg_plans, size, workdir,
-                  full=False)
+                  full=False, only=only)
     finally:
         with psycopg.connect(plain, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
@@ -50,9 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         "TRACKER_BENCH_POSTGRES_URL", os.environ.get("TRACKER_TEST_POSTGRES_URL", PG_DEFAULT)))
     parser.add_argument("--no-postgres", action="store_true", help="Skip the PostgreSQL part.")
     parser.add_argument("--keep", action="store_true", help="Keep the SQLite store afterwards.")
-    parser.add_argument("--only", choices=["asof"],
-                        help="Only the as-of against live figures (SQLite), e.g. to check them "
-                             "at the large size without the whole run.")
+    parser.add_argument("--only", choices=["asof", "rebuild"],
+                        help="Only the as-of against live figures (SQLite), or only the full "
+                             "rebuild and its read+decode baseline (SQLite, and PostgreSQL "
+                             "unless --no-postgres), e.g. to check them at the large size "
+                             "without the whole run.")
     parser.add_argument("--reuse", type=Path, metavar="DIR",
                         help="With --only asof: measure the store a --keep run left in DIR "
                              "instead of generating one.")
@@ -74,10 +77,11 @@ def main(argv: list[str] | None = None) -> int:
                   reuse=args.reuse is not None)
         if args.only:
             results.notes.append(f"only the {args.only} figures (--only)")
-        elif args.no_postgres:
+        if args.no_postgres:
             results.notes.append("PostgreSQL skipped (--no-postgres)")
-        else:
-            step(results, "postgres", postgres, results, args.size, workdir, args.postgres_url)
+        elif args.only != "asof":  # the as-of figures are SQLite's only
+            step(results, "postgres", postgres, results, args.size, workdir, args.postgres_url,
+                 args.only)
     finally:
         if args.reuse is not None:
             results.notes.append(f"the store a kept run left in {workdir}, reused")

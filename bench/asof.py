@@ -28,7 +28,8 @@ def asof_vs_live(results: Results, queries: Queries, plan_key: str, items: int,
     head = queries.rm.head()
     live_board, live_report = f"live board, {items} items", f"live leader report, {items} items"
     results.add(GROUP, live_board, "ms",
-                _ms(lambda: queries.board(plan_key, limit=CARDS), max(reps, BOARD_REPS)), note=f"{CARDS} cards")
+                _ms(lambda: queries.board(plan_key, limit=CARDS), max(reps, BOARD_REPS)),
+                note=f"{CARDS} cards")
     results.add(GROUP, live_report, "ms", _ms(lambda: queries.ledger(plan_key), reps),
                 note="every person's figures and the items behind them")
     for label, seq in (("10% of the log", max(1, head // 10)), ("whole log", head)):

@@ -59,8 +59,9 @@ def step(results: Results, what: str, func: object, *args: object) -> None:
 def run_store(results: Results, url: str, plans: tuple[int, ...], size: Size,
               workdir: Path, full: bool, only: str | None = None, reuse: bool = False) -> None:
     """Generate a store at url and measure on it (full: the SQLite-only measurements too;
-    only="asof": just the as-of against live figures, on the same store; with reuse, on the
-    store a kept run left at url, its read models brought up to this version first)."""
+    only="asof": just the as-of against live figures, on the same store (with reuse, on the
+    store a kept run left at url, its read models brought up to this version first);
+    only="rebuild": just the full rebuild against read+decode)."""
     store = parse_database_url(url)
     kind = store.kind
     app = TrackerApplication(env=store.es_env, timezone=ZoneInfo("UTC"))
@@ -85,6 +86,10 @@ def run_store(results: Results, url: str, plans: tuple[int, ...], size: Size,
         app.close()
         return
     step(results, f"[{kind}] rebuild", readside.rebuild, results, rm, size.rebuild_reps, first)
+    if only == "rebuild":
+        rm.close()
+        app.close()
+        return
     step(results, f"[{kind}] catch-up", readside.catch_up, results, rm, gen.doing[biggest],
          size.catch_up, size.reps)
     if full:

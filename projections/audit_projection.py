@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.base import Projection
 from projections.events import Envelope, as_utc
-from projections.rows import insert_row, memo
+from projections.rows import append_row, complete, memo
 from tracker.auditchain import GENESIS, record_hash
 from tracker.auditexport import export_record
 
@@ -25,8 +25,9 @@ def plan_key_of(conn: sa.Connection, env: Envelope) -> str | None:
     if env.aggregate_type not in ("Plan", "WorkItem"):
         return None
     known = memo(conn)
-    if env.aggregate_id not in known:
-        known[env.aggregate_id] = conn.execute(FIRST, {"id": env.aggregate_id}).scalar()
+    if env.aggregate_id not in known:  # (a replay from empty knows every first event)
+        known[env.aggregate_id] = None if complete(conn) else conn.execute(
+            FIRST, {"id": env.aggregate_id}).scalar()
     return known[env.aggregate_id]
 
 
@@ -59,7 +60,7 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     head, count = chain_before(conn)
     head = record_hash(export_record({**row, "at": as_utc(env.at)}), head)
     known[CHAIN] = (head, count + 1)
-    insert_row(conn, t.audit, {**row, "chain_hash": head, "chain_count": count + 1})
+    append_row(conn, t.audit, {**row, "chain_hash": head, "chain_count": count + 1})
 
 
 FIRSTS = sa.select(t.audit.c.aggregate_id, t.audit.c.plan_key).where(
@@ -69,6 +70,8 @@ CHUNK = 500
 
 def prefetch(conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
     """The plans of the batch's plans and items, from their first audit rows, in a few queries."""
+    if complete(conn):
+        return
     known = memo(conn)
     ids = [i for i in dict.fromkeys(e.aggregate_id for e in envelopes
                                     if e.aggregate_type in ("Plan", "WorkItem"))

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.base import Projection, check_version
 from projections.events import Envelope, jsonable, to_date
-from projections.rows import get_row, insert_row, preload, update_row
+from projections.rows import append_row, get_row, insert_row, preload, update_row
 from tracker.domain.item import evolve
 from tracker.domain.lifecycle import answerable
 from tracker.domain.state import ItemState
@@ -25,6 +25,9 @@ TRACKED = ("title", "deliverable", "description", "owner", "lead_unit", "units",
            "percent", "last_report_on", "pending_due", "phase", "goal", "parent",
            "report_every_days")
 EXPLAINED = ("reason", "note", "text")
+# The card's list and object columns: each version keeps the previous one's when unchanged
+# (less to hold and to encode: a write encodes an object once, see projections.rows).
+SHARED = ("units", "completion", "leaders", "co_leads", "milestones", "facts", "notices")
 
 
 def to_state(row: Row) -> ItemState:
@@ -94,16 +97,32 @@ def _completion(value: dict[str, Any] | None) -> dict[str, Any] | None:
             "on": on.isoformat() if on else None, "by": value.get("by")}
 
 
-def apply_item(row: Row | None, env: Envelope) -> tuple[Row, ItemState] | None:
-    """The card after the event and the item's state, or None when the card already has it."""
+Applied = tuple[Row, ItemState, ItemState | None]
+APPLIED = "board card"  # Envelope.memo key: (card before, what apply_item made of it)
+
+
+def apply_item(row: Row | None, env: Envelope) -> Applied | None:
+    """The card after the event, the item's state after and before it, or None when the card
+    already has it. Worked out once per event and card: the board and its versions share it
+    (treat the result as read-only)."""
     if not check_version(row["version"] if row else None, env):
         return None
-    state = evolve(to_state(row) if row is not None else None, env.event, env.day)
+    known = env.memo.get(APPLIED)
+    if known is not None and known[0] == row:
+        return known[1]  # type: ignore[no-any-return]
+    before = to_state(row) if row is not None else None
+    state = evolve(before, env.event, env.day)
     new: Row = dict(row) if row is not None else {
         "id": env.aggregate_id, "created_on": env.day}
-    new.update(card_values(state))
+    values = card_values(state)
+    if row is not None:  # unchanged lists and objects stay the very ones the card had
+        for k in SHARED:
+            if values[k] == row[k]:
+                values[k] = row[k]
+    new.update(values)
     new["version"], new["last_activity"] = env.version, env.at
-    return new, state
+    env.memo[APPLIED] = (row, (new, state, before))
+    return new, state, before
 
 
 def _answerable(conn: sa.Connection, item: str, before: set[str], after: set[str]) -> None:
@@ -136,15 +155,15 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     applied = apply_item(old, env)
     if applied is None:
         return
-    new, state = applied
-    before = answerable(to_state(old)) - {old["owner"]} if old is not None else set()
+    new, state, previous = applied
+    before = answerable(previous) - {old["owner"]} if old is not None else set()
     _answerable(conn, env.aggregate_id, before, answerable(state) - {state.owner})
     if old is None:
         insert_row(conn, t.board, new)
     else:
         update_row(conn, t.board, {k: v for k, v in new.items() if v != old[k]},
                    id=env.aggregate_id)
-    insert_row(conn, t.history, {
+    append_row(conn, t.history, {
         "seq": env.seq, "item_id": env.aggregate_id, "version": env.version, "at": env.at,
         "actor": env.actor, "event_type": env.event_type, "changes": diff(old, new),
         **{k: env.fields.get(k) for k in EXPLAINED}, "data": env.data,

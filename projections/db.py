@@ -64,9 +64,11 @@ def _process_lock(key: str) -> threading.Lock:
 
 
 @contextmanager
-def locked_transaction(engine: sa.Engine, name: str, schema: str | None) -> Iterator[sa.Connection]:
-    """A transaction that holds the projection's lock (advisory on PostgreSQL, write on SQLite)."""
-    with locked_together(engine, [name], schema) as conn:
+def locked_transaction(engine: sa.Engine, name: str | Sequence[str],
+                       schema: str | None) -> Iterator[sa.Connection]:
+    """A transaction that holds the projection's lock (advisory on PostgreSQL, write on
+    SQLite); given several names, every one of theirs (see locked_together)."""
+    with locked_together(engine, [name] if isinstance(name, str) else name, schema) as conn:
         yield conn
 
 

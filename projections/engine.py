@@ -18,13 +18,14 @@ from projections.base import Projection
 from projections.db import locked_together, locked_transaction, make_engine
 from projections.events import Envelope, decode, envelope
 from projections.registry import BY_NAME, PROJECTIONS
-from projections.rows import buffered, flush
+from projections.rows import buffered, flush, flush_released, replaying
 from tracker.application import TrackerApplication
 from tracker.storage import Store
 
 log = logging.getLogger(__name__)
 BATCH = 500
-REBUILD_BATCH = 5000  # a rebuild has no reader waiting on it: fewer, larger transactions
+REBUILD_BATCH = 5000  # events read and decoded at a time by a rebuild
+REBUILD_CHUNK = 100_000  # rows a rebuild writes and lets go at a time (see rows.replaying)
 
 
 class ReadModels:
@@ -37,6 +38,7 @@ class ReadModels:
         self.engine: sa.Engine = make_engine(store)
         self.batch_size = BATCH
         self.rebuild_batch_size = REBUILD_BATCH
+        self.rebuild_chunk = REBUILD_CHUNK
 
     @property
     def names(self) -> list[str]:
@@ -231,36 +233,73 @@ class ReadModels:
                 progress: Callable[[int], None] | None = None) -> None:
         """Drop the projections' rows and positions, then replay every event from zero.
 
-        The replay is a path of its own: the tables' secondary indexes are dropped first and
+        The replay is a path of its own, in one transaction that holds every chosen
+        projection's lock: its rows stay in memory from the first event to the last (nothing
+        is read back) and are written with prepared driver statements, the rows only ever
+        appended and the versions superseded in large chunks as it goes, the rest once at the
+        end (projections.rows.replaying). The tables' secondary indexes are dropped first and
         made again once at the end (one sort instead of an update per row), and the cyclic
         garbage collector is frozen meanwhile (the replay makes no cycles worth collecting).
-        Should it stop half-way, the next start makes any missing index again
-        (``create_tables``)."""
+        Readers see the old rows until it commits; should it fail, nothing changed."""
         selected = self._select(names)
-        secondary = [index for projection in selected for table in projection.tables
-                     for index in table.indexes if not index.unique]
-        for projection in selected:
-            with locked_transaction(self.engine, projection.name, self.store.schema) as conn:
-                for table in reversed(projection.tables):
-                    conn.execute(table.delete())
-                    for index in table.indexes:
-                        if not index.unique:
-                            index.drop(conn, checkfirst=True)
-                conn.execute(t.tracking.update().where(
-                    t.tracking.c.name == projection.name).values(position=0))
         collecting = gc.isenabled()
         gc.disable()
         gc.freeze()
         try:
-            self.catch_up([p.name for p in selected],
-                          max(self.batch_size, self.rebuild_batch_size), progress)
+            with locked_transaction(self.engine, [p.name for p in selected],
+                                    self.store.schema) as conn:
+                secondary = self._empty(conn, selected)
+                position = self._replay(conn, selected, progress)
+                for index in secondary:
+                    index.create(conn)
+                conn.execute(t.tracking.update().where(t.tracking.c.name.in_(
+                    [p.name for p in selected])).values(position=position))
         finally:
             gc.unfreeze()
             if collecting:
                 gc.enable()
-            with self.engine.begin() as conn:
-                for index in secondary:
-                    index.create(conn, checkfirst=True)
+
+    @staticmethod
+    def _empty(conn: sa.Connection, selected: Sequence[Projection]) -> list[sa.Index]:
+        """Delete the projections' rows and drop their secondary indexes (to be made again)."""
+        dropped = []
+        existing = {(ix["name"]) for projection in selected for table in projection.tables
+                    for ix in sa.inspect(conn).get_indexes(table.name)}
+        for projection in selected:
+            known = conn.execute(sa.select(t.tracking.c.name).where(
+                t.tracking.c.name == projection.name)).first()
+            if known is None:  # a projection added since the tables were created
+                conn.execute(t.tracking.insert().values(name=projection.name, position=0))
+            for table in reversed(projection.tables):
+                conn.execute(table.delete())
+                for index in table.indexes:
+                    if not index.unique:
+                        if index.name in existing:
+                            index.drop(conn)
+                        dropped.append(index)
+        return dropped
+
+    def _replay(self, conn: sa.Connection, selected: Sequence[Projection],
+                progress: Callable[[int], None] | None) -> int:
+        """Every event through the projections into emptied tables; the last one's seq."""
+        size = max(self.batch_size, self.rebuild_batch_size)
+        position = 0
+        with replaying(conn) as buffer:
+            while True:
+                batch = self.app.recorder.select_notifications(
+                    position, size, inclusive_of_start=False)
+                if not batch:
+                    break
+                envelopes = [decode(self.app, n, self.app.timezone) for n in batch]
+                for projection in selected:
+                    projection.handle_batch(conn, envelopes)
+                if buffer.pending >= self.rebuild_chunk:
+                    flush_released(conn, buffer)
+                position = batch[-1].id
+                if progress is not None:
+                    progress(len(batch))
+            flush(conn, buffer)
+        return position
 
     def status(self) -> list[dict[str, object]]:
         """Each projection's position, the store's head and how far behind it is."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any
@@ -30,6 +30,8 @@ class Envelope:
     version: int
     fields: dict[str, Any]
     event: Any = None  # the domain event itself (its class says what happened)
+    # What projections work out from the event and share (see board_projection.apply_item).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def data(self) -> dict[str, Any]:

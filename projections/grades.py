@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from projections import tables as t
 from projections.base import Projection
-from projections.db import insert_row
 from projections.events import Envelope, jsonable
 from projections.pastviews import AsOf, backfilled
+from projections.rows import append_row
 from tracker.grading import rank
 
 Row = dict[str, Any]
@@ -39,7 +39,7 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     if env.aggregate_type != "Unit" or env.event_type != "Assessed":
         return
     f = env.fields
-    insert_row(conn, grades, {
+    append_row(conn, grades, {
         "seq": env.seq, "unit_key": f["unit"], "plan_key": f["plan_key"], "label": f["label"],
         "on": f["on"], "at": env.at, "actor": env.actor, "score": float(f["score"]),
         "grade": f["grade"], "self_scores": jsonable(f["self_scores"]),

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.base import Projection, check_version
 from projections.events import Envelope
-from projections.rows import get_row, insert_row, preload, update_row
+from projections.rows import append_row, get_row, insert_row, preload, update_row
 from tracker.domain.item import evolve
 from tracker.domain.lifecycle import event_info
 from tracker.domain.notify import recipients
@@ -55,7 +55,7 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     if told is not None:
         kind, people = told
         for person in people:
-            insert_row(conn, t.inbox, {
+            append_row(conn, t.inbox, {
                 "person": person, "item_id": env.aggregate_id, "version": env.version,
                 "seq": env.seq, "at": env.at, "actor": env.actor, "kind": str(kind),
                 "event_type": env.event_type, "plan_key": after.plan_key, "title": after.title,

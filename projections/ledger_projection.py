@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.base import Projection, ProjectionError
 from projections.events import Envelope, to_date
-from projections.rows import get_row, insert_row, preload, update_row
+from projections.rows import append_row, get_row, insert_row, preload, update_row
 from tracker.domain.item import WorkItem, evolve
 from tracker.domain.lifecycle import EVENTS
 from tracker.domain.state import ItemState
@@ -22,7 +22,7 @@ E = WorkItem
 
 
 def _record(conn: sa.Connection, env: Envelope, item: Row, kind: str, person: str) -> None:
-    insert_row(conn, t.ledger_events, {"seq": env.seq, "kind": kind, "person": person,
+    append_row(conn, t.ledger_events, {"seq": env.seq, "kind": kind, "person": person,
                                        "item_id": item["id"], "plan_key": item["plan_key"],
                                        "on": env.day})
 

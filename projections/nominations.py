@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from projections import tables as t
 from projections.base import Projection
-from projections.db import insert_row
 from projections.events import Envelope
+from projections.rows import append_row
 
 Row = dict[str, Any]
 EVENTS = ("Nominated", "NominationWithdrawn")
@@ -38,7 +38,7 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     if env.aggregate_type != "Plan" or env.event_type not in EVENTS:
         return
     f = env.fields
-    insert_row(conn, nominations, {
+    append_row(conn, nominations, {
         "seq": env.seq, "plan_key": f["plan_key"], "event_type": env.event_type,
         "kind": f["kind"], "nominee": f["nominee"], "reason": f["reason"], "actor": env.actor,
         "at": env.at, "day": env.day})

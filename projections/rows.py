@@ -1,17 +1,25 @@
 """Row helpers for handlers: reused statements, and a per-transaction cache flushed in bulk.
 
 Inside the engine's batch transaction, rows a handler reads, inserts or updates are kept in
-memory and written at the end with one executemany per table and kind; outside it (the "as
-of" replay) each helper runs its statement at once. Handlers see the same rows either way.
+memory and written at the end with one prepared driver statement per table and kind (COPY on
+PostgreSQL); outside it each helper runs its statement at once. Handlers see the same rows
+either way.
+
+A rebuild (``replaying``) keeps one cache for the whole replay over emptied tables: nothing
+is read back (a row not in the cache does not exist, unless the cache wrote and let it go,
+see ``release``), rows only ever appended (``append_row``) and released rows are written in
+large chunks as the replay goes, and the rest once at its end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 BUFFER = "tracker_rm_buffer"
 Key = tuple[str, tuple[Any, ...]]
@@ -29,6 +37,18 @@ class Buffer:
         self.memo: dict[Any, Any] = {}
         # Per table: first primary-key values whose rows were all loaded by preload().
         self.covered: dict[str, set[Any]] = {}
+        # Rows never read back nor changed (append_row), by table, written at the next flush.
+        self.appended: dict[str, list[dict[str, Any]]] = {}
+        self.appended_count = 0
+        # A replay over emptied tables: every row is in this cache or in ``stored``.
+        self.complete = False
+        self.released: dict[Key, None] = {}  # rows the replay may write now and let go
+        self.stored: dict[str, set[tuple[Any, ...]]] = {}  # keys of rows written and let go
+
+    @property
+    def pending(self) -> int:
+        """How many rows a chunk write would take out of memory."""
+        return self.appended_count + len(self.released)
 
 
 def _cached(key: tuple[Any, ...], build: Any) -> Any:
@@ -40,6 +60,7 @@ def _cached(key: tuple[Any, ...], build: Any) -> Any:
 
 _pks: dict[str, tuple[str, ...]] = {}
 _columns: dict[str, tuple[str, ...]] = {}
+_namesets: dict[str, frozenset[str]] = {}
 CHUNK = 500
 
 
@@ -57,38 +78,226 @@ def _names(table: sa.Table) -> tuple[str, ...]:
     return names
 
 
+def _nameset(table: sa.Table) -> frozenset[str]:
+    names = _namesets.get(table.name)
+    if names is None:
+        names = _namesets[table.name] = frozenset(_names(table))
+    return names
+
+
+# The open caches by the connection object handed to the handlers (asked for on every row:
+# quicker than the connection's info); another object on the same connection finds it there.
+_open: dict[int, Buffer] = {}
+
+
 def _buffer(conn: sa.Connection) -> Buffer | None:
-    return conn.info.get(BUFFER)
+    buffer = _open.get(id(conn))
+    return buffer if buffer is not None else conn.info.get(BUFFER)
 
 
 @contextmanager
 def buffered(conn: sa.Connection) -> Iterator[Buffer]:
     """Cache rows for the rest of this transaction; call flush() before it commits."""
-    buffer = conn.info[BUFFER] = Buffer()
+    buffer = conn.info[BUFFER] = _open[id(conn)] = Buffer()
     try:
         yield buffer
     finally:
         conn.info.pop(BUFFER, None)
+        _open.pop(id(conn), None)
 
 
 def flush(conn: sa.Connection, buffer: Buffer) -> None:
-    """Write the new and changed rows, one executemany per table."""
-    for kind, keys in (("insert", buffer.new), ("update", buffer.dirty)):
+    """Write the new and changed rows, one prepared statement per table and kind."""
+    _write(conn, buffer, buffer.new, buffer.dirty)
+    buffer.new.clear()
+    buffer.dirty.clear()
+
+
+def _write(conn: sa.Connection, buffer: Buffer, new: Iterable[Key], dirty: Iterable[Key]) -> None:
+    seen: dict[int, Any] = {}  # JSON values already encoded in this write (see _row_maker)
+    for name, appended in buffer.appended.items():
+        if appended:
+            write_rows(conn, buffer.tables[name], appended, seen)
+    buffer.appended.clear()
+    buffer.appended_count = 0
+    for kind, keys in (("insert", new), ("update", dirty)):
         by_table: dict[str, list[dict[str, Any]]] = {}
         for key in keys:
             by_table.setdefault(key[0], []).append(buffer.rows[key])
         for name, rows in by_table.items():
-            table = buffer.tables[name]
             if kind == "insert":
-                conn.execute(_cached(("insert", name), table.insert), rows)
-                continue
-            pk = _pk(table)
-            columns = tuple(sorted(c.name for c in table.columns if c.name not in pk))
-            statement = _update_statement(table, pk, columns)
-            conn.execute(statement, [{**{c: r[c] for c in columns},
-                                      **{f"k_{k}": r[k] for k in pk}} for r in rows])
-    buffer.new.clear()
-    buffer.dirty.clear()
+                write_rows(conn, buffer.tables[name], rows, seen)
+            else:
+                _update_rows(conn, buffer.tables[name], rows, seen)
+
+
+@contextmanager
+def replaying(conn: sa.Connection) -> Iterator[Buffer]:
+    """One cache for a whole replay over emptied tables (see the module's note); call
+    ``flush_released`` now and then and ``flush`` at the end."""
+    with buffered(conn) as buffer:
+        buffer.complete = True
+        yield buffer
+
+
+def flush_released(conn: sa.Connection, buffer: Buffer) -> None:
+    """Mid-replay: write the appended and released rows and let them go (a released row is
+    read back if a handler asks for it again)."""
+    new = [k for k in buffer.released if k in buffer.new]
+    dirty = [k for k in buffer.released if k in buffer.dirty]
+    _write(conn, buffer, new, dirty)
+    for key in buffer.released:
+        buffer.new.pop(key, None)
+        buffer.dirty.pop(key, None)
+        if buffer.rows.pop(key, None) is not None:
+            buffer.stored.setdefault(key[0], set()).add(key[1])
+    buffer.released.clear()
+
+
+def complete(conn: sa.Connection) -> bool:
+    """Whether this transaction replays over emptied tables (nothing to read back)."""
+    buffer = _buffer(conn)
+    return buffer is not None and buffer.complete
+
+
+# -- prepared driver statements ------------------------------------------------------------
+
+Prepared = tuple[str, tuple[str, ...], Callable[[dict[str, Any], dict[int, Any]], tuple[Any, ...]]]
+_prepared: dict[tuple[Any, ...], Prepared] = {}
+COPY_FROM = 50  # rows from which PostgreSQL gets a COPY rather than an executemany
+
+
+def _prepare(conn: sa.Connection, table: sa.Table, kind: str) -> Prepared:
+    """The driver's SQL for the table, its columns in order, and each column's bind
+    processor for this dialect (what SQLAlchemy itself would apply)."""
+    dialect = conn.dialect
+    key = (dialect.name, table.name, kind)
+    found = _prepared.get(key)
+    if found is not None:
+        return found
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    pk = _pk(table)
+    names = _names(table) if kind == "insert" else (
+        *(n for n in _names(table) if n not in pk), *pk)
+    columns = [table.c[n] for n in names]
+    target = dialect.identifier_preparer.format_table(table)
+    if kind == "insert":
+        sql = (f"INSERT INTO {target} ({', '.join(quote(n) for n in names)}) "
+               f"VALUES ({', '.join(mark for _ in names)})")
+    elif kind == "copy":
+        sql = f"COPY {target} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+    else:
+        sets = ", ".join(f"{quote(n)} = {mark}" for n in names[:len(names) - len(pk)])
+        sql = (f"UPDATE {target} SET {sets} WHERE "
+               + " AND ".join(f"{quote(n)} = {mark}" for n in pk))
+    found = _prepared[key] = (sql, names, _row_maker(columns, dialect))
+    return found
+
+
+def _row_maker(columns: list[sa.Column[Any]],
+               dialect: sa.Dialect) -> Callable[[dict[str, Any], dict[int, Any]], tuple[Any, ...]]:
+    """A function from a row dict to the driver's tuple, each value through its column's
+    bind processor; a JSON value met before in the same write (the same object: an event's
+    data in its history, audit and inbox rows) is encoded once (``seen``: id -> (value, out))."""
+    scope: dict[str, Any] = {}
+    parts = []
+    for n, column in enumerate(columns):
+        processor = _quick.get((dialect.name, column.type._type_affinity))
+        processor = processor or column.type._cached_bind_processor(dialect)
+        value = f"row[{column.name!r}]"
+        if processor is None:
+            parts.append(value)
+        elif isinstance(column.type, sa.JSON):
+            scope[f"p{n}"] = _once(processor)
+            parts.append(f"p{n}({value}, seen)")
+        else:
+            scope[f"p{n}"] = processor
+            parts.append(f"p{n}({value})")
+    source = f"def make(row, seen):\n    return ({', '.join(parts)},)\n"
+    exec(compile(source, f"<row maker {columns[0].table.name}>", "exec"), scope)  # noqa: S102
+    return scope["make"]  # type: ignore[no-any-return]
+
+
+def _sqlite_date(value: Any) -> Any:
+    # What SQLAlchemy's SQLite DATE writes ('%04d-%02d-%02d'), without its formatting dict.
+    return value.isoformat() if type(value) is date else _SQLITE_DATE(value)
+
+
+def _sqlite_datetime(value: Any) -> Any:
+    # SQLAlchemy's SQLite DATETIME: 'YYYY-MM-DD HH:MM:SS.ffffff', the zone left out.
+    if type(value) is datetime and value.tzinfo is None:
+        return value.isoformat(" ", "microseconds")
+    return _SQLITE_DATETIME(value)
+
+
+_SQLITE_DATE = sa.Date().dialect_impl(sqlite_dialect()).bind_processor(sqlite_dialect())
+_SQLITE_DATETIME = sa.DateTime().dialect_impl(sqlite_dialect()).bind_processor(sqlite_dialect())
+_quick: dict[tuple[str, type], Callable[[Any], Any]] = {
+    ("sqlite", sa.Date): _sqlite_date, ("sqlite", sa.DateTime): _sqlite_datetime}
+
+
+def _once(processor: Callable[[Any], Any]) -> Callable[[Any, dict[int, Any]], Any]:
+    def process(value: Any, seen: dict[int, Any]) -> Any:
+        if value is None or type(value) not in (dict, list):
+            return processor(value)
+        known = seen.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        out = processor(value)
+        seen[id(value)] = (value, out)
+        return out
+    return process
+
+
+def _tuples(prepared: Prepared, rows: list[dict[str, Any]],
+            seen: dict[int, Any] | None = None) -> list[tuple[Any, ...]]:
+    make = prepared[2]
+    seen = {} if seen is None else seen
+    return [make(row, seen) for row in rows]
+
+
+def _driver(conn: sa.Connection, sql: str, run: Callable[[Any], None]) -> None:
+    """Run ``run(cursor)`` on the transaction's own driver connection; a driver error is
+    raised as SQLAlchemy's (an IntegrityError stays an IntegrityError)."""
+    dbapi = conn.dialect.loaded_dbapi
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        run(cursor)
+    except dbapi.Error as e:
+        raise sa.exc.DBAPIError.instance(sql, None, e, dbapi.Error) from e
+    finally:
+        cursor.close()
+
+
+def write_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
+               seen: dict[int, Any] | None = None) -> None:
+    """Insert rows (dicts holding every column) through the driver: executemany of tuples,
+    or COPY on PostgreSQL for more than a few."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
+        prepared = _prepare(conn, table, "copy")
+        values = _tuples(prepared, rows, seen)
+
+        def copy(cursor: Any) -> None:
+            with cursor.copy(prepared[0]) as target:
+                for value in values:
+                    target.write_row(value)
+
+        _driver(conn, prepared[0], copy)
+        return
+    prepared = _prepare(conn, table, "insert")
+    values = _tuples(prepared, rows, seen)
+    _driver(conn, prepared[0], lambda cursor: cursor.executemany(prepared[0], values))
+
+
+def _update_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
+                 seen: dict[int, Any] | None = None) -> None:
+    """Rewrite every column of existing rows (by primary key) through the driver."""
+    prepared = _prepare(conn, table, "update")
+    values = _tuples(prepared, rows, seen)
+    _driver(conn, prepared[0], lambda cursor: cursor.executemany(prepared[0], values))
 
 
 def memo(conn: sa.Connection) -> dict[Any, Any]:
@@ -115,7 +324,7 @@ def preload(conn: sa.Connection, table: sa.Table, values: Iterable[Any]) -> None
     """Read, a chunk per query, every row whose first primary-key column is in values, so
     get_row needs no query for them (a row not found is known to be missing)."""
     buffer = _buffer(conn)
-    if buffer is None:
+    if buffer is None or buffer.complete:
         return
     pk = _pk(table)
     covered = buffer.covered.setdefault(table.name, set())
@@ -155,7 +364,10 @@ def get_row(conn: sa.Connection, table: sa.Table, **key: Any) -> dict[str, Any] 
         return _select(conn, table, key)
     ident = (table.name, tuple(key[k] for k in _pk(table)))
     if ident not in buffer.rows:
-        if ident[1][0] in buffer.covered.get(table.name, ()):
+        if buffer.complete:
+            if ident[1] not in buffer.stored.get(table.name, ()):
+                return None
+        elif ident[1][0] in buffer.covered.get(table.name, ()):
             return None
         row = _select(conn, table, key)
         if row is None:
@@ -170,12 +382,35 @@ def insert_row(conn: sa.Connection, table: sa.Table, row: dict[str, Any]) -> Non
     if buffer is None:
         conn.execute(_cached(("insert", table.name), table.insert), row)
         return
-    full = {c: row.get(c) for c in _names(table)}
+    full = dict(row) if row.keys() == _nameset(table) else {c: row.get(c) for c in _names(table)}
     ident = (table.name, tuple(full[k] for k in _pk(table)))
     if ident in buffer.rows:
         raise sa.exc.IntegrityError("duplicate row in batch", ident, Exception(table.name))
     buffer.rows[ident], buffer.tables[table.name] = full, table
     buffer.new[ident] = None
+
+
+def append_row(conn: sa.Connection, table: sa.Table, row: dict[str, Any]) -> None:
+    """Insert a row that no handler reads back or changes (a log line: history, audit …):
+    kept apart from the cache, so a replay writes it with the next chunk and forgets it."""
+    buffer = _buffer(conn)
+    if buffer is None:
+        conn.execute(_cached(("insert", table.name), table.insert), row)
+        return
+    rows = buffer.appended.get(table.name)
+    if rows is None:
+        rows = buffer.appended[table.name] = []
+        buffer.tables[table.name] = table
+    rows.append(row if row.keys() == _nameset(table) else {c: row.get(c) for c in _names(table)})
+    buffer.appended_count += 1
+
+
+def release(conn: sa.Connection, table: sa.Table, **key: Any) -> None:
+    """The row will seldom change again: a replay may write it with the next chunk and let it
+    go (it is read back should a handler ask for it); elsewhere nothing happens."""
+    buffer = _buffer(conn)
+    if buffer is not None and buffer.complete:
+        buffer.released[(table.name, tuple(key[k] for k in _pk(table)))] = None
 
 
 def update_row(conn: sa.Connection, table: sa.Table, values: dict[str, Any], **key: Any) -> int:
@@ -188,9 +423,9 @@ def update_row(conn: sa.Connection, table: sa.Table, values: dict[str, Any], **k
         statement = _update_statement(table, tuple(key), columns)
         params = {**values, **{f"k_{k}": v for k, v in key.items()}}
         return int(conn.execute(statement, params).rowcount)
-    if get_row(conn, table, **key) is None:
-        return 0
     ident = (table.name, tuple(key[k] for k in _pk(table)))
+    if ident not in buffer.rows and get_row(conn, table, **key) is None:
+        return 0
     buffer.rows[ident].update(values)
     if ident not in buffer.new:
         buffer.dirty[ident] = None

@@ -20,7 +20,7 @@ from projections import tables as t
 from projections.base import Projection
 from projections.board_projection import apply_item
 from projections.events import Envelope
-from projections.rows import get_row, insert_row, memo, seed, update_row
+from projections.rows import complete, get_row, insert_row, memo, release, seed, update_row
 from tracker.domain.item import WorkItem
 
 Row = dict[str, Any]
@@ -92,6 +92,7 @@ def _close(conn: sa.Connection, previous: Row, env: Envelope, eff: date) -> None
     start = min(previous["eff_from"], eff)
     update_row(conn, board_versions, {"seq_to": env.seq, "eff_to": eff, "eff_from": start},
                id=env.aggregate_id, version=previous["version"])
+    release(conn, board_versions, id=env.aggregate_id, version=previous["version"])
     if eff < previous["eff_from"]:  # starts stay in order: only then can earlier ones move
         _close_back(conn, env.aggregate_id, previous["version"] - 1, eff)
 
@@ -138,8 +139,8 @@ def _current_rows(conn: sa.Connection, ids: list[str]) -> list[Row]:
 def _current(conn: sa.Connection, item_id: str) -> Row | None:
     """The item's open version (a batch keeps which one it is; else one indexed query)."""
     known: dict[str, int | None] = memo(conn).setdefault(CURRENT, {})
-    if item_id not in known:
-        rows = _current_rows(conn, [item_id])
+    if item_id not in known:  # (a replay from empty knows every open version)
+        rows = [] if complete(conn) else _current_rows(conn, [item_id])
         seed(conn, board_versions, rows)
         known[item_id] = rows[0]["version"] if rows else None
     version = known[item_id]
@@ -176,6 +177,8 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
 
 def prefetch(conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
     """The open versions of the batch's items, in one query per chunk."""
+    if complete(conn):
+        return
     known: dict[str, int | None] = memo(conn).setdefault(CURRENT, {})
     ids = [i for i in dict.fromkeys(e.aggregate_id for e in envelopes
                                     if e.aggregate_type == "WorkItem") if i not in known]

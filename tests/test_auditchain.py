@@ -16,12 +16,16 @@ from typing import Any
 
 import openpyxl
 import pytest
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.auditchain import (
     FORMULA_PREFIXES,
     GENESIS,
     ChainWriter,
     VerifyResult,
+    _safe,
     canonical_json,
     neutralise,
     record_hash,
@@ -377,3 +381,29 @@ def test_xlsx_of_200k_rows_is_written_in_constant_memory(tmp_path: Path):
     assert grown * scale < 64 * 2**20  # without constant_memory this grows by ~200 MB
     sheet = openpyxl.load_workbook(tmp_path / "big.xlsx", read_only=True)["audit"]
     assert sheet.max_row == 200_001
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**60), max_value=2**60)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text() | st.sampled_from(["\x00\x1f\x7f\"\\\b\f\n\r\t", "\u2028\u2029", "\U0001f600",
+                                     "\ue000", "证明材料"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.text(max_size=4) | st.sampled_from(["a", "b", "\ue000", "\U0001f600", "键"]),
+        inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_json_values)
+def test_canonical_json_writes_every_value_as_rfc8785_does(value: Any) -> None:
+    # the standard encoder's fast path and rfc8785 agree byte for byte (or both refuse)
+    try:
+        expected = rfc8785.dumps(value)
+    except rfc8785.IntegerDomainError:
+        expected = rfc8785.dumps(_safe(value))
+    except rfc8785.CanonicalizationError:
+        with pytest.raises(ValueError):
+            canonical_json(value)
+        return
+    assert canonical_json(value) == expected

@@ -30,6 +30,8 @@ _TRUNCATED = "…[truncated]"
 _HASH_RE = re.compile(r"[0-9a-f]{64}")
 _HASH_FIELDS = ("hash", "prev_hash")
 MAX_SAFE_INTEGER = 2**53 - 1
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, sort_keys=True,
+                            separators=(",", ":"))
 HEAD_FIELDS = frozenset({"chain_head", "count"})
 SIGNED_HEAD_FIELDS = HEAD_FIELDS | {"public_key", "signature"}
 
@@ -45,8 +47,38 @@ def _safe(obj: object) -> object:
     return obj
 
 
+def _plain(obj: object) -> bool:
+    """Whether the standard encoder writes obj exactly as JCS does: objects with ASCII keys
+    (code-point order is then UTF-16 order), lists, strings, integers JSON carries exactly,
+    booleans and null (no floats: ES6 writes them its own way)."""
+    kind = type(obj)
+    if kind is dict:
+        for k, v in obj.items():  # type: ignore[attr-defined]
+            if type(k) is not str or not k.isascii() or (type(v) is not str and not _plain(v)):
+                return False
+        return True
+    if isinstance(obj, str) or obj is None or kind is bool:
+        return True
+    if kind is int:
+        return -MAX_SAFE_INTEGER <= obj <= MAX_SAFE_INTEGER  # type: ignore[operator]
+    if kind is list:
+        for v in obj:  # type: ignore[attr-defined]
+            if type(v) is not str and not _plain(v):
+                return False
+        return True
+    return False
+
+
 def canonical_json(obj: object) -> bytes:
-    """Serialise obj by RFC 8785 (JCS): sorted keys, no spaces, ES6 numbers, UTF-8."""
+    """Serialise obj by RFC 8785 (JCS): sorted keys, no spaces, ES6 numbers, UTF-8.
+
+    Plain values (see _plain) go through the standard library's C encoder, which writes
+    them byte for byte as JCS does; anything else through rfc8785."""
+    if _plain(obj):
+        try:
+            return _ENCODER.encode(obj).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: rfc8785 says what is wrong
+            pass
     try:
         return rfc8785.dumps(obj)  # type: ignore[arg-type]
     except rfc8785.IntegerDomainError:

@@ -6,9 +6,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+_AS_IS = frozenset({str, int, float, bool})
+
 
 def jsonable(value: Any) -> Any:
     """Dates as ISO text, UUIDs as text, containers recursively."""
+    if value is None or type(value) in _AS_IS:
+        return value
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
