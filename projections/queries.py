@@ -316,6 +316,28 @@ class Queries:
                  "lights": dict(lights.get(u["key"], {"red": 0, "yellow": 0, "green": 0}))}
                 for u in units]
 
+    def find_items(self, plan_key: str, text: str, limit: int,
+                   chosen: str | None = None) -> tuple[list[Row], Row | None, bool]:
+        """A plan's items whose title or key contains the text (any case), by title, at most
+        ``limit`` (cancelled ones left out); the chosen item's own row; whether more matched.
+        Reads only what it shows: never the whole plan."""
+        b = t.board.c
+        query = sa.select(b.key, b.title).where(b.plan_key == plan_key,
+                                                b.status != Status.CANCELLED.value)
+        wanted = text.strip().casefold()
+        if wanted:
+            query = query.where(sa.or_(sa.func.lower(b.title).contains(wanted, autoescape=True),
+                                       sa.func.lower(b.key).contains(wanted, autoescape=True)))
+        with self.rm.engine.connect() as conn:
+            rows = [{"key": r.key, "name": r.title} for r in
+                    conn.execute(query.order_by(b.title, b.key).limit(limit + 1))]
+            own = None
+            if chosen:
+                found = conn.execute(sa.select(b.key, b.title).where(
+                    b.plan_key == plan_key, b.key == chosen)).first()
+                own = {"key": found.key, "name": found.title} if found is not None else None
+        return rows[:limit], own, len(rows) > limit
+
     def directory(self) -> Directory:
         """Every person and unit, read-only, from this process's copy (re-read only when the
         directory changed): names for display and the pickers' searches."""

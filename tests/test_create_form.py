@@ -83,9 +83,10 @@ def test_the_parent_is_chosen_by_title_and_prefilled_from_the_add_sub_item_link(
         client: FlaskClient) -> None:
     token = sign_in(client, "leader")
     form = client.get(f"{NEW}?parent=theirs").get_data(as_text=True)
-    parent = form.split('name="parent"')[1].split("</select>")[0]
-    assert '<option value="theirs" selected>别人的事项</option>' in parent
-    assert sorted(re.findall(r">([^<]+)</option>", parent)[1:]) == sorted(
+    parent = form.split('id="new-parent-options"')[1].split("</ul>")[0]
+    assert '<input type="radio" name="parent" value="theirs" checked>' in parent  # chosen first
+    assert re.findall(r'name="parent" value="([^"]*)"', parent)[:2] == ["", "theirs"]
+    assert sorted(re.findall(r'<span class="picker-name">([^<]+)</span>', parent)[1:]) == sorted(
         ["别人的事项", "组长的事项", "负责人的事项"])  # titles, never keys
     answer = create(client, token, parent="theirs", title="子事项")
     child = client.get(answer.headers["Location"]).get_data(as_text=True)

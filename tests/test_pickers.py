@@ -4,6 +4,7 @@ input), the item forms at a large directory, and the per-process names cache."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from boardfixtures import iid, sign_in
 from flask import Flask
@@ -166,3 +167,37 @@ def test_names_are_reread_after_a_person_is_renamed_or_added(client: FlaskClient
     assert "新负责人" in page
     found = client.get(PEOPLE, query_string={"field": "owner", "q": "新来"})
     assert offered(found.get_data(as_text=True), "owner") == ["newcomer"]
+
+
+def test_a_new_items_parent_is_found_by_part_of_its_title_among_the_plans_items(
+        client: FlaskClient) -> None:
+    sign_in(chinese(client), "leader")
+    items = f"/pickers/items/{PLAN_KEY}"
+    found = client.get(items, query_string={"q": "别人"}).get_data(as_text=True)
+    assert offered(found, "parent") == ["", "theirs"]  # "none" first: a top-level item
+    assert "别人的事项" in found and "顶层事项" in found
+    chosen = client.get(items, query_string={"q": "负责", "parent": "theirs"}).get_data(
+        as_text=True)
+    assert offered(chosen, "parent") == ["", "theirs", "mine"]
+    assert 'value="theirs" checked' in chosen
+    none = client.get(items, query_string={"q": "没有这个"}).get_data(as_text=True)
+    assert "没有与“没有这个”相符的事项。" in none
+    assert not re.search(r"[A-Za-z]{3,}", re.sub(r"<[^>]*>", "", none))  # no stray English
+    assert client.get("/pickers/items/nosuchplan").status_code == 404
+    long = client.get(items, query_string={"q": "x" * 101}, headers={"Accept": "application/json"})
+    assert long.status_code == 400 and long.get_json()["error"] == "bad_request"
+
+
+def test_the_create_form_of_a_large_plan_reads_a_page_of_parents_not_the_plan(
+        client: FlaskClient) -> None:
+    svc = services_of(client.application)
+    for n in range(LIMIT + 15):
+        svc.create_item(SYSTEM, PLAN_KEY, title=f"大事项{n:03d}", owner="owner", lead_unit="u1",
+                        due=date(2012, 6, 30))
+    sign_in(client, "admin")
+    form = client.get(f"/plans/{PLAN_KEY}/items/new").get_data(as_text=True)
+    parents = form.split('id="new-parent-options"')[1].split("</div>")[0]
+    assert len(offered(parents, "parent")) == LIMIT + 1  # "none" and the first LIMIT
+    assert "picker-more" in parents
+    narrowed = client.get(f"/pickers/items/{PLAN_KEY}", query_string={"q": "大事项03"})
+    assert len(offered(narrowed.get_data(as_text=True), "parent")) == 1 + 5  # 030 … 034

@@ -18,7 +18,9 @@ def test_a_sub_item_is_created_from_its_parents_page_and_listed_there(
     link = re.search(r'class="button add-child" href="([^"]+)"', parent)
     assert link
     form = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
-    assert re.search(r'<option value="mine" selected>负责人的事项</option>', form)
+    chosen = form.split('id="new-parent-options"')[1].split("</ul>")[0]
+    assert re.search(r'name="parent" value="mine" checked>\s*<span class="picker-name">负责人的事项'
+                     r'</span>', chosen)
     created = client.post(f"/plans/{PLAN_KEY}/items/new", data={
         "csrf_token": token, "title": "子事项一", "owner": "other", "lead_unit": "u2",
         "due": "2012-05-31", "parent": "mine"})

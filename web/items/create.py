@@ -42,11 +42,9 @@ def form_token() -> str:
 
 
 def form_context(plan: dict[str, Any], values: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    """What the create form needs: the plan and what was typed (people and units are picked
-    through web.pickers)."""
-    queries = services().queries
+    """What the create form needs: the plan and what was typed (people, units and the parent
+    item are picked through web.pickers)."""
     return {"plan": plan, "spec": CREATE, "values": values, "form_token": form_token(),
-            "parent_options": sorted(queries.board(plan["key"]), key=lambda c: c["title"]),
             "every_choices": EVERY_CHOICES, "due_hint": due_hint(plan, values),
             "preview": recurrence_preview(plan, values),
             "error_field": None, "error_message": None, **extra}

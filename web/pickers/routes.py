@@ -17,6 +17,7 @@ from tracker.domain.lifecycle import COMMANDS
 from web.auth import login_required
 from web.extensions import error_response
 from web.items.create import CREATE
+from web.items.ui import plan_info
 from web.pickers import bp
 from web.services import services
 
@@ -29,7 +30,7 @@ MAX_CHOSEN = 200  # values a multiple choice may carry back
 class Picker:
     """How a field is picked: from people or units, one or several."""
 
-    kind: str  # "people" | "units"
+    kind: str  # "people" | "units" | "items" (a plan's items: a new item's parent)
     multiple: bool = False
 
 
@@ -114,7 +115,37 @@ def search(kind: str) -> tuple[Response | str, int]:
     return render_template("items/_picker_options.html", **context), 200
 
 
+PARENT = Picker("items")
+
+
+def parent_options(plan_key: str, value: str | None, text: str = "") -> dict[str, Any]:
+    """The create form's parent picker: the chosen item first, then the plan's items whose
+    title or key contains the text (at most LIMIT); "none" (a top-level item) is offered."""
+    matches, chosen, more = services().queries.find_items(plan_key, text, LIMIT, value)
+    rest = [row for row in matches if chosen is None or row["key"] != chosen["key"]]
+    return {"name": "parent", "picker": PARENT, "chosen": [chosen] if chosen else [],
+            "matches": rest, "more": more, "text": text.strip(), "unit_names": {},
+            "required": False}
+
+
+@bp.get("/pickers/items/<plan_key>")
+@login_required
+def search_items(plan_key: str) -> tuple[Response | str, int]:
+    """A plan's items for the parent picker of its create form, for what was typed."""
+    if plan_info(plan_key) is None:
+        return error_response(404, "not_found", gettext("There is no plan %(key)s.", key=plan_key))
+    text = request.args.get("q", "")
+    if len(text) > MAX_QUERY:
+        return _bad(gettext("The search is too long: at most %(n)s characters.", n=MAX_QUERY))
+    values = request.args.getlist("parent")
+    if len(values) > 1:
+        return _bad(gettext("Too many values were chosen for this field."))
+    context = parent_options(plan_key, values[0] if values else None, text)
+    return render_template("items/_picker_options.html", **context), 200
+
+
 @bp.app_context_processor
 def picker_helpers() -> dict[str, Any]:
     """The item forms' field macro asks which fields are picked and what they show first."""
-    return {"picker_of": picker_of, "picker_options": field_options}
+    return {"picker_of": picker_of, "picker_options": field_options,
+            "parent_options": parent_options}
