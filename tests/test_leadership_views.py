@@ -73,7 +73,8 @@ def test_everyone_sees_the_plans_roles_by_name_and_only_an_admin_gets_the_editor
     admin, _ = signed_in(seeded_app, "admin")
     section = admin.get(OVERVIEW).get_data(as_text=True).split('id="leadership"')[1]
     assert section.count("<form") == 1 + len(roles_of(seeded_app) or {})
-    assert "督查室" in section and "选择人员" in section
+    assert "督查室" in section and 'id="leadership-person"' in section  # a picker: typed
+    assert "输入名称的一部分" in section and "<option value=\"\">选择人员" not in section
 
 
 def test_an_admin_adds_changes_and_removes_roles_recorded_as_their_events(

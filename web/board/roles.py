@@ -1,4 +1,5 @@
-"""A plan's roles as the plan page shows them: by name, by rank, with what the editor offers."""
+"""A plan's roles as the plan page shows them: by name, by rank; the editor picks a person
+by typing (web.pickers)."""
 
 from __future__ import annotations
 
@@ -27,13 +28,11 @@ def leadership_view(plan_key: str, **extra: Any) -> dict[str, Any]:
     except NotFoundError:
         abort(404)
     roles = svc.tracker.leadership(plan_key)  # recorded, or derived for an older plan
-    people = {p["key"]: p for p in svc.queries.people()}
+    names = svc.queries.directory().people_names
     rank = {r: n for n, r in enumerate(PLAN_ROLES)}
-    entries = sorted(({"person": k, "name": people.get(k, {}).get("name", k), "role": r}
+    entries = sorted(({"person": k, "name": names.get(k, k), "role": r}
                       for k, r in roles.items()), key=lambda e: (rank[e["role"]], e["name"]))
-    candidates = sorted((p for p in people.values() if p["active"] and p["key"] not in roles),
-                        key=lambda p: p["name"])
     return {"plan_key": plan_key, "version": plan.version, "entries": entries,
             "recorded": plan.leadership is not None, "roles": PLAN_ROLES,
-            "candidates": candidates, "may_edit": allowed(actor(), "plan"),
+            "may_edit": allowed(actor(), "plan"),
             "label": role_label, "error": None, "notice": None, "chosen": {}, **extra}

@@ -44,21 +44,20 @@ def board_context(plan: dict[str, Any], filters: BoardFilters, **extra: Any) -> 
     me = actor()
     readonly = filters.as_of is not None
     view = queries.past(filters.as_of, filters.basis or None, plan["key"])
-    people, units = queries.people(), queries.unit_list()
+    directory = queries.directory()
     limits = wip(plan["key"], readonly)
     return {
         "wip": limits, "plain": not filters.lane and not filters.query() and not filters.queue,
         "view": view, "plan_starts": plan.get("starts"),
         "plan": plan, "plans": queries.list_plans(), "filters": filters,
         "readonly": readonly,
-        "people_list": people, "units_list": units,
         "lights": LIGHTS, "lane_kinds": LANES, "today": services().tracker.today(),
         "movable": (lambda card: not readonly and can_move(me, card)),
         "move_targets": STATUSES, "next_status": NEXT,
         "can_create": allowed(me, "create", leadership=plan_roles(plan["key"])),
         "conflict": None, "at_card": None,  # a move's answer by its card (web.board.moves)
-        "people": {p["key"]: p["name"] for p in people},  # the conflict's names and values
-        "units": {u["key"]: u["name"] for u in units},
+        "people": directory.people_names,  # the conflict's names and values
+        "units": directory.unit_names,
         "phases": {p["key"]: p["title"] for p in plan["phases"]},
         "goals": {g["key"]: g["title"] for g in plan["goals"]},
         "message": None, "notice": None, "dialog": None, **extra,

@@ -1,5 +1,7 @@
 """The pickers' options: the chosen value(s), rendered by the server, and the matches of a
-search (at most LIMIT), for the person and unit fields of every item form."""
+search (at most LIMIT), for the person and unit fields of every item form, and of the filters
+and forms outside the item lifecycle that pick one person or unit (board, register, review,
+leadership)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
@@ -56,7 +58,20 @@ def _fields() -> dict[str, Picker]:
     return found
 
 
-FIELDS = _fields()  # every picked field by name: what the endpoint accepts
+# Fields outside the item lifecycle that pick one person or unit, by the name they submit:
+# the board's and the register's filters, the leadership editor, the review's nominations.
+OTHER_FIELDS = {"owner": Picker("people"), "leader": Picker("people"),
+                "person": Picker("people"), "unit": Picker("units")}
+
+
+def _all_fields() -> dict[str, Picker]:
+    found = _fields()
+    for name, picker in OTHER_FIELDS.items():
+        assert found.setdefault(name, picker) == picker, name
+    return found
+
+
+FIELDS = _all_fields()  # every picked field by name: what the endpoint accepts
 
 
 def _chosen(values: Iterable[str], picker: Picker, directory: Directory) -> list[Any]:
@@ -92,6 +107,17 @@ def field_options(field: Field, value: Any) -> dict[str, Any]:
     return {**options(field.name, picker, values), "required": field.required}
 
 
+def named_options(name: str, value: str | None = None, text: str = "", *,
+                  required: bool = False, is_filter: bool = False) -> dict[str, Any]:
+    """A picker outside the item forms, by its field's name, from the chosen key and what was
+    typed (a plain GET form sends its search box too). A filter offers "anyone" as its blank
+    choice and lists matches only once something is typed, so a filter bar stays small."""
+    o = options(name, FIELDS[name], [value] if value else [], text[:MAX_QUERY])
+    if is_filter and not o["text"]:
+        o = {**o, "matches": [], "more": False}
+    return {**o, "required": required, "filter": is_filter}
+
+
 def _bad(message: str) -> tuple[Response | str, int]:
     return error_response(400, "bad_request", message)
 
@@ -104,14 +130,18 @@ def search(kind: str) -> tuple[Response | str, int]:
     picker = FIELDS.get(name)
     if picker is None or picker.kind != kind:
         return _bad(gettext("This list cannot be searched for that field."))
-    text = request.args.get("q", "")
+    # A filter's search box belongs to its GET form and is named after its field.
+    text = request.args.get("q", request.args.get(f"{name}_q", ""))
     if len(text) > MAX_QUERY:
         return _bad(gettext("The search is too long: at most %(n)s characters.", n=MAX_QUERY))
     values = request.args.getlist(name)
     if len(values) > (MAX_CHOSEN if picker.multiple else 1):
         return _bad(gettext("Too many values were chosen for this field."))
-    required = request.args.get("optional") != "1"  # an optional field offers "nobody"
-    context = {**options(name, picker, values, text), "required": required}
+    if request.args.get("filter") == "1":  # a filter offers "anyone", matches once typed
+        context = named_options(name, values[0] if values else None, text, is_filter=True)
+    else:
+        required = request.args.get("optional") != "1"  # an optional field offers "nobody"
+        context = {**options(name, picker, values, text), "required": required}
     return render_template("items/_picker_options.html", **context), 200
 
 
@@ -125,7 +155,8 @@ def parent_options(plan_key: str, value: str | None, text: str = "") -> dict[str
     rest = [row for row in matches if chosen is None or row["key"] != chosen["key"]]
     return {"name": "parent", "picker": PARENT, "chosen": [chosen] if chosen else [],
             "matches": rest, "more": more, "text": text.strip(), "unit_names": {},
-            "required": False}
+            "required": False, "filter": False,
+            "search_url": url_for("pickers.search_items", plan_key=plan_key)}
 
 
 @bp.get("/pickers/items/<plan_key>")
@@ -146,6 +177,7 @@ def search_items(plan_key: str) -> tuple[Response | str, int]:
 
 @bp.app_context_processor
 def picker_helpers() -> dict[str, Any]:
-    """The item forms' field macro asks which fields are picked and what they show first."""
+    """The item forms' field macro asks which fields are picked and what they show first;
+    the other pickers (filters, leadership, nominations) ask by the field's name."""
     return {"picker_of": picker_of, "picker_options": field_options,
-            "parent_options": parent_options}
+            "named_picker_options": named_options, "parent_options": parent_options}

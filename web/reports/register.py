@@ -51,9 +51,7 @@ def register() -> str:
     """The register on screen as it prints: one row per item, names, progress and light."""
     report, args = _report()
     t = lang()
-    q = services().queries
     return page("reports/register.html", report=report, args=args, formats=FORMATS,
-                units=q.unit_list(), people=[p for p in q.people() if p["active"]],
                 lights=[(k, light_word(t, k)) for k in LIGHTS],
                 paper=paper_html(register_paper(t, report)))
 

@@ -125,7 +125,10 @@ def nominate() -> Response:
     form = request.form
     plan_key = form.get("plan", "")
     withdraw = form.get("action") == "withdraw"
-    kind, _sep, key = form.get("nominee", "").partition(":")
+    kind, _sep, key = form.get("nominee", "").partition(":")  # a withdrawal names it so
+    if not kind and form.get("kind") in NOMINATION_KINDS:  # a nomination picks it by kind
+        kind = form["kind"]
+        key = form.get(kind, "")
     tracker = services().tracker
     try:
         if withdraw:
@@ -148,9 +151,6 @@ def nominate() -> Response:
 def nomination_form(plan_key: str) -> Row:
     """What the review page's nomination form offers to someone who may nominate (a leader
     by their role in the plan)."""
-    q = services().queries
     roles = services().tracker.leadership(plan_key)
     return {"may": allowed(current_actor(), "nominate", leadership=roles),
-            "kinds": NOMINATION_KINDS,
-            "label": nomination, "units": q.unit_list(),
-            "people": [p for p in q.people() if p["active"]]}
+            "kinds": NOMINATION_KINDS, "label": nomination}
