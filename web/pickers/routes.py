@@ -122,10 +122,12 @@ def _bad(message: str) -> tuple[Response | str, int]:
     return error_response(400, "bad_request", message)
 
 
-@bp.get("/pickers/<any(people, units):kind>")
+@bp.get("/pickers/<kind>")
 @login_required
 def search(kind: str) -> tuple[Response | str, int]:
     """The options of one picker for what was typed (htmx swaps them under the search box)."""
+    if kind not in ("people", "units"):
+        return error_response(404, "not_found", gettext("There is no such list."))
     name = request.args.get("field", "")
     picker = FIELDS.get(name)
     if picker is None or picker.kind != kind:
