@@ -6,8 +6,10 @@ or changed one of them): one cheap query tells whether the copy in memory is sti
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from types import MappingProxyType
 from typing import Any
 
@@ -44,8 +46,11 @@ def search(rows: Iterable[Row], text: str, limit: int) -> tuple[list[Row], bool]
     """At most ``limit`` rows whose name or key contains the text (any case), best first, and
     whether more matched. An empty text matches every row, in the directory's order."""
     wanted = text.strip().casefold()
-    ranked = sorted((rank, n, row) for n, row in enumerate(rows)
-                    if (rank := _rank(row, wanted)) is not None)
+    if not wanted:  # every row matches: the first ones, nothing ranked (forms open this way)
+        first = list(islice(rows, limit + 1))
+        return first[:limit], len(first) > limit
+    ranked = heapq.nsmallest(limit + 1, ((rank, n, row) for n, row in enumerate(rows)
+                                         if (rank := _rank(row, wanted)) is not None))
     return [row for _rank_, _n, row in ranked[:limit]], len(ranked) > limit
 
 

@@ -233,6 +233,16 @@ def test_a_legacy_plan_without_recorded_roles_gets_them_from_the_people_it_names
     with pytest.raises(PermissionDeniedError, match="leadership group"):
         app.execute(item, "chase", Actor("outsider", "leader", "outsider"), note="催")
     app.execute(item, "chase", CHIEF, note="催")
+    promoted = app.get_person("other")  # a later role counts: the roles are not kept stale
+    promoted.change_role(actor="system", role="deputy")
+    app.save(promoted)
+    assert app.leadership("old") == {"boss": "group_leader", "chief": "deputy",
+                                     "other": "deputy"}
+    fresh = TrackerApplication(env=dict(app.env))  # another process reads the same roles
+    try:
+        assert fresh.leadership("old") == app.leadership("old")
+    finally:
+        fresh.close()
 
 
 def test_a_leader_without_roles_anywhere_leads_nothing() -> None:
