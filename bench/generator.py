@@ -128,8 +128,8 @@ def lifecycle(rng: random.Random, leaders: list[str], people: list[str]) -> list
 
 
 def _reference(app: TrackerApplication, saver: Saver, plan_sizes: list[int],
-               rng: random.Random, out: Generated) -> None:
-    total = sum(plan_sizes)
+               rng: random.Random, out: Generated, people_for: int | None = None) -> None:
+    total = people_for or sum(plan_sizes)
     n_people, n_units = max(12, total // 40), max(4, total // 150)
     out.leaders = [f"lead{n:03d}" for n in range(max(3, n_people // 10))]
     out.people = [f"p{n:05d}" for n in range(n_people)]
@@ -155,8 +155,10 @@ def _reference(app: TrackerApplication, saver: Saver, plan_sizes: list[int],
 
 
 def generate(app: TrackerApplication, plan_sizes: list[int], seed: int = 2012,
-             batch: int = 3000) -> Generated:
-    """Write plans of the given item counts with full lifecycles; return what was written."""
+             batch: int = 3000, people_for: int | None = None) -> Generated:
+    """Write plans of the given item counts with full lifecycles; return what was written.
+    people_for: size the people and units as for a store of that many items (so the first
+    plan alone gets the same items, owners and units as in a bigger store of the same seed)."""
     import time
 
     began = time.perf_counter()
@@ -166,7 +168,7 @@ def generate(app: TrackerApplication, plan_sizes: list[int], seed: int = 2012,
     clock = SimClock(YEAR_START, timedelta(days=330) / max(1, total * EVENTS_PER_ITEM))
     saver = Saver(app, batch)
     with simulated_time(clock):
-        _reference(app, saver, plan_sizes, rng, out)
+        _reference(app, saver, plan_sizes, rng, out, people_for)
         items: list[tuple[WorkItem, list[Step]]] = []
         everything: list[WorkItem] = []
         for (plan_key, ids), size in zip(out.plans.items(), plan_sizes, strict=True):

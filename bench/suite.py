@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from bench import asof, audit, readside
+from bench import asof, audit, pages, readside
 from bench.baselines import ConventionalCommand, bare_command, copy_rows
 from bench.commandpath import CommandPath
 from bench.generator import generate
@@ -102,6 +102,10 @@ def run_store(results: Results, url: str, plans: tuple[int, ...], size: Size,
              sizes[keys[0]], size.reps)
         step(results, "audit export", audit.audit_export, results, url, rm.head(), workdir,
              size.export_reps)
+        step(results, "grouped board pages", pages.grouped_boards, results, url, workdir, sizes,
+             size.reps)
+        step(results, "report pages against history", pages.against_history, results, url,
+             workdir, plans, keys[0], size.reps)
     step(results, f"[{kind}] commands", commands, results, app, rm, url, gen.doing[middle],
          size, workdir, len(gen.plans[middle]))
     rm.close()
