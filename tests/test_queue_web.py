@@ -85,3 +85,32 @@ def test_the_board_filters_by_queue(seeded_app: Flask, client: FlaskClient) -> N
     assert "负责人的事项" in html and "别人的事项" in html and "组长的事项" not in html
     html = client.get(f"/plans/{PLAN_KEY}/board?queue=mine").get_data(as_text=True)
     assert "组长的事项" in html and "别人的事项" not in html
+
+
+def test_the_nav_count_is_worked_out_once_per_state_of_the_read_models(
+        seeded_app: Flask, client: FlaskClient, monkeypatch: object) -> None:
+    """Pages that change nothing reuse the count; a change (by anyone, any path) renews it."""
+    import web.board.queue as queue
+
+    worked: list[str] = []
+    original = queue._waiting
+
+    def counting(who: Actor) -> dict[str, list[dict[str, object]]]:
+        worked.append(who.name)
+        return original(who)
+
+    monkeypatch.setattr(queue, "_waiting", counting)  # type: ignore[attr-defined]
+    waiting_for_a_leader(seeded_app)
+    sign_in(client, "leader")
+    pages = [f"/plans/{PLAN_KEY}/board", "/reports/leaders", "/inbox"]
+    assert [nav_count(client.get(p).get_data(as_text=True)) for p in pages] == ["3"] * 3
+    assert len(worked) == 1
+    services_of(seeded_app).run(iid("mine"), "report", Actor("owner", "member"), note="进展",
+                                percent=10)
+    assert nav_count(client.get(pages[0]).get_data(as_text=True)) == "3"
+    assert len(worked) == 2  # the read models moved: worked out again
+    granted = client.post(f"/queue/{iid('mine')}/decide-extension", data={
+        "csrf_token": sign_in(client, "leader"), "expected_version": version_of(client, "mine"),
+        "grant": "true"})
+    assert granted.status_code == 302
+    assert nav_count(client.get(pages[1]).get_data(as_text=True)) == "2"

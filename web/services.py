@@ -34,6 +34,7 @@ class Services:
         self.read_models.create_tables()
         self.queries = Queries(self.read_models, self.tracker.today, settings.yellow_days)
         self.tracker.column_count = self.queries.column_count  # column limits are enforced
+        self.queue_counts: dict[tuple[Any, ...], int] = {}  # the nav's counts (web.board.queue)
         # Accounts and webhooks are state of their own, not rebuildable read models: they use
         # an engine whose commits wait for the disk (the read models' do not).
         self.state_engine = make_engine(self.store)

@@ -128,9 +128,25 @@ def queue_query(who: Actor, queue: str) -> dict[str, Any]:
     return {"ids": sorted({c["id"] for name in QUEUES.get(queue, ()) for c in sections[name]})}
 
 
+# The nav's counts, held by each app's services: a count stands while the read models stand
+# where they were when it was worked out (and the day is the same), so a page does not
+# rebuild every card waiting for a decision each time it prints the nav. Cleared when full.
+COUNTS_HELD = 2048
+
+
 def waiting_count() -> int:
     """How many things wait for the signed-in person (the nav's count)."""
-    return sum(len(cards) for cards in waiting(actor()).values())
+    who, held = actor(), services()
+    counts = held.queue_counts
+    key = (who.name, who.person, who.role, held.queries.today(),
+           tuple(sorted(held.read_models.positions().items())))
+    count = counts.get(key)
+    if count is None:
+        count = sum(len(cards) for cards in waiting(who).values())
+        if len(counts) >= COUNTS_HELD:
+            counts.clear()
+        counts[key] = count
+    return count
 
 
 @bp.app_context_processor
