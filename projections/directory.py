@@ -65,13 +65,15 @@ def _plan_list_set(column: str, make: Callable[[Envelope], dict[str, Any]]) -> H
 def _person_created(conn: sa.Connection, env: Envelope) -> None:
     f = env.fields
     insert_row(conn, t.people, {"key": f["key"], "id": env.aggregate_id, "name": f["name"],
-                                "role": f["role"], "active": True, "seq": env.seq})
+                                "role": f["role"], "active": True, "seq": env.seq,
+                                "created_seq": env.seq})
 
 
 def _unit_created(conn: sa.Connection, env: Envelope) -> None:
     f = env.fields
     insert_row(conn, t.units, {"key": f["key"], "id": env.aggregate_id, "name": f["name"],
-                               "liaisons": list(f["liaisons"]), "seq": env.seq})
+                               "liaisons": list(f["liaisons"]), "seq": env.seq,
+                               "created_seq": env.seq})
 
 
 def _set(table: sa.Table, column: str, field: str | None = None, value: Any = None) -> Handler:

@@ -40,6 +40,8 @@ people = sa.Table(
     sa.Column("unit", S),
     # The last event that changed the row: the directory's version is the largest (names.py).
     sa.Column("seq", sa.BigInteger, nullable=False, index=True),
+    # The event that created it: the order the plan listed people in (reports/order.py).
+    sa.Column("created_seq", sa.BigInteger, nullable=False),
 )
 
 units = sa.Table(
@@ -51,6 +53,7 @@ units = sa.Table(
     sa.Column("contact", S),
     sa.Column("parent", S),
     sa.Column("seq", sa.BigInteger, nullable=False, index=True),
+    sa.Column("created_seq", sa.BigInteger, nullable=False),
 )
 
 board = sa.Table(

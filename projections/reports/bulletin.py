@@ -11,7 +11,7 @@ from projections.reports import labels
 from projections.reports.data import leaders
 from projections.reports.document import Column, Document, Light, Section
 from projections.reports.i18n import Lang
-from projections.reports.order import unit_rank
+from projections.reports.order import LAST, unit_rank
 from projections.reports.papers import paper, plan_title
 from projections.reports.register import register
 from tracker.domain.status import Status
@@ -57,7 +57,7 @@ def _units(q: Queries, cards: list[Row]) -> list[Row]:
     for unit in out.values():
         unit["percent"] = round(100 * unit["finished"] / unit["led"]) if unit["led"] else 0
     return sorted(out.values(), key=lambda u: (-u["percent"], u["red"],
-                                               ranks.get(u["key"], (date.max, u["key"]))))
+                                               ranks.get(u["key"], (LAST, u["key"]))))
 
 
 def _item_rows(t: Lang, cards: list[Row], end: date, late: bool) -> list[list[Any]]:

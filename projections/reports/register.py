@@ -15,7 +15,7 @@ from projections.reports import labels
 from projections.reports.data import context
 from projections.reports.document import Column, Document, Light, Section
 from projections.reports.i18n import Lang
-from projections.reports.order import unit_rank
+from projections.reports.order import LAST, unit_rank
 from projections.reports.papers import paper, plan_title
 from tracker.domain.item import WorkItem
 from tracker.errors import N_, ValidationError
@@ -73,7 +73,7 @@ def register(q: Queries, plan_key: str, as_of: date | None = None, *, unit: str 
     if group == "goal":
         cards.sort(key=lambda c: goals.get(c["goal"], (len(goals), ""))[0])
     elif group == "unit":
-        cards.sort(key=lambda c: ranks.get(c["lead_unit"], (date.max, c["lead_unit"])))
+        cards.sort(key=lambda c: ranks.get(c["lead_unit"], (LAST, c["lead_unit"])))
     for card in cards:
         card["report"] = reports.get(str(card["id"]))
         card["group"] = (goals.get(card["goal"], (0, ""))[1] if group == "goal" else
