@@ -8,7 +8,6 @@ old events never re-runs today's rules.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -23,7 +22,7 @@ from tracker.domain.base import (
     item_id,
 )
 from tracker.domain.mentions import mentions
-from tracker.domain.state import RESTORED, ItemState
+from tracker.domain.state import RESTORED, ItemState, replace
 from tracker.domain.status import OPEN_STATUSES, STATUSES, Status
 from tracker.errors import N_, IllegalStateError, ValidationError
 

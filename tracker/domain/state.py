@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -81,3 +81,20 @@ class ItemState:
             if request and request.get("by"):
                 people.add(str(request["by"]))
         return people
+
+
+_FIELDS = frozenset(f.name for f in fields(ItemState))
+
+
+def replace(state: ItemState, **changes: Any) -> ItemState:
+    """The state with some fields changed: what ``dataclasses.replace`` makes (the state has no
+    ``__post_init__`` and every field is set by ``__init__``), without calling ``__init__`` with
+    every field: read models replay this for every event of the log."""
+    unknown = changes.keys() - _FIELDS
+    if unknown:
+        raise TypeError(f"ItemState has no field {sorted(unknown)[0]!r}")
+    new = object.__new__(ItemState)
+    values = new.__dict__
+    values.update(state.__dict__)
+    values.update(changes)
+    return new
