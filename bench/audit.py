@@ -37,7 +37,7 @@ def audit_export(results: Results, url: str, head: int, workdir: Path, reps: int
                     [r["rss_peak_mb"] for r in runs],
                     baseline=None if label.startswith("10") else
                     "export peak RSS, 10% of the log",
-                    note=f"process start {runs[0]['rss_start_mb']:.0f} MB (ru_maxrss)")
+                    note=f"process start {runs[0]['rss_start_mb']:.0f} MB (VmHWM)")
         results.add("audit export", f"read+decode peak RSS, {label}", "MB",
                     [b["rss_peak_mb"] for b in base])
     output.unlink(missing_ok=True)

@@ -1,7 +1,9 @@
 """One audit export (or its read+decode baseline) in a fresh process, for peak memory.
 
 ``python -m bench.exportjob URL MODE UNTIL_SEQ OUTPUT`` prints one JSON line:
-events, seconds, rss_start_mb, rss_peak_mb (ru_maxrss: the process's high-water mark).
+events, seconds, rss_start_mb, rss_peak_mb: this process's own high-water mark (VmHWM).
+``ru_maxrss`` is not: Linux carries the parent's resident size over fork and exec into it,
+so a job started by a big bench process would report the bench's size.
 """
 
 from __future__ import annotations
@@ -14,6 +16,14 @@ from typing import Any
 
 
 def rss_mb() -> float:
+    """The process's peak resident size in MB (its memory map's own, since exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
