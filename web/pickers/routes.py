@@ -59,9 +59,11 @@ def _fields() -> dict[str, Picker]:
 
 
 # Fields outside the item lifecycle that pick one person or unit, by the name they submit:
-# the board's and the register's filters, the leadership editor, the review's nominations.
+# the board's, the register's and the audit's filters, the leadership editor, the review's
+# nominations.
 OTHER_FIELDS = {"owner": Picker("people"), "leader": Picker("people"),
-                "person": Picker("people"), "unit": Picker("units")}
+                "person": Picker("people"), "unit": Picker("units"),
+                "actor": Picker("people")}
 
 
 def _all_fields() -> dict[str, Picker]:
