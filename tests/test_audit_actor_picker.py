@@ -57,6 +57,9 @@ def test_an_actor_picked_by_typing_filters_the_trail_and_is_shown_by_name(
                       ).get_data(as_text=True)
     assert 'name="actor" value="chief" checked' in html
     assert 'name="actor" value="" checked' not in html  # "anyone" is not chosen too
+    assert "No one matches" not in html  # what was typed found the chosen one
+    unmatched = client.get("/audit", query_string={"actor": "chief", "actor_q": "无此人"})
+    assert "No one matches “无此人”." in unmatched.get_data(as_text=True)
     assert rows(html) == ["组长"]  # only the chosen actor's one change
     assert "1 event matches." in html
     assert choices(html) < 150

@@ -93,6 +93,7 @@ def options(name: str, picker: Picker, values: Sequence[str], text: str = "") ->
     rest = [row for row in matches if row["key"] not in keys]
     return {"name": name, "picker": picker, "chosen": chosen, "matches": rest[:LIMIT],
             "more": more or len(rest) > LIMIT, "text": text.strip(),
+            "chosen_matches": len(rest) < len(matches),  # the text found the chosen one
             "unit_names": directory.unit_names}
 
 
