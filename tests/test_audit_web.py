@@ -106,3 +106,13 @@ def test_viewers_cannot_undo(client: FlaskClient, seeded_app: Flask) -> None:
         "csrf_token": token, "expected_version": "2", "version": "2"})
     assert response.status_code == 403
     assert services_of(seeded_app).tracker.get_item(MINE).owner == "other"
+
+
+def test_an_undo_reads_in_chinese_in_the_trail(client: FlaskClient, seeded_app: Flask) -> None:
+    reassign_mine(seeded_app)
+    services_of(seeded_app).run(MINE, "undo", CHIEF, version=2, reason="误操作")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    login(client, "viewer")
+    html = client.get("/audit?event_type=Undone").get_data(as_text=True)
+    assert "撤销了“负责人的事项”的责任人调整（第 2 版）：误操作" in html
+    assert "the reassignment" not in html

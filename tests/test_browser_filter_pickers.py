@@ -1,5 +1,6 @@
 """Browser: the board is filtered by an owner found by typing part of a name in the filter's
-picker and chosen with a click; the board, the address and a reload agree (zh, en)."""
+picker and chosen with a click; the board, the address and a reload agree (zh, en). The audit
+trail is filtered the same way by an actor, or by an account named beside the picker."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import test_browser_board as shared
 from boardfixtures import iid
 from playwright.sync_api import Browser, expect
 from test_browser_board import Live, new_page, no_csp_errors, shot, sign_in
-from webfixtures import PLAN_KEY
+from webfixtures import PLAN_KEY, services_of
+
+from tracker.permissions import Actor
 
 live, browser = shared.live, shared.browser  # the fixtures, shared
 
@@ -35,5 +38,32 @@ def test_the_board_is_filtered_by_an_owner_picked_by_typing(
     expect(page.locator(f"#card-{iid('mine')}")).to_have_count(0)
     page.check("#flt-owner-options input[value='']")  # back to anyone
     expect(page.locator(f"#card-{iid('mine')}")).to_be_visible()
+    no_csp_errors(live)
+    context.close()
+
+
+@pytest.mark.parametrize(("locale", "anyone"), [("zh-CN", "所有人"), ("en-US", "Anyone")])
+def test_the_audit_trail_is_filtered_by_an_actor_picked_by_typing(
+        browser: Browser, live: Live, locale: str, anyone: str) -> None:
+    services_of(live.app).run(iid("mine"), "reassign", Actor("chief", "leader", login="leader"),
+                              owner="other", reason="出差")
+    context, page = new_page(browser, live, locale)
+    sign_in(page, live, "viewer")
+    page.goto(f"{live.url}/audit")
+    options = page.locator("#audit-actor-options li")
+    expect(options).to_have_text([anyone])  # nothing typed: no list of everyone
+    page.fill("#audit-actor-q", "组")
+    expect(options).to_have_text([anyone, "组长"])
+    page.check("#audit-actor-options input[value=chief]")
+    page.click("form.audit-filters button[type=submit]")
+    page.wait_for_url(lambda url: "actor=chief" in url)
+    expect(page.locator("td.actor")).to_have_text(["组长"])
+    expect(page.locator("#audit-actor-options li.chosen")).to_have_text("组长")
+    shot(page, f"audit-actor-picker-{locale}")
+    page.check(".audit-other-actors input[value='user:system']")  # an account, by name
+    page.click("form.audit-filters button[type=submit]")
+    page.wait_for_url(lambda url: "actor=user%3Asystem" in url)
+    expect(page.locator("td.actor").first).to_have_text("系统" if locale == "zh-CN" else "System")
+    expect(page.locator("input[name=actor]:checked")).to_have_count(1)
     no_csp_errors(live)
     context.close()

@@ -5,6 +5,8 @@ a desktop and a phone."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import test_browser_board as shared
 from boardfixtures import iid
@@ -84,4 +86,52 @@ def test_a_command_updates_the_page_in_place_and_the_next_one_follows(
     assert services_of(live.app).tracker.get_item(mine).version == version + 2
     first_ctx.close()
     second_ctx.close()
+    no_csp_errors(live)
+
+
+ATTACHED = {"en-US": "The file was attached.", "zh-CN": "文件已附上。"}
+UNDONE = {"en-US": "The change was undone.", "zh-CN": "已撤销该变更。"}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_an_attached_file_and_an_undo_update_the_page_in_place(
+        browser: Browser, live: Live, locale: str, tmp_path: Path) -> None:
+    mine = iid("mine")
+    minutes = tmp_path / "会议纪要.pdf"
+    minutes.write_bytes(b"%PDF-1.4\n branch meeting minutes \n%%EOF\n")
+    context, page = new_page(browser, live, locale=locale)
+    sign_in(page, live, "member")
+    page.goto(f"{live.url}/items/{mine}")
+    page.evaluate("window.notReloaded = true")
+    version = services_of(live.app).tracker.get_item(mine).version
+
+    page.click(".action-evidence summary")
+    page.set_input_files("#evidence-file", str(minutes))
+    with page.expect_response(lambda r: r.url.endswith("/evidence")) as answer:
+        page.click(".action-evidence button[type=submit]")
+    assert answer.value.status == 200
+    page.wait_for_selector("#evidence-list a:has-text('会议纪要.pdf')")
+    page.wait_for_selector(f"#timeline-list > li#event-{version + 1}:first-child")
+    assert ATTACHED[locale] in page.inner_text("#item-flash")
+
+    with page.expect_response(lambda r: "/commands/start" in r.url):
+        page.click("form.action-start button[type=submit]")
+    page.wait_for_selector(f"#timeline-list > li#event-{version + 2}:first-child")
+    page.click(".action-undo summary")
+    page.fill("#undo-reason", "点错了")
+    with page.expect_response(lambda r: r.url.endswith("/undo")) as answer:
+        page.click(".action-undo button[type=submit]")
+    assert answer.value.status == 200
+    page.wait_for_selector(f"#timeline-list > li#event-{version + 3}:first-child")
+    assert "点错了" in page.inner_text(f"#event-{version + 3}")
+    assert UNDONE[locale] in page.inner_text("#item-flash")
+    assert page.locator(".action-undo").count() == 0 and page.locator(".action-start").count()
+    assert page.locator("input[name=expected_version]").evaluate_all(
+        "els => [...new Set(els.map(e => e.value))]") == [str(version + 3)]
+    assert page.locator("#timeline-list > li").count() == version + 3
+    assert page.evaluate("window.notReloaded") is True
+    for name, size in SIZES.items():
+        page.set_viewport_size(size)
+        shot(page, f"item-after-undo-{locale}-{name}")
+    context.close()
     no_csp_errors(live)

@@ -1,10 +1,13 @@
 """A command from the item page answers htmx with only what changed (out-of-band swaps by id):
 the head, fields, actions and evidence forms with the new version in every form, the new
-timeline entries to put on top, and the other parts only when the command touched them. The
-plain form post keeps its redirect; refusals and conflicts keep answering the whole item."""
+timeline entries to put on top, and the other parts only when the command touched them. Undo
+and a file attached from the evidence form answer the same way. The plain form post keeps its
+redirect; refusals and conflicts keep answering the whole item."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
 from html.parser import HTMLParser
 
@@ -14,9 +17,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from webfixtures import *  # noqa: F403
 from webfixtures import services_of
+from werkzeug.test import TestResponse
 
 from tracker.permissions import SYSTEM
 
+PDF = b"%PDF-1.4\n branch meeting minutes \n%%EOF\n"
 ALWAYS = {"item-flash", "item-head", "item-fields", "item-actions", "evidence-forms"}
 
 
@@ -129,3 +134,79 @@ def test_a_plain_form_post_still_redirects(member: tuple[FlaskClient, str]) -> N
     response = client.post(f"/items/{iid('mine')}/commands/report", data={
         "csrf_token": token, "expected_version": version_of(client, "mine"), "note": "无脚本"})
     assert response.status_code == 302 and "HX-Reswap" not in response.headers
+
+
+def undo(client: FlaskClient, token: str, version: int, htmx: bool = True) -> TestResponse:
+    """Undo the change recorded at version, from a page rendered at that version."""
+    data = {"csrf_token": token, "expected_version": str(version), "version": str(version),
+            "reason": "点错了"}
+    return client.post(f"/items/{iid('mine')}/undo", data=data,
+                       headers=htmx_headers(token) if htmx else {})
+
+
+def attach(client: FlaskClient, token: str, name: str, data: bytes,
+           htmx: bool = True) -> TestResponse:
+    """Upload a file from the item page's evidence form."""
+    return client.post(f"/items/{iid('mine')}/evidence", content_type="multipart/form-data",
+                       headers=htmx_headers(token) if htmx else {}, data={
+                           "csrf_token": token,
+                           "expected_version": str(version_of(client, "mine")),
+                           "file": (io.BytesIO(data), name)})
+
+
+def test_an_undo_answers_the_changed_parts_and_its_timeline_entry(
+        member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    started = version_of(client, "mine") + 1
+    run(client, token, "mine", "start")
+    response = undo(client, token, started)
+    html = response.get_data(as_text=True)
+    parts = Parts(html)
+    assert response.status_code == 200 and response.headers["HX-Reswap"] == "none"
+    assert set(parts.oob) - ALWAYS == {"item-children", "afterbegin:#timeline-list"}  # status
+    assert {i for i in parts.ids if i.startswith("event-")} == {f"event-{started + 1}"}
+    assert not {"item", "timeline-list", "evidence-list"} & parts.ids
+    assert parts.versions == {str(started + 1)}
+    assert "The change was undone." in html and "点错了" in html
+    assert f"/items/{iid('mine')}/undo" not in html  # an undo is not undone in turn
+
+
+def test_an_attached_file_answers_the_evidence_list_and_its_timeline_entry(
+        member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    version = version_of(client, "mine")
+    response = attach(client, token, "会议纪要.pdf", PDF)
+    html = response.get_data(as_text=True)
+    parts = Parts(html)
+    assert response.status_code == 200 and response.headers["HX-Reswap"] == "none"
+    assert set(parts.oob) - ALWAYS == {"evidence-list", "afterbegin:#timeline-list"}
+    assert {i for i in parts.ids if i.startswith("event-")} == {f"event-{version + 1}"}
+    assert not {"item", "timeline-list", "item-children"} & parts.ids
+    assert parts.versions == {str(version + 1)}
+    sha = hashlib.sha256(PDF).hexdigest()
+    assert f"/evidence/{sha}" in html and "会议纪要.pdf" in html
+    assert "The file was attached." in html
+
+
+def test_undo_and_attach_refusals_answer_the_whole_item_and_plain_posts_redirect(
+        member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    refused = attach(client, token, "tool.exe", b"MZ\x90\x00")
+    assert refused.status_code == 422 and "HX-Reswap" not in refused.headers
+    assert refused.get_data(as_text=True).lstrip().startswith('<div id="item"')
+    plain = attach(client, token, "纪要.pdf", PDF, htmx=False)
+    assert plain.status_code == 302 and "HX-Reswap" not in plain.headers
+    page = client.get(plain.headers["Location"]).get_data(as_text=True)
+    assert "The file was attached." in page and "纪要.pdf" in page
+    started = version_of(client, "mine") + 1
+    run(client, token, "mine", "start")
+    undone = undo(client, token, started, htmx=False)
+    assert undone.status_code == 302 and "HX-Reswap" not in undone.headers
+    assert "The change was undone." in client.get(undone.headers["Location"]).get_data(
+        as_text=True)
+    started = version_of(client, "mine") + 1
+    run(client, token, "mine", "start")
+    run(client, token, "mine", "comment", text="先评论")
+    stale = undo(client, token, started)
+    assert stale.status_code == 409 and "HX-Reswap" not in stale.headers
+    assert stale.get_data(as_text=True).lstrip().startswith('<div id="item"')

@@ -176,8 +176,7 @@ def test_audit_is_a_table_sorted_by_any_column_with_a_total(client: FlaskClient)
     assert oldest == sorted(oldest) and oldest[0] == 1
     by_actor = page(client, "/audit?sort=actor&desc=0")
     actors = re.findall(r'<td class="actor">([^<]+)</td>', by_actor)
-    order = [name for _key, name in _actor_options(client)]
-    assert [order.index(a) for a in actors] == sorted(order.index(a) for a in actors)
+    assert actors == sorted(actors) and len(set(actors)) > 1  # by the name the reader sees
     by_event = page(client, "/audit?sort=event&desc=1")
     head = by_event.split('id="audit-table"')[1].split("</thead>")[0]
     assert 'aria-sort="descending"' in head.split(">Event")[0].rsplit("<th", 1)[1]
@@ -190,9 +189,10 @@ def test_audit_is_a_table_sorted_by_any_column_with_a_total(client: FlaskClient)
 
 
 def _actor_options(client: FlaskClient) -> list[tuple[str, str]]:
+    """The actors that are no person, offered by name beside the actor filter's people picker."""
     html = page(client, "/audit")
-    select = html.split('name="actor"')[1].split("</select>")[0]
-    return re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', select)
+    return re.findall(r'<input type="radio" name="actor" value="([^"]+)"[^>]*>\s*([^<]+)</label>',
+                      html)
 
 
 def test_audit_filters_offer_accounts_and_event_types_in_the_users_language(

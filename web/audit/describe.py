@@ -37,6 +37,8 @@ def _item(d: Row, row: Row, people: Names) -> str:
         return _("%(who)s: %(event)s on “%(title)s”", who=row["who"], event=row["event_type"],
                  title=row["title"])
     facts = {k: _shown(v, people) for k, v in info.facts(d).items()}
+    if info.event is WorkItem.Undone:  # what was undone is a label to translate ("the start")
+        facts["what"] = gettext(facts["what"])
     who = in_capacity(row["who"], d)
     text = with_open_children(
         gettext(info.sentence) % {"who": who, "title": row["title"], **facts}, d)

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -36,6 +37,7 @@ from tracker.permissions import Actor
 from web.audit import bp
 from web.auth import current_actor, login_required
 from web.extensions import error_response, translate_error
+from web.items.delta import item_changes
 from web.items.ui import wants_fragment
 from web.items.views import item_response
 from web.services import services
@@ -94,18 +96,20 @@ def _too_large(error: RequestEntityTooLarge) -> Any:
 
 @bp.post("/items/<item_id>/evidence")
 @login_required
-def attach_evidence(item_id: str) -> Response | tuple[str, int]:
-    """Upload an evidence file to the item, then show the item."""
+def attach_evidence(item_id: str) -> ResponseReturnValue:
+    """Upload an evidence file to the item, then show what changed (htmx) or the item page."""
     try:
         expected = parse_version(request.form.get("expected_version"))
-        attach_upload(item_id, current_actor(), expected)
+        result, _file = attach_upload(item_id, current_actor(), expected)
     except TrackerError as error:
         return item_response(item_id, error.status, error_message=translate_error(error),
                              open_command="evidence")
     if not wants_fragment():
         flash(_("The file was attached."), "success")
         return redirect(url_for("items.item", item_id=item_id))
-    return item_response(item_id, notice=_("The file was attached."))
+    # A form without a version gets the entries from the one the upload recorded.
+    since = expected if expected is not None else result.version - 1
+    return item_changes(item_id, since, notice=_("The file was attached."))
 
 
 @bp.get("/items/<item_id>/evidence/<sha256>")

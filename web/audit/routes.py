@@ -23,6 +23,7 @@ from web.audit.signing import head_signer
 from web.auth import login_required
 from web.extensions import ReasonedBadRequest
 from web.labels import actor_name, field_label
+from web.pickers.routes import named_options
 from web.services import services
 
 PAGE = 50
@@ -72,6 +73,19 @@ def actor_options(people: Mapping[str, str]) -> list[tuple[str, str]]:
         actors = conn.execute(sa.select(t.audit.c.actor).distinct()).scalars().all()
     return sorted(((a, actor_name(a, people)) for a in set(actors) | set(people)),
                   key=lambda o: o[1])
+
+
+def actor_picker(actor: str | None, people: Mapping[str, str],
+                 actors: list[tuple[str, str]]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The actor filter: a people picker searched as the user types, and the trail's actors
+    that are no person (the system, accounts), few enough to list beside it by name."""
+    others = [(key, name) for key, name in actors if key and key not in people]
+    if actor and actor not in people and actor not in dict(others):
+        others.append((actor, actor_name(actor, people)))  # shown by name, even if unknown
+    picker = named_options("actor", actor if actor in people else None,
+                           request.args.get("actor_q", ""), is_filter=True)
+    # A chosen account's radio is beside the picker, so the picker's "anyone" is not checked.
+    return {**picker, "chosen_elsewhere": bool(actor) and actor not in people}, others
 
 
 def other_names() -> dict[str, str]:
@@ -135,11 +149,12 @@ def trail() -> str:
     if found.has_prev and not found.rows:  # past the end: back to the last page
         pages["prev"] = url_for("audit.trail", **args, before=after)
     filter_args = {k: v for k, v in args.items() if k not in ("sort", "desc")}
+    picker, other_actors = actor_picker(filters["actor"], people, actors)
     context = {"entries": entries, "pages": pages, "total": found.total, "args": args,
                "sort": request.args.get("sort") or "seq", "descending": sort.descending,
                "filter_args": filter_args,
                "plans": services().queries.list_plans(), "people": people,
-               "actors": actors, "event_types": types,
+               "actor_picker": picker, "other_actors": other_actors, "event_types": types,
                "exports": {f: url_for("audit.export", fmt=f, **filter_args) for f in EXPORTS}}
     return render_template("audit/index.html", **context)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
-from werkzeug.wrappers import Response
 
 from tracker.domain.lifecycle import UNDO, undo_label, undoable_change, within_undo_window
 from tracker.errors import TrackerError
@@ -16,6 +16,7 @@ from tracker.permissions import allowed
 from web.audit import bp
 from web.auth import current_actor, login_required
 from web.extensions import translate_error
+from web.items.delta import item_changes
 from web.items.forms import expected_version, plan_roles
 from web.items.ui import wants_fragment
 from web.items.views import item_response
@@ -48,8 +49,9 @@ def undo_helpers() -> dict[str, Any]:
 
 @bp.post("/items/<item_id>/undo")
 @login_required
-def undo_item(item_id: str) -> Response | tuple[str, int]:
-    """Undo the item's latest change by a compensating event, then show the item."""
+def undo_item(item_id: str) -> ResponseReturnValue:
+    """Undo the item's latest change by a compensating event, then show what changed (htmx)
+    or the item page."""
     expected = expected_version(request.form)
     if not request.form.get("version", "").isdigit():
         raise BadRequest("version is required")
@@ -62,4 +64,4 @@ def undo_item(item_id: str) -> Response | tuple[str, int]:
     if not wants_fragment():
         flash(_("The change was undone."), "success")
         return redirect(url_for("items.item", item_id=item_id))
-    return item_response(item_id, notice=_("The change was undone."))
+    return item_changes(item_id, expected, notice=_("The change was undone."))

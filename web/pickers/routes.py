@@ -59,9 +59,11 @@ def _fields() -> dict[str, Picker]:
 
 
 # Fields outside the item lifecycle that pick one person or unit, by the name they submit:
-# the board's and the register's filters, the leadership editor, the review's nominations.
+# the board's, the register's and the audit's filters, the leadership editor, the review's
+# nominations.
 OTHER_FIELDS = {"owner": Picker("people"), "leader": Picker("people"),
-                "person": Picker("people"), "unit": Picker("units")}
+                "person": Picker("people"), "unit": Picker("units"),
+                "actor": Picker("people")}
 
 
 def _all_fields() -> dict[str, Picker]:
@@ -91,6 +93,7 @@ def options(name: str, picker: Picker, values: Sequence[str], text: str = "") ->
     rest = [row for row in matches if row["key"] not in keys]
     return {"name": name, "picker": picker, "chosen": chosen, "matches": rest[:LIMIT],
             "more": more or len(rest) > LIMIT, "text": text.strip(),
+            "chosen_matches": len(rest) < len(matches),  # the text found the chosen one
             "unit_names": directory.unit_names}
 
 
