@@ -94,6 +94,25 @@ def record_hash(record: Mapping[str, Any], prev_hash: str) -> str:
     return hashlib.sha256(canonical_json(body)).hexdigest()
 
 
+def chained_line(record: Mapping[str, Any], prev_hash: str) -> tuple[str, str]:
+    """The record's JSON Lines line (canonical, with prev_hash and hash) and its hash, the
+    record canonicalised once: the line is the hashed body with ``"hash"`` put in its sorted
+    place, just before ``"prev_hash"``. Records whose keys would not allow that (a key sorting
+    between the two, or an object or list after them) are written the long way."""
+    body = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
+    body["prev_hash"] = prev_hash
+    text = canonical_json(body).decode("utf-8")
+    own = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if not any("hash" < k < "prev_hash" or (k > "prev_hash" and isinstance(v, dict | list | tuple))
+               for k, v in body.items()):
+        first = not any(k < "hash" for k in body)
+        mark = '{"prev_hash":"' if first else ',"prev_hash":"'
+        at = 0 if first else text.rfind(mark)
+        if at >= 0 and text.startswith(mark, at):
+            return f'{text[:at + 1]}"hash":"{own}",{text[at + 1:]}', own
+    return canonical_json({**body, "hash": own}).decode("utf-8"), own
+
+
 def chain_record(record: Mapping[str, Any], prev_hash: str) -> dict[str, Any]:
     """The record as exported: its fields, prev_hash, and hash over both."""
     out = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
@@ -133,9 +152,11 @@ class ChainWriter:
         seq = record.get("seq")
         if not _is_int(seq) or (self._last_seq is not None and seq <= self._last_seq):
             raise ValueError(f"seq must be an integer greater than {self._last_seq}: {seq!r}")
-        out = chain_record(record, self.head)
-        self._fp.write(canonical_json(out).decode("utf-8") + "\n")
-        self.head, self.count, self._last_seq = out["hash"], self.count + 1, seq
+        line, own = chained_line(record, self.head)
+        self._fp.write(line + "\n")
+        out = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
+        out["prev_hash"], out["hash"] = self.head, own
+        self.head, self.count, self._last_seq = own, self.count + 1, seq
         return out
 
     def close(self) -> dict[str, Any]:
