@@ -54,6 +54,9 @@ class Queries:
         self.today = today
         self.yellow_days = yellow_days
         self._directory = DirectoryCache(read_models.engine)
+        # Where a caller keeps what one unit of work (a web request) has read already: the
+        # directory is then asked for once per request, not once per name or picker shown.
+        self.scope: Callable[[], dict[str, Any] | None] = lambda: None
 
     def _day_of(self, as_of: datetime) -> date:
         """The tracker's date at an instant (a naive instant is UTC)."""
@@ -340,8 +343,15 @@ class Queries:
 
     def directory(self) -> Directory:
         """Every person and unit, read-only, from this process's copy (re-read only when the
-        directory changed): names for display and the pickers' searches."""
-        return self._directory.get()
+        directory changed): names for display and the pickers' searches. Within a caller's
+        scope (``scope``) it is read once; the caller forgets it when it applies events."""
+        memo = self.scope()
+        if memo is None:
+            return self._directory.get()
+        found = memo.get("directory")
+        if found is None:
+            found = memo["directory"] = self._directory.get()
+        return found  # type: ignore[no-any-return]
 
     def unit_list(self) -> list[Row]:
         """Every unit's key, name and liaisons, by key (no item counts: cheap for forms)."""
