@@ -5,6 +5,7 @@ models (``Services.sync``) is kept apart in ``sync_seconds``."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,9 @@ from argon2 import PasswordHasher
 HTMX_RULE = "/items/<item_id>/commands/<command>"
 API_RULE = "/api/items/<item_id>/<command>"
 LOGIN, PASSWORD = "bench", "bench-password-1234"
+# The hidden field the item page's forms carry besides the version: which actions the page shows
+# (web.items.keep); a browser posts it with every command.
+ACTIONS_KEY = re.compile(r'name="actions_key" value="([0-9a-f]+)"')
 
 
 class CommandPath:
@@ -92,9 +96,21 @@ class CommandPath:
 
     def _http(self, client: Any, versions: dict[str, int], pattern: str,
               headers: dict[str, str], form: bool) -> Callable[[int], int]:
+        # The form posts what the item page's report form carries: read from each item's page
+        # once, before timing, then from the answers (which give a new one when it changed).
+        shown: dict[str, str] = {}
+        if form:
+            for key in versions:
+                found = ACTIONS_KEY.search(client.get(f"/items/{key}").get_data(as_text=True))
+                if found:
+                    shown[key] = found.group(1)
+
         def call(i: int) -> int:
             key = str(self.item_ids[i % len(self.item_ids)])
-            values = {"note": f"进展 {i}", "percent": i % 100, "expected_version": versions[key]}
+            values: dict[str, Any] = {"note": f"进展 {i}", "percent": i % 100,
+                                      "expected_version": versions[key]}
+            if key in shown:
+                values["actions_key"] = shown[key]
             if form:
                 response = client.post(pattern.format(key), headers=headers,
                                        data={k: str(v) for k, v in values.items()})
@@ -104,6 +120,8 @@ class CommandPath:
                 raise RuntimeError(f"{pattern} answered {response.status_code}: "
                                    f"{response.get_data(as_text=True)[:300]}")
             versions[key] += 1
+            if form and (found := ACTIONS_KEY.search(response.get_data(as_text=True))):
+                shown[key] = found.group(1)
             return len(response.data)
 
         return call

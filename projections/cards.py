@@ -34,8 +34,14 @@ def light_due(row: Mapping[str, Any] | sa.RowMapping) -> date:
     return min([row["due"], *dues])
 
 
-def names(conn: sa.Connection) -> tuple[dict[str, str], dict[str, str]]:
-    """People's and units' display names by key."""
+Names = tuple[Mapping[str, str], Mapping[str, str]]
+
+
+def names(conn: sa.Connection, known: Names | None = None) -> Names:
+    """People's and units' display names by key (``known``: as the caller already holds them,
+    e.g. the directory's copy, read no more)."""
+    if known is not None:
+        return known
     people = dict(conn.execute(sa.select(t.people.c.key, t.people.c.name)).tuples().all())
     units = dict(conn.execute(sa.select(t.units.c.key, t.units.c.name)).tuples().all())
     return people, units
@@ -85,8 +91,8 @@ def _parents_now(conn: sa.Connection, plan_key: str, keys: list[str]) -> list[st
     return sorted(found)
 
 
-def to_card(row: Row, today: date, yellow_days: int, people: dict[str, str],
-            units: dict[str, str], kids: dict[tuple[str, str], Row]) -> Row:
+def to_card(row: Row, today: date, yellow_days: int, people: Mapping[str, str],
+            units: Mapping[str, str], kids: dict[tuple[str, str], Row]) -> Row:
     """The card dict the web and the API render."""
     nothing = {"total": 0, "done": 0, "lights": []}  # not a status: a figure
     stats = kids.get((row["plan_key"], row["key"]), nothing)
@@ -257,7 +263,8 @@ def touches(row: Mapping[str, Any], unit: str) -> bool:
 
 
 def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | None = None,
-          *, source: sa.FromClause = t.board, **filters: Any) -> list[Row]:
+          *, source: sa.FromClause = t.board, known: Names | None = None,
+          **filters: Any) -> list[Row]:
     """Cards matching the filters, by due date then title (``answering``: the items a person
     owns or otherwise answers for; ``source``: the versions valid at a past view instead of
     the live board)."""
@@ -265,7 +272,7 @@ def board(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | No
         rows = matching(conn, today, yellow_days, plan_key, source=source, **filters)
     else:
         rows = _past_page(conn, today, yellow_days, plan_key, source, filters)
-    return to_cards(conn, rows, today, yellow_days, source)
+    return to_cards(conn, rows, today, yellow_days, source, known)
 
 
 def _past_page(conn: sa.Connection, today: date, yellow_days: int, plan_key: str | None,
@@ -288,28 +295,29 @@ def _past_page(conn: sa.Connection, today: date, yellow_days: int, plan_key: str
 
 
 def to_cards(conn: sa.Connection, rows: list[Row], today: date, yellow_days: int,
-             source: sa.FromClause = t.board) -> list[Row]:
+             source: sa.FromClause = t.board, known: Names | None = None) -> list[Row]:
     """Full board rows as cards: names, children and the light of the day."""
-    people, units = names(conn)
+    people, units = names(conn, known)
     kids = children(conn, {(r["plan_key"], r["key"]) for r in rows}, today, yellow_days, source)
     return [to_card(r, today, yellow_days, people, units, kids) for r in rows]
 
 
 def cards_by_id(conn: sa.Connection, ids: Sequence[str], today: date,
-                yellow_days: int) -> dict[str, Row]:
+                yellow_days: int, known: Names | None = None) -> dict[str, Row]:
     """The live cards with these ids (one query per chunk), by id."""
     rows: list[Row] = []
     for start in range(0, len(ids), CHUNK):
         query = sa.select(t.board).where(t.board.c.id.in_(list(ids[start:start + CHUNK])))
         rows += [dict(r) for r in conn.execute(query).mappings()]
-    return {c["id"]: c for c in to_cards(conn, rows, today, yellow_days)}
+    return {c["id"]: c for c in to_cards(conn, rows, today, yellow_days, known=known)}
 
 
-def card(conn: sa.Connection, item_id: str, today: date, yellow_days: int) -> Row | None:
+def card(conn: sa.Connection, item_id: str, today: date, yellow_days: int,
+         known: Names | None = None) -> Row | None:
     """One card by id, or None."""
     row = conn.execute(sa.select(t.board).where(t.board.c.id == item_id)).mappings().first()
     if row is None:
         return None
-    people, units = names(conn)
+    people, units = names(conn, known)
     kids = children(conn, {(row["plan_key"], row["key"])}, today, yellow_days)
     return to_card(dict(row), today, yellow_days, people, units, kids)

@@ -39,6 +39,7 @@ class ReadModels:
         self.batch_size = BATCH
         self.rebuild_batch_size = REBUILD_BATCH
         self.rebuild_chunk = REBUILD_CHUNK
+        self._statements: dict[str, Any] = {}
 
     @property
     def names(self) -> list[str]:
@@ -156,21 +157,34 @@ class ReadModels:
                     with buffered(conn) as buffer:
                         projection.handle_batch(conn, envelopes)
                         flush(conn, buffer)
-                conn.execute(t.tracking.update().where(t.tracking.c.name.in_(names)).values(
-                    position=envelopes[-1].seq))
+                conn.execute(self._saved_statement("advance"), {"new_position": envelopes[-1].seq})
                 return True
         self.catch_up()
         return False
+
+    def _saved_statement(self, kind: str) -> Any:
+        """apply_saved's two statements over every projection's tracking row, built once (a
+        statement used again is not compiled or keyed again)."""
+        found = self._statements.get(kind)
+        if found is None:
+            names, tracking = self.names, t.tracking
+            if kind == "stand":
+                ids = self._notification_ids()
+                before = sa.select(sa.func.max(ids)).where(
+                    ids < sa.bindparam("seq")).scalar_subquery()
+                found = sa.select(tracking.c.position, before).where(tracking.c.name.in_(names))
+            else:
+                found = tracking.update().where(tracking.c.name.in_(names)).values(
+                    position=sa.bindparam("new_position"))
+            self._statements[kind] = found
+        return found
 
     def _stand_before(self, conn: sa.Connection, names: Sequence[str], seq: int) -> bool:
         """Whether every projection's position is the store's last notification before seq
         (ids may have gaps: the store is asked, not seq - 1). Inserts into the store are
         serialised (SQLite's write lock, the PostgreSQL recorder's table lock), so every
         event with a smaller id is committed and visible once ours is."""
-        ids = self._notification_ids()
-        before = sa.select(sa.func.max(ids)).where(ids < seq).scalar_subquery()
-        positions = conn.execute(sa.select(t.tracking.c.position, before).where(
-            t.tracking.c.name.in_(names))).all()
+        positions = conn.execute(self._saved_statement("stand"), {"seq": seq}).all()
         return len(positions) == len(names) and all(
             int(position) == int(previous or 0) for position, previous in positions)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -54,6 +54,9 @@ class Queries:
         self.today = today
         self.yellow_days = yellow_days
         self._directory = DirectoryCache(read_models.engine)
+        # Where a caller keeps what one unit of work (a web request) has read already: the
+        # directory is then asked for once per request, not once per name or picker shown.
+        self.scope: Callable[[], dict[str, Any] | None] = lambda: None
 
     def _day_of(self, as_of: datetime) -> date:
         """The tracker's date at an instant (a naive instant is UTC)."""
@@ -134,8 +137,10 @@ class Queries:
                 "parent": parent, "awaiting_decision": awaiting_decision,
                 "exclude_owner": exclude_owner, "ids": ids}
         if as_of is None:
+            known = self._names()  # read before taking a connection: one at a time
             with self.rm.engine.connect() as conn:
-                return mark_live(conn, board_cards(conn, self.today(), self.yellow_days, **args))
+                return mark_live(conn, board_cards(conn, self.today(), self.yellow_days, **args,
+                                                   known=known))
         view = self._view(as_of)
         with self.rm.engine.connect() as conn:
             return board_cards(conn, view.day, self.yellow_days, **args,
@@ -155,8 +160,9 @@ class Queries:
 
     def cards(self, ids: Sequence[str]) -> dict[str, Row]:
         """The live cards with these ids, by id."""
+        known = self._names()
         with self.rm.engine.connect() as conn:
-            found = list(cards_by_id(conn, ids, self.today(), self.yellow_days).values())
+            found = list(cards_by_id(conn, ids, self.today(), self.yellow_days, known).values())
             return {c["id"]: c for c in mark_live(conn, found)}
 
     def column_counts(self, plan_key: str) -> dict[str, int]:
@@ -198,8 +204,9 @@ class Queries:
         key = _item_key(item_id)
         if key is None:
             return None
+        known = self._names()
         with self.rm.engine.connect() as conn:
-            found = one_card(conn, key, self.today(), self.yellow_days)
+            found = one_card(conn, key, self.today(), self.yellow_days, known)
             return None if found is None else mark_live(conn, [found])[0]
 
     def history(self, item_id: UUID | str) -> list[Row]:
@@ -340,8 +347,21 @@ class Queries:
 
     def directory(self) -> Directory:
         """Every person and unit, read-only, from this process's copy (re-read only when the
-        directory changed): names for display and the pickers' searches."""
-        return self._directory.get()
+        directory changed): names for display and the pickers' searches. Within a caller's
+        scope (``scope``) it is read once; the caller forgets it when it applies events."""
+        memo = self.scope()
+        if memo is None:
+            return self._directory.get()
+        found = memo.get("directory")
+        if found is None:
+            found = memo["directory"] = self._directory.get()
+        return found  # type: ignore[no-any-return]
+
+    def _names(self) -> tuple[Mapping[str, str], Mapping[str, str]]:
+        """People's and units' names as the directory holds them (no query within a
+        request that read it already)."""
+        directory = self.directory()
+        return directory.people_names, directory.unit_names
 
     def unit_list(self) -> list[Row]:
         """Every unit's key, name and liaisons, by key (no item counts: cheap for forms)."""

@@ -336,11 +336,24 @@ def preload(conn: sa.Connection, table: sa.Table, values: Iterable[Any]) -> None
         table.c[pk[0]].in_(sa.bindparam("values", expanding=True))))
     for start in range(0, len(wanted), CHUNK):
         part = wanted[start:start + CHUNK]
-        for row in conn.execute(statement, {"values": part}).mappings():
+        for row in _rows_with_first_key(conn, table, statement, part):
             ident = (table.name, tuple(row[k] for k in pk))
             if ident not in buffer.rows:  # a row this batch already holds is newer
                 buffer.rows[ident] = dict(row)
         covered.update(part)
+
+
+def _rows_with_first_key(conn: sa.Connection, table: sa.Table, statement: Any,
+                         values: list[Any]) -> Any:
+    """The rows whose first primary-key column is one of values. One value (a command's
+    batch: one item) is asked with `=`, a statement compiled once; an expanding IN is
+    rendered again for every execution."""
+    if len(values) != 1:
+        return conn.execute(statement, {"values": values}).mappings()
+    column = table.c[_pk(table)[0]]
+    one = _cached(("preload-one", table.name), lambda: sa.select(table).where(
+        column == sa.bindparam("value")))
+    return conn.execute(one, {"value": values[0]}).mappings()
 
 
 def seed(conn: sa.Connection, table: sa.Table, rows: Iterable[dict[str, Any]]) -> None:

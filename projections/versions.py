@@ -126,8 +126,14 @@ def _close_stored(conn: sa.Connection, rows: list[Row], envelopes: Sequence[Enve
             eff_from=sa.bindparam("eff_from")), updates)
 
 
+_CURRENT_ONE = sa.select(board_versions).where(board_versions.c.id == sa.bindparam("id"),
+                                               board_versions.c.seq_to == OPEN_SEQ)
+
+
 def _current_rows(conn: sa.Connection, ids: list[str]) -> list[Row]:
     v = board_versions.c
+    if len(ids) == 1:  # a command's batch: one statement, compiled once
+        return [dict(r) for r in conn.execute(_CURRENT_ONE, {"id": ids[0]}).mappings()]
     out: list[Row] = []
     for start in range(0, len(ids), CHUNK):
         query = sa.select(board_versions).where(v.id.in_(ids[start:start + CHUNK]),

@@ -247,3 +247,11 @@ def test_many_rounds_of_racing_threads_each_have_exactly_one_winner(
             t.join()
         assert len(wins) == 1, f"round {round_number}: {wins}"
         assert conflicts == [version + 1] * 3
+
+
+def test_the_roles_a_plan_hands_out_are_the_callers_own(seeded: TrackerApplication) -> None:
+    roles = seeded.leadership("p")
+    assert roles == {"leader": "deputy"}
+    roles["leader"] = "group_leader"  # a caller changing its copy changes no plan
+    assert seeded.leadership("p") == {"leader": "deputy"}
+    assert seeded.get_plan("p").leadership == {"leader": "deputy"}

@@ -67,9 +67,18 @@ def test_a_command_updates_the_page_in_place_and_the_next_one_follows(
     assert first.locator("input[name=expected_version]").evaluate_all(
         "els => [...new Set(els.map(e => e.value))]") == [str(version + 1)]
 
+    # The same actions are offered after a report: the page keeps them, and the answer
+    # replaces the report form (closed, emptied), the undo control and every form's version.
+    first.evaluate("document.getElementById('item-actions').dataset.kept = 'yes'")
     assert report(first, "快完成了", "90") == 200  # the advanced version, no reload
     first.wait_for_selector(f"#timeline-list > li#event-{version + 2}:first-child")
     assert first.get_attribute("#item-fields progress", "value") == "90"
+    assert first.get_attribute("#item-actions", "data-kept") == "yes"
+    assert first.locator("#action-report[open]").count() == 0
+    assert first.input_value("#f-report-note") == ""
+    assert first.locator("input[name=expected_version]").evaluate_all(
+        "els => [...new Set(els.map(e => e.value))]") == [str(version + 2)]
+    assert first.locator("#item-actions > #item-undo").count() == 1  # the undo slot, replaced
     assert first.evaluate("window.notReloaded") is True
     for name, size in SIZES.items():
         first.set_viewport_size(size)

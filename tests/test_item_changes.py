@@ -210,3 +210,75 @@ def test_undo_and_attach_refusals_answer_the_whole_item_and_plain_posts_redirect
     stale = undo(client, token, started)
     assert stale.status_code == 409 and "HX-Reswap" not in stale.headers
     assert stale.get_data(as_text=True).lstrip().startswith('<div id="item"')
+
+
+def shown_key(client: FlaskClient, key: str) -> str:
+    """The actions key the item page's forms carry (which actions the page shows)."""
+    found = re.search(r'name="actions_key" value="([0-9a-f]+)"',
+                      client.get(f"/items/{iid(key)}").get_data(as_text=True))
+    assert found
+    return found.group(1)
+
+
+KEPT = {"action-report", "item-undo", "outerHTML:#item-actions input[name=expected_version]"}
+
+
+def test_a_page_showing_the_same_actions_gets_the_action_that_ran_the_undo_and_the_versions(
+        member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    run(client, token, "mine", "start")
+    version, shown = version_of(client, "mine"), shown_key(client, "mine")
+    response = run(client, token, "mine", "report", note="过半了", percent="60",
+                   actions_key=shown)
+    html = response.get_data(as_text=True)
+    parts = Parts(html)
+    assert set(parts.oob) == (ALWAYS - {"item-actions"}) | KEPT | {"afterbegin:#timeline-list"}
+    assert "item-actions" not in parts.ids and "action-comment" not in parts.ids
+    assert parts.versions == {str(version + 1)}  # the version every action form gets
+    report = re.search(r'<details id="action-report"[^>]*>', html)
+    assert report and " open" not in report.group(0)  # the form that ran comes closed, empty
+    assert "过半了" not in re.sub(r"<ol hx-swap-oob.*?</ol>", "", html, flags=re.S).split(
+        'id="action-report"')[1]
+    assert f"event-{version + 1}" in parts.ids
+
+
+def test_the_next_command_from_the_kept_actions_runs_on_the_new_version(
+        member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    run(client, token, "mine", "start")
+    shown = shown_key(client, "mine")
+    first = run(client, token, "mine", "report", note="一", actions_key=shown)
+    second = run(client, token, "mine", "comment", text="二", actions_key=shown)
+    assert first.status_code == second.status_code == 200
+    assert "item-actions" not in Parts(second.get_data(as_text=True)).ids
+
+
+def test_actions_that_changed_come_whole(member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    shown = shown_key(client, "mine")
+    parts = Parts(run(client, token, "mine", "start", actions_key=shown).get_data(as_text=True))
+    assert "item-actions" in parts.oob and "item-undo" not in parts.oob
+    assert "action-report" in parts.ids  # a started item can report progress
+
+
+def test_a_page_showing_a_refusal_gets_every_action_again(
+        member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    run(client, token, "mine", "start")
+    refused = run(client, token, "mine", "report", note="", percent="101")
+    found = re.search(r'name="actions_key" value="([0-9a-f]+)"', refused.get_data(as_text=True))
+    assert refused.status_code == 422 and found
+    parts = Parts(run(client, token, "mine", "comment", text="好",
+                      actions_key=found.group(1)).get_data(as_text=True))
+    assert "item-actions" in parts.oob  # the refusal shown in the report form goes away
+
+
+def test_the_chinese_kept_answer_is_chinese(seeded_app: Flask, client: FlaskClient) -> None:
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    token = sign_in(client, "member")
+    run(client, token, "mine", "start")
+    html = run(client, token, "mine", "report", note="过半", percent="50",
+               actions_key=shown_key(client, "mine")).get_data(as_text=True)
+    assert 'id="item-undo"' in html and "item-actions" not in Parts(html).ids
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert not re.search(r"\b(Done|Report|Undo|Version|Details|Actions|Timeline)\b", text)

@@ -169,6 +169,23 @@ def test_names_are_reread_after_a_person_is_renamed_or_added(client: FlaskClient
     assert offered(found.get_data(as_text=True), "owner") == ["newcomer"]
 
 
+
+def test_a_request_reads_the_directory_once_until_it_applies_events(
+        client: FlaskClient) -> None:
+    app = client.application
+    svc = services_of(app)
+    with app.test_request_context():
+        first = svc.queries.directory()
+        svc.queries._directory._current = None  # another process's change would not be seen…
+        assert svc.queries.directory() is first  # …within the request: it read it once
+        renamed = directory_plan(0).replace("people:\n", "people:\n"
+                                            "  - {key: owner, name: 改名了, role: member}\n")
+        svc.sync(import_plan(svc.tracker, parse_plan_file(renamed), SYSTEM,
+                             update_directory=True).notification_id)
+        assert svc.queries.directory().people_names["owner"] == "改名了"  # its own change
+    with app.test_request_context():
+        assert svc.queries.directory().people_names["owner"] == "改名了"
+
 def test_a_new_items_parent_is_found_by_part_of_its_title_among_the_plans_items(
         client: FlaskClient) -> None:
     sign_in(chinese(client), "leader")

@@ -108,9 +108,13 @@ class TrackerApplication(Application[UUID]):
 
     # -- loading and saving -------------------------------------------------------------------
 
-    def _load(self, cls: type[A], aggregate_id: UUID, what: str, key: str) -> A:
+    def _load(self, cls: type[A], aggregate_id: UUID, what: str, key: str,
+              read_only: bool = False) -> A:
+        """The aggregate (``read_only``: the cached copy itself, not a deep copy of it, for a
+        caller that only reads and hands out no mutable part of it)."""
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id,
+                                                       deepcopy_from_cache=not read_only)
         except AggregateNotFoundError:
             raise NotFoundError(N_("There is no %(what)s %(key)s."), what=what, key=key) from None
         if not isinstance(aggregate, cls):
@@ -195,9 +199,9 @@ class TrackerApplication(Application[UUID]):
     def leadership(self, plan_key: str) -> dict[str, str]:
         """The plan's roles {person: role}; for a plan stored before roles were recorded, the
         roles derived from the people it names."""
-        plan = self.get_plan(plan_key)
+        plan = self._load(Plan, plan_id(plan_key), "plan", plan_key, read_only=True)
         if plan.leadership is not None:
-            return plan.leadership
+            return dict(plan.leadership)  # a copy: the cached plan is not the caller's
         self._items.catch_up(self)
         named = {plan.created_by, *plan.goal_leaders.values(),
                  *self._items.people.get(plan_key, ())}

@@ -6,7 +6,7 @@ import threading
 from typing import Any
 from uuid import UUID
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from projections.engine import ReadModels
 from projections.inbox import InboxView
@@ -33,6 +33,7 @@ class Services:
         self.read_models = ReadModels(self.tracker, self.store, yellow_days=settings.yellow_days)
         self.read_models.create_tables()
         self.queries = Queries(self.read_models, self.tracker.today, settings.yellow_days)
+        self.queries.scope = request_memo  # the directory is read once per request
         self.tracker.column_count = self.queries.column_count  # column limits are enforced
         self.queue_counts: dict[tuple[Any, ...], int] = {}  # the nav's counts (web.board.queue)
         # Accounts and webhooks are state of their own, not rebuildable read models: they use
@@ -70,6 +71,7 @@ class Services:
         last = saved.notification_id if isinstance(saved, Result) else saved
         if last is None:
             return
+        forget_request_memo()  # the events may change what the request read before
         self.webhook_worker.wake()
         with self._lock:
             if recordings and recordings[-1].notification.id == last:
@@ -84,6 +86,7 @@ class Services:
         if self.sync_projections and self.read_models.behind():
             with self._lock:
                 self.read_models.catch_up()
+            forget_request_memo()
 
     def run(
         self,
@@ -116,6 +119,20 @@ class Services:
         self.state_engine.dispose()
         self.read_models.engine.dispose()
         self.tracker.close()
+
+
+def request_memo() -> dict[str, Any] | None:
+    """What this request has read already (None outside a request: nothing is kept)."""
+    if not has_request_context():
+        return None
+    memo: dict[str, Any] = g.setdefault("read_memo", {})
+    return memo
+
+
+def forget_request_memo() -> None:
+    """After events were applied: the request reads afresh."""
+    if has_request_context():
+        g.pop("read_memo", None)
 
 
 def services() -> Services:

@@ -50,4 +50,4 @@ def run_command(item_id: str, command: str) -> ResponseReturnValue:
     if not wants_fragment():
         flash(done, "success")
         return redirect(url_for("items.item", item_id=item_id))
-    return item_changes(item_id, expected, notice=done)
+    return item_changes(item_id, expected, request.form.get("actions_key"), command, notice=done)

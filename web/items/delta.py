@@ -9,6 +9,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from tracker.domain import WorkItem
+from web.items.keep import kept
 from web.items.views import item_context, load_card
 
 # The parts of the page that only some events change; head, fields, actions and the evidence
@@ -38,10 +39,13 @@ def changed_parts(events: list[dict[str, Any]]) -> set[str]:
     return parts
 
 
-def item_changes(item_id: str, since: int,
+def item_changes(item_id: str, since: int, posted_key: str | None = None, ran: str | None = None,
                  **extra: Any) -> tuple[str, int, dict[str, str]]:
-    """The parts of the item page that changed since the version the form was rendered at."""
+    """The parts of the item page that changed since the version the form was rendered at.
+    When the page shows the actions it would show now (``posted_key``), only the action that
+    ran (``ran``, shown afresh), the undo control and every action form's version come."""
     context = item_context(load_card(item_id), oob=OOB, **extra)
     events = after(context["history"], since)
-    context.update(new_events=events, parts=changed_parts(events))
+    context.update(new_events=events, parts=changed_parts(events),
+                   keep_actions=kept(posted_key, context), ran=ran)
     return render_template("items/_changed.html", **context), 200, HEADERS

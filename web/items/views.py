@@ -13,6 +13,7 @@ from tracker.permissions import allowed
 from web.auth import login_required
 from web.items import bp
 from web.items.forms import Card, available, form_fields, may, plan_roles
+from web.items.keep import actions_key
 from web.items.ui import actor, plan_info, render
 from web.services import services
 
@@ -35,15 +36,21 @@ def item_context(card: Card, **extra: Any) -> dict[str, Any]:
     children = queries.board(card["plan_key"], parent=card["key"], include_cancelled=True)
     plan = plan_info(card["plan_key"]) or {"key": card["plan_key"], "title": "",
                                                    "goals": [], "phases": []}
+    history = queries.history(card["id"])
+    actions = available(me, card, roles)
+    open_children = [c for c in children if c["status"] in OPEN_STATUSES]
+    shown = tuple(repr(extra.get(k)) for k in ("open_command", "error_message", "submitted"))
+    key = actions_key(f"{me.name} {me.role}", actions, card, len(open_children),
+                      directory.version, history, shown)
     return {
         "card": card, "plan": plan, "parent_card": parent, "children": children,
-        "open_children": [c for c in children if c["status"] in OPEN_STATUSES],
+        "open_children": open_children,
         "form_fields": form_fields,
-        "history": queries.history(card["id"]),
+        "history": history, "actions_key": key,
         "people": directory.people_names, "units": directory.unit_names,
         "phases": {p["key"]: p["title"] for p in plan["phases"]},
         "goals": {g["key"]: g["title"] for g in plan["goals"]},
-        "actions": available(me, card, roles), "can_edit": may(me, COMMANDS["edit"], card, roles),
+        "actions": actions, "can_edit": may(me, COMMANDS["edit"], card, roles),
         "can_create": allowed(me, "create", leadership=roles),
         "commands": COMMANDS, "error_field": None, "error_message": None, "open_command": None,
         "submitted": {}, "conflict": None, "notice": None,  # not a status: typed values
