@@ -247,7 +247,7 @@ def test_files_and_links_are_one_evidence_list_the_completion_cites(client: Flas
     assert "https://example.org/photos" in timeline
     actions = html.split('id="actions-heading"')[1].split("</section>")[0]
     assert "action-link-evidence" not in actions  # offered in the evidence section instead
-    submit = actions.split("action-submit")[1].split("</details>")[0]
+    submit = actions.split('class="action action-submit')[1].split("</details>")[0]
     sha = hashlib.sha256(PDF).hexdigest()
     assert f'value="sha256:{sha} 纪要.pdf"' in submit
     assert 'value="https://example.org/photos"' in submit and "<textarea" in submit
