@@ -142,9 +142,10 @@ class Queries:
                 return mark_live(conn, board_cards(conn, self.today(), self.yellow_days, **args,
                                                    known=known))
         view = self._view(as_of)
+        known = self._names()  # the names a past board shows are today's, as the live one's
         with self.rm.engine.connect() as conn:
             return board_cards(conn, view.day, self.yellow_days, **args,
-                               source=valid_rows(conn, view, plan_key))
+                               source=valid_rows(conn, view, plan_key), known=known)
 
     def lane_index(self, plan_key: str, by: str = "", **filters: Any) -> dict[str, LaneIndex]:
         """The live board's lanes (by owner, unit or phase; empty: one lane) with the ids each
