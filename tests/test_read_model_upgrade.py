@@ -45,3 +45,19 @@ def test_an_index_an_older_version_made_and_this_one_retired_is_dropped_on_start
 def _indexes(read_models: ReadModels, table: str) -> set[str]:
     with read_models.engine.connect() as conn:
         return {i["name"] for i in sa.inspect(conn).get_indexes(table)}
+
+
+def test_a_cards_sub_items_are_read_through_their_parents_index(
+        app: TrackerApplication, read_models: ReadModels) -> None:
+    """The sub-items query must not walk the plan: its index leads with plan, parent, due."""
+    with read_models.engine.begin() as conn:  # as an older version left it
+        conn.execute(sa.text("CREATE INDEX ix_rm_board_plan_parent ON rm_board (plan_key, parent)"))
+    read_models.create_tables()
+    assert "ix_rm_board_plan_parent" not in _indexes(read_models, "rm_board")
+    assert "ix_rm_board_plan_parent_due" in _indexes(read_models, "rm_board")
+    if read_models.store.kind == "sqlite":
+        with read_models.engine.connect() as conn:
+            plan = " ".join(str(r[-1]) for r in conn.execute(sa.text(
+                "EXPLAIN QUERY PLAN SELECT id FROM rm_board WHERE plan_key = 'p' AND parent = 'x'"
+                " ORDER BY due, title, id")))
+        assert "ix_rm_board_plan_parent_due" in plan, plan

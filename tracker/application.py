@@ -97,6 +97,8 @@ class TrackerApplication(Application[UUID]):
         self.column_count: Callable[[str, Status], int] | None = None
         self.undo_window = undo_window  # how long after a change its maker may undo it
         self._items = _ItemIndex()
+        # A legacy plan's derived roles, by plan: (plan version, index version) and the roles.
+        self._derived_roles: dict[str, tuple[tuple[int, int], dict[str, str]]] = {}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -203,10 +205,16 @@ class TrackerApplication(Application[UUID]):
         if plan.leadership is not None:
             return dict(plan.leadership)  # a copy: the cached plan is not the caller's
         self._items.catch_up(self)
+        stands = (plan.version, self._items.version)
+        held = self._derived_roles.get(plan_key)
+        if held is not None and held[0] == stands:  # nothing they derive from has changed
+            return dict(held[1])
         named = {plan.created_by, *plan.goal_leaders.values(),
                  *self._items.people.get(plan_key, ())}
         known = self._items.roles  # every person's current role, from the same index
-        return derived_leadership({key: known[key][1] for key in sorted(named) if key in known})
+        roles = derived_leadership({key: known[key][1] for key in sorted(named) if key in known})
+        self._derived_roles[plan_key] = (stands, roles)
+        return dict(roles)
 
     def set_leadership(self, actor: Actor, plan_key: str, leadership: Any,
                        expected_version: int | None = None) -> Result:
@@ -640,6 +648,7 @@ class _ItemIndex:
         self.people: dict[str, set[str]] = {}
         self.roles: dict[str, tuple[int, str]] = {}  # person key → (version, role)
         self._person_keys: dict[UUID, str] = {}
+        self.version = 0  # how many events it has read: what was derived from it still holds
         self._next = 1
         self._seen: set[int] = set()
         self._lock = threading.Lock()
@@ -669,6 +678,7 @@ class _ItemIndex:
                     if n.id in self._seen:
                         continue
                     self._seen.add(n.id)
+                    self.version += 1
                     created = app.mapper.to_domain_event(n)
                     if n.topic in self.PERSON_TOPICS:
                         self._person(created)
