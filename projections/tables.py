@@ -157,6 +157,7 @@ ledger_items = sa.Table(
     sa.Column("anchor", sa.Date, nullable=False),
     sa.Column("segment", sa.Integer, nullable=False),
     sa.Column("segment_open", sa.Boolean, nullable=False),
+    sa.Index("ix_rm_ledger_items_plan", "plan_key", "id"),  # a plan's rows in key order
 )
 
 ledger_events = sa.Table(
@@ -167,6 +168,7 @@ ledger_events = sa.Table(
     sa.Column("item_id", sa.String(36), nullable=False),
     sa.Column("plan_key", S, nullable=False),
     sa.Column("on", sa.Date, nullable=False),
+    sa.Index("ix_rm_ledger_events_plan", "plan_key", "seq", "kind"),
 )
 
 ledger_cadence = sa.Table(
@@ -179,6 +181,7 @@ ledger_cadence = sa.Table(
     sa.Column("cadence", sa.Integer, nullable=False),
     sa.Column("lo", sa.Date, nullable=False),
     sa.Column("hi", sa.Date),
+    sa.Index("ix_rm_ledger_cadence_plan", "plan_key", "item_id", "segment"),
 )
 
 # Who owned each item when: [[owner, from (ISO date), until (ISO date or null)], ...]
@@ -187,6 +190,7 @@ ledger_tenures = sa.Table(
     sa.Column("item_id", sa.String(36), primary_key=True),
     sa.Column("plan_key", S, nullable=False),
     sa.Column("spans", sa.JSON, nullable=False),
+    sa.Index("ix_rm_ledger_tenures_plan", "plan_key"),
 )
 
 # The in-app inbox: what each item event told whom. rm_inbox_items keeps the little of each

@@ -61,3 +61,19 @@ def test_a_cards_sub_items_are_read_through_their_parents_index(
                 "EXPLAIN QUERY PLAN SELECT id FROM rm_board WHERE plan_key = 'p' AND parent = 'x'"
                 " ORDER BY due, title, id")))
         assert "ix_rm_board_plan_parent_due" in plan, plan
+
+
+def test_a_plans_ledger_rows_are_read_through_a_plan_index(
+        app: TrackerApplication, read_models: ReadModels) -> None:
+    """The leader report reads one plan's ledger rows, not every plan's (no scan in key
+    order that grows with the store's history)."""
+    read_models.create_tables()
+    if read_models.store.kind != "sqlite":
+        assert "ix_rm_ledger_events_plan" in _indexes(read_models, "rm_ledger_events")
+        return
+    with read_models.engine.connect() as conn:
+        for table, order in (("rm_ledger_events", "seq, kind"), ("rm_ledger_items", "id"),
+                             ("rm_ledger_cadence", "item_id, segment")):
+            plan = " ".join(str(r[-1]) for r in conn.execute(sa.text(
+                f"EXPLAIN QUERY PLAN SELECT * FROM {table} WHERE plan_key = 'p' ORDER BY {order}")))
+            assert f"ix_{table}_plan" in plan, plan
