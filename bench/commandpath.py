@@ -23,6 +23,22 @@ LOGIN, PASSWORD = "bench", "bench-password-1234"
 ACTIONS_KEY = re.compile(r'name="actions_key" value="([0-9a-f]+)"')
 
 
+def bench_app(url: str, instance: Path, login: str, password: str) -> Any:
+    """The tracker's Flask app on the store at url, with an administrator account (login,
+    password) hashed cheaply: what the bench's web measurements sign in with."""
+    from web import create_app
+
+    # Each store's default: on PostgreSQL the web process applies its own commands' events
+    # and leaves the rest to the projection process.
+    app = create_app({"DATABASE_URL": url, "INSTANCE": str(instance), "TESTING": True,
+                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    accounts = app.extensions["tracker"].accounts
+    accounts.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    if accounts.find(login) is None:
+        accounts.add(login, "admin", person=None, password=password)
+    return app
+
+
 class CommandPath:
     """A callable that runs command i through the best web path available."""
 
@@ -61,21 +77,12 @@ class CommandPath:
 
     def _build(self, url: str, instance: Path) -> Callable[[int], int]:
         try:
-            from web import create_app
-
-            # Each store's default: on PostgreSQL the web process applies its own commands'
-            # events and leaves the rest to the projection process.
-            app = create_app({"DATABASE_URL": url, "INSTANCE": str(instance), "TESTING": True,
-                              "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+            app = bench_app(url, instance, LOGIN, PASSWORD)
         except Exception as e:  # the web layer is being written by others
             self.note = f"create_app failed ({type(e).__name__}: {e}); measured Services.run " \
                         "without HTTP or rendering"
             return self._services_only(url, instance)
         self.services = app.extensions["tracker"]
-        accounts = self.services.accounts
-        accounts.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-        if accounts.find(LOGIN) is None:
-            accounts.add(LOGIN, "admin", person=None, password=PASSWORD)
         client = app.test_client()
         rules = {r.rule for r in app.url_map.iter_rules()}
         versions = self.versions(self.services.read_models.engine)
@@ -87,7 +94,7 @@ class CommandPath:
                                   {"HX-Request": "true"}, form=True)
             self.note = f"sign-in answered {response.status_code}; "
         if API_RULE in rules:
-            token = accounts.new_token(LOGIN)
+            token = self.services.accounts.new_token(LOGIN)
             self.path = "JSON API POST /api/items/<id>/report (bearer token)"
             return self._http(client, versions, "/api/items/{}/report",
                               {"Authorization": f"Bearer {token}"}, form=False)

@@ -9,8 +9,7 @@ import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from argon2 import PasswordHasher
-
+from bench.commandpath import bench_app
 from bench.generator import generate
 from bench.measure import Results, timed
 from projections.engine import ReadModels
@@ -27,15 +26,8 @@ class SignedIn:
     """A test client of the web app on a store, signed in as an administrator."""
 
     def __init__(self, url: str, instance: Path) -> None:
-        from web import create_app
-
-        self.app = create_app({"DATABASE_URL": url, "INSTANCE": str(instance), "TESTING": True,
-                               "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+        self.app = bench_app(url, instance, LOGIN, PASSWORD)
         self.services = self.app.extensions["tracker"]
-        accounts = self.services.accounts
-        accounts.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-        if accounts.find(LOGIN) is None:
-            accounts.add(LOGIN, "admin", person=None, password=PASSWORD)
         self.client = self.app.test_client()
         answer = self.client.post("/login", data={"username": LOGIN, "password": PASSWORD})
         if answer.status_code not in (200, 302, 303):

@@ -27,10 +27,9 @@ def _created(rm: ReadModels, table: sa.Table) -> dict[str, tuple[int, str]]:
 def people_rank(rm: ReadModels) -> dict[str, tuple[int, int, str]]:
     """Sort keys: group leader, deputies, members, then others; the plan's order within."""
     with rm.engine.connect() as conn:
-        roles: dict[str, str] = {k: r for k, r in conn.execute(
-            sa.select(t.people.c.key, t.people.c.role)).all()}
-    created = _created(rm, t.people)
-    return {k: (ROLE_RANK.get(role, 3), *created.get(k, (LAST, k))) for k, role in roles.items()}
+        rows = conn.execute(sa.select(t.people.c.key, t.people.c.role,
+                                      t.people.c.created_seq)).all()
+    return {key: (ROLE_RANK.get(role, 3), int(created), key) for key, role, created in rows}
 
 
 def unit_rank(rm: ReadModels) -> dict[str, tuple[int, str]]:
