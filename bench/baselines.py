@@ -107,9 +107,10 @@ def copy_rows(engine: sa.Engine) -> int:
             " status, percent, last_report_on, last_activity, version) SELECT id, plan_key,"
             " title, deliverable, owner, lead_unit, due, status, percent, last_report_on,"
             " last_activity, version FROM rm_board"))
+        data = "CAST(data AS JSON)" if engine.dialect.name == "postgresql" else "data"
         conn.execute(sa.text(
             "INSERT INTO conv_audit (seq, item_id, at, actor, event_type, data) SELECT seq,"
-            " aggregate_id, at, actor, event_type, data FROM rm_audit"))
+            f" aggregate_id, at, actor, event_type, {data} FROM rm_events"))
         if engine.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('conv_audit', 'seq'),"
                                  " (SELECT max(seq) FROM conv_audit))"))

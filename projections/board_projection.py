@@ -1,17 +1,19 @@
-"""The board (one row per work item) and each item's timeline, written together."""
+"""The board: one row per work item; and what each of an item's events changed on its card."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
+from datetime import UTC
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from projections import tables as t
 from projections.base import Projection, check_version
 from projections.events import Envelope, jsonable, to_date
-from projections.rows import append_row, get_row, insert_row, preload, update_row
+from projections.rows import get_row, insert_row, preload, update_row
 from tracker.domain.item import evolve
 from tracker.domain.lifecycle import answerable
 from tracker.domain.state import ItemState
@@ -147,8 +149,25 @@ def diff(old: Row | None, new: Row) -> dict[str, list[Any]]:
     return changes
 
 
+def changes_by_version(events: Iterable[Any], tz: ZoneInfo) -> dict[int, dict[str, list[Any]]]:
+    """What each of an item's events changed on its card (field -> [old, new] JSON values),
+    by the event's version: the item's domain events folded from its first, as the board
+    applies them (its timeline shows this; nothing of it is stored)."""
+    out: dict[int, dict[str, list[Any]]] = {}
+    state: ItemState | None = None
+    card: Row | None = None
+    for event in events:
+        stamp = event.timestamp
+        day = (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(tz).date()
+        state = evolve(state, event, day)
+        values = card_values(state)
+        out[int(event.originator_version)] = diff(card, values)
+        card = values
+    return out
+
+
 def handle(conn: sa.Connection, env: Envelope) -> None:
-    """Apply one WorkItem event to its card and its timeline."""
+    """Apply one WorkItem event to its card."""
     if env.aggregate_type != "WorkItem":
         return
     old = get_row(conn, t.board, id=env.aggregate_id)
@@ -163,11 +182,6 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     else:
         update_row(conn, t.board, {k: v for k, v in new.items() if v != old[k]},
                    id=env.aggregate_id)
-    append_row(conn, t.history, {
-        "seq": env.seq, "item_id": env.aggregate_id, "version": env.version, "at": env.at,
-        "actor": env.actor, "event_type": env.event_type, "changes": diff(old, new),
-        **{k: env.fields.get(k) for k in EXPLAINED}, "data": env.data,
-    })
 
 
 def prefetch(conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
@@ -175,4 +189,4 @@ def prefetch(conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
     preload(conn, t.board, (e.aggregate_id for e in envelopes if e.aggregate_type == "WorkItem"))
 
 
-PROJECTION = Projection("board", (t.board, t.board_people, t.history), handle, prefetch)
+PROJECTION = Projection("board", (t.board, t.board_people), handle, prefetch)

@@ -65,6 +65,8 @@ class ReadModels:
         zero (read models are rebuildable), so a store made by an older version still opens."""
         with locked_transaction(self.engine, "__schema__", self.store.schema) as conn:
             outdated = self._outdated(conn)
+            for name in t.RETIRED_TABLES:
+                conn.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
             for projection in outdated:
                 for table in reversed(projection.tables):
                     table.drop(conn, checkfirst=True)
@@ -84,13 +86,20 @@ class ReadModels:
 
     @staticmethod
     def _outdated(conn: sa.Connection) -> list[Projection]:
+        """The projections to replay from zero: their tables lack a column of this version,
+        or are all missing while the projection has applied events (tables an earlier
+        version kept under other names, see tables.RETIRED_TABLES)."""
         inspector = sa.inspect(conn)
         existing = set(inspector.get_table_names())
+        positions = dict(conn.execute(sa.select(t.tracking.c.name, t.tracking.c.position))
+                         .tuples().all()) if t.tracking.name in existing else {}
         out = []
         for projection in PROJECTIONS:
             present = [table for table in projection.tables if table.name in existing]
             if not present:
-                continue  # a new store: nothing to replay
+                if positions.get(projection.name):
+                    out.append(projection)
+                continue  # else a new store: nothing to replay
             missing = len(present) < len(projection.tables) or any(
                 set(table.c.keys()) - {c["name"] for c in inspector.get_columns(table.name)}
                 for table in present)

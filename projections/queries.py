@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from projections import tables as t
 from projections.auditpage import AuditPage, AuditSort, audit_page
+from projections.board_projection import changes_by_version
 from projections.cards import board as board_cards
 from projections.cards import board_count, cards_by_id, matching, row_light
 from projections.cards import card as one_card
@@ -210,16 +211,28 @@ class Queries:
             found = one_card(conn, key, self.today(), self.yellow_days, known)
             return None if found is None else mark_live(conn, [found])[0]
 
-    def history(self, item_id: UUID | str) -> list[Row]:
-        """The item's timeline: who, when, what changed from what to what, and why."""
+    def history(self, item_id: UUID | str, changes: bool = True) -> list[Row]:
+        """The item's timeline: who, when, what changed from what to what, and why (its rows
+        in the per-event table; ``changes``: what each event changed on the card, worked out
+        from the item's own events, else an empty dict)."""
         key = _item_key(item_id)
-        h = t.history.c
+        if key is None:
+            return []
+        a = t.audit.c
         with self.rm.engine.connect() as conn:
-            rows = conn.execute(sa.select(t.history).where(h.item_id == key).order_by(h.seq))
-            return [{"seq": r["seq"], "at": as_utc(r["at"]), "actor": r["actor"],
-                     "event_type": r["event_type"], "version": r["version"],
-                     "changes": r["changes"], "reason": r["reason"], "note": r["note"],
-                     "text": r["text"], "data": r["data"]} for r in rows.mappings()]
+            rows = conn.execute(sa.select(a.seq, a.at, a.actor, a.event_type, a.version, a.data)
+                                .where(a.aggregate_id == key).order_by(a.version)).all()
+        changed = self._changes(key) if changes and rows else {}
+        return [{"seq": seq, "at": as_utc(at), "actor": actor, "event_type": event_type,
+                 "version": version, "changes": changed.get(version, {}),
+                 "reason": data.get("reason"), "note": data.get("note"),
+                 "text": data.get("text"), "data": data}
+                for seq, at, actor, event_type, version, data in rows]
+
+    def _changes(self, key: str) -> dict[int, dict[str, list[Any]]]:
+        """What each of the item's events changed, by version (from the event store)."""
+        app = self.rm.app
+        return changes_by_version(app.repository.event_store.get(UUID(key)), app.timezone)
 
     def audit(self, *, plan: str | None = None, item: UUID | str | None = None,
               actor: str | None = None, event_type: str | None = None,

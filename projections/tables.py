@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import sqlalchemy as sa
+
+from tracker.auditchain import Jcs, canonical_json
 
 metadata = sa.MetaData()
 # Indexes earlier versions made and this one replaced: dropped when the tables are opened.
 RETIRED_INDEXES = ("ix_rm_board_versions_parent", "ix_rm_board_plan_parent")
+# Tables earlier versions kept and this one does without: dropped when the tables are opened
+# (rm_history and rm_audit became the one per-event table rm_events).
+RETIRED_TABLES = ("rm_history", "rm_audit")
 S = sa.String(200)
 Text = sa.Text
 UTC = sa.DateTime()  # naive UTC: the same on SQLite and PostgreSQL
@@ -106,24 +114,27 @@ board_people = sa.Table(
     sa.Index("ix_rm_board_people_person", "person", "current"),
 )
 
-history = sa.Table(
-    "rm_history", metadata,
-    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("item_id", sa.String(36), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("at", UTC, nullable=False),
-    sa.Column("actor", Text, nullable=False),
-    sa.Column("event_type", sa.String(64), nullable=False),
-    sa.Column("changes", sa.JSON, nullable=False),
-    sa.Column("reason", Text),
-    sa.Column("note", Text),
-    sa.Column("text", Text),
-    sa.Column("data", sa.JSON, nullable=False),
-    sa.Index("ix_rm_history_item", "item_id", "seq"),
-)
+class Canonical(sa.types.TypeDecorator[Any]):
+    """A JSON value stored as its RFC 8785 text: the audit chain's own form, so the export
+    and the chain hashes use the stored text as it is (``Jcs`` text is stored unchanged)."""
 
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
+        if value is None or isinstance(value, Jcs):
+            return value
+        return canonical_json(value).decode("utf-8")
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
+        return None if value is None else json.loads(value)
+
+
+# One row per event, in notification order: the audit trail and every item's timeline (what
+# changed is worked out from the item's events when shown: queries.history). The event's
+# data is stored once, in canonical form; the chain columns keep the export's running head.
 audit = sa.Table(
-    "rm_audit", metadata,
+    "rm_events", metadata,
     sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("at", UTC, nullable=False),
     sa.Column("actor", Text, nullable=False),
@@ -132,14 +143,14 @@ audit = sa.Table(
     sa.Column("plan_key", S),
     sa.Column("event_type", sa.String(64), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("data", Canonical, nullable=False),
     # The export's chain as it stands after this record: its hash (the running chain head)
     # and how many records it holds, kept as events arrive so no page re-hashes history.
     sa.Column("chain_hash", sa.String(64), nullable=False),
     sa.Column("chain_count", sa.BigInteger, nullable=False),
-    sa.Index("ix_rm_audit_aggregate", "aggregate_id", "version"),
-    sa.Index("ix_rm_audit_plan", "plan_key", "seq"),
-    sa.Index("ix_rm_audit_actor", "actor", "seq"),
+    sa.Index("ix_rm_events_aggregate", "aggregate_id", "version"),
+    sa.Index("ix_rm_events_plan", "plan_key", "seq"),
+    sa.Index("ix_rm_events_actor", "actor", "seq"),
 )
 
 ledger_items = sa.Table(

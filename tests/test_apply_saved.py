@@ -76,7 +76,7 @@ def test_applying_each_commands_events_gives_the_rows_a_replay_gives(
     head = read_models.head()
     assert read_models.positions() == dict.fromkeys(read_models.names, head)
     live = snapshot_tables(read_models)
-    assert len(live["rm_audit"]) == head
+    assert len(live["rm_events"]) == head
     read_models.rebuild()
     assert snapshot_tables(read_models) == live
 
@@ -99,7 +99,7 @@ def test_events_saved_in_between_send_the_command_to_a_catch_up(
     assert not read_models.apply_saved(third.recordings)
     assert read_models.positions() == dict.fromkeys(read_models.names, read_models.head())
     live = snapshot_tables(read_models)
-    assert len(live["rm_audit"]) == read_models.head()
+    assert len(live["rm_events"]) == read_models.head()
     read_models.rebuild()
     assert snapshot_tables(read_models) == live
 
@@ -173,7 +173,7 @@ def test_two_processes_commanding_at_once_leave_the_read_models_as_a_rebuild(
     assert read_models.positions() == dict.fromkeys(read_models.names, head)
     live = snapshot_tables(read_models)
     stored = app.recorder.select_notifications(1, 100_000)  # ids may have gaps (conflicts)
-    assert [row[0] for row in live["rm_audit"]] == [n.id for n in stored]
+    assert [row[0] for row in live["rm_events"]] == [n.id for n in stored]
     read_models.rebuild()
     assert snapshot_tables(read_models) == live
 

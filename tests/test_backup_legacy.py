@@ -10,6 +10,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
+from projections.audit_projection import store_records
 from projections.engine import ReadModels
 from projections.queries import Queries
 from tracker.application import TrackerApplication
@@ -36,15 +37,24 @@ def run(tmp_path: Path, db: str, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def read_side_records(db: str) -> list[dict[str, Any]]:
-    """The audit records as the read side gives them (scores still floats)."""
+def store_side_records(db: str) -> list[dict[str, Any]]:
+    """The audit records as the event store's decoded events make them (scores still floats,
+    where the read side keeps the canonical text, 80); the read side's give the same head."""
     store = parse_database_url(db)
     app = TrackerApplication(env=store.es_env)
     rm = ReadModels(app, store, yellow_days=3)
     try:
         rm.create_tables()
         rm.catch_up()
-        return list(audit_records(Queries(rm, app.today, 3)))
+        records = list(store_records(app))
+        stored = list(audit_records(Queries(rm, app.today, 3)))
+        assert [r["seq"] for r in stored] == [r["seq"] for r in records]
+        assert chain_head(stored) == chain_head(records)
+        assert any(type(v) is float for r in records
+                   for v in r["data"].get("self_scores", {}).values())
+        assert not any(type(v) is float for r in stored
+                       for v in r["data"].get("self_scores", {}).values())
+        return records
     finally:
         rm.close()
         app.close()
@@ -63,7 +73,7 @@ def test_a_backup_with_former_audit_hashes_restores_and_says_so(tmp_path: Path) 
     app.close()
     backup = tmp_path / "old.jsonl"
     assert run(tmp_path, db, "backup", str(backup))[0] == 0
-    records = read_side_records(db)
+    records = store_side_records(db)
     old_head = legacy_chain_head(records)
     assert old_head != audit_head_of(records)  # 80.0 hashes differently under the two rules
     text = backup.read_text("utf-8").splitlines()

@@ -30,7 +30,7 @@ def test_rebuild_after_demo_and_random_commands_equals_live_tables(
     assert accepted > 150 and refused > 100
     read_models.catch_up()
     live = snapshot_tables(read_models)
-    assert len(live["rm_audit"]) == read_models.head()
+    assert len(live["rm_events"]) == read_models.head()
     assert len(live["rm_board"]) == len(app.list_item_ids())
     read_models.batch_size = 500
     read_models.rebuild()
@@ -90,7 +90,7 @@ def test_two_engines_catching_up_at_once_apply_each_event_once(
     other.close()
     assert errors == []
     live = snapshot_tables(read_models)
-    assert len(live["rm_audit"]) == read_models.head()
+    assert len(live["rm_events"]) == read_models.head()
     read_models.rebuild()
     assert snapshot_tables(read_models) == live
 

@@ -87,6 +87,31 @@ def canonical_json(obj: object) -> bytes:
         raise ValueError(str(e)) from e
 
 
+class Jcs(str):
+    """Text that is already a JSON value's canonical form (RFC 8785): stored and spliced into
+    a record's canonical text as it is, never encoded again."""
+
+    __slots__ = ()
+
+
+def jcs(obj: object) -> Jcs:
+    """The value's canonical JSON as text, marked as such."""
+    return Jcs(canonical_json(obj).decode("utf-8"))
+
+
+def canonical_with(obj: Mapping[str, Any], key: str, text: str) -> str:
+    """``canonical_json(obj)`` as text, with ``obj[key]`` given as its canonical text (``obj``
+    need not hold it): the members sorting before and after the key are encoded on their own
+    and the text put between them, so a stored canonical value is not decoded or encoded
+    again. Keys are compared as Python compares them (the same as JCS for the record's keys,
+    which are ASCII)."""
+    before = canonical_json({k: v for k, v in obj.items() if k < key}).decode("utf-8")
+    after = canonical_json({k: v for k, v in obj.items() if k > key}).decode("utf-8")
+    name = _ENCODER.encode(key)
+    return (f"{before[:-1]}{',' if len(before) > 2 else ''}{name}:{text}"
+            f"{',' if len(after) > 2 else ''}{after[1:]}")
+
+
 def record_hash(record: Mapping[str, Any], prev_hash: str) -> str:
     """Return the SHA-256 hex of the record (without hash fields) chained to prev_hash."""
     body = {k: v for k, v in record.items() if k not in _HASH_FIELDS}

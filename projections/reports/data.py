@@ -123,7 +123,7 @@ def person(q: Queries, key: str, plan_key: str | None = None,
 def _reasons(q: Queries, entries: list[Row], event_type: str, upto: int) -> list[Row]:
     out = []
     for entry in entries:
-        for h in q.history(entry["id"]):
+        for h in q.history(entry["id"], changes=False):
             if h["event_type"] == event_type and h["seq"] <= upto:
                 out.append({**entry, "reason": h["reason"] or h["note"] or "", "seq": h["seq"]})
     return sorted({(r["id"], r["seq"]): r for r in out}.values(), key=lambda r: r["seq"])

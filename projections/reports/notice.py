@@ -21,9 +21,10 @@ ISSUED = WorkItem.NoticeIssued.__name__
 
 def numbers(q: Queries, plan_key: str) -> dict[tuple[str, int], tuple[int, int]]:
     """(item id, its n-th notice) → (year, number within the plan and year), in issue order."""
-    h, b = t_.history.c, t_.board.c
-    query = sa.select(h.item_id, h.at).join(t_.board, b.id == h.item_id).where(
-        b.plan_key == plan_key, h.event_type == ISSUED).order_by(h.seq)
+    a = t_.audit.c
+    query = sa.select(a.aggregate_id, a.at).where(
+        a.plan_key == plan_key, a.aggregate_type == "WorkItem", a.event_type == ISSUED
+    ).order_by(a.seq)
     out: dict[tuple[str, int], tuple[int, int]] = {}
     per_item: dict[str, int] = {}
     per_year: dict[int, int] = {}

@@ -27,16 +27,16 @@ REPORTED = WorkItem.ProgressReported.__name__
 
 def latest_reports(q: Queries, ids: list[str], upto: int) -> dict[str, Row]:
     """Each item's latest progress report (note, percent, date) recorded up to an event."""
-    h = t_.history.c
+    a = t_.audit.c
     out: dict[str, Row] = {}
     with q.rm.engine.connect() as conn:
         for start in range(0, len(ids), 500):
-            query = sa.select(h.item_id, h.note, h.data, h.at).where(
-                h.item_id.in_(ids[start:start + 500]), h.event_type == REPORTED,
-                h.seq <= upto).order_by(h.seq)
-            for row in conn.execute(query).mappings():
-                on = (row["data"] or {}).get("on")
-                out[row["item_id"]] = {"note": row["note"] or "", "on": _day(on) or row["at"]}
+            query = sa.select(a.aggregate_id, a.data, a.at).where(
+                a.aggregate_id.in_(ids[start:start + 500]), a.event_type == REPORTED,
+                a.seq <= upto).order_by(a.seq)
+            for item_id, data, at in conn.execute(query).tuples():
+                data = data or {}
+                out[item_id] = {"note": data.get("note") or "", "on": _day(data.get("on")) or at}
     return out
 
 

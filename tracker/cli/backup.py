@@ -159,7 +159,9 @@ def restore(ctx: Context, file: Path, allow_missing_evidence: bool) -> None:
                    f"{info.last_seq} (the database could not keep a gap in the numbering).",
                    err=True)
     elif info.audit_head is not None and head["chain_head"] != info.audit_head:
-        if legacy_chain_head(audit_records(queries(ctx))) != info.audit_head:
+        from projections.audit_projection import store_records
+
+        if legacy_chain_head(store_records(ctx.app)) != info.audit_head:
             fail(f"The restored audit chain head differs from the backup's ({info.audit_head}).")
         click.echo("The backup was made before audit hashes followed RFC 8785; its audit chain "
                    "head matches under the former rule.")
