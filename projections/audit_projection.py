@@ -15,7 +15,7 @@ from projections import tables as t
 from projections.base import Projection
 from projections.events import Envelope, decode
 from projections.rows import append_row, complete, memo
-from tracker.auditchain import GENESIS, canonical_with, jcs
+from tracker.auditchain import GENESIS, audit_body, jcs
 
 CHAIN = "audit chain"  # the memo key of the running (head, count) in a batch
 
@@ -61,12 +61,9 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     data = jcs(env.data)
     head, count = chain_before(conn)
     # The export record (tracker.auditexport.export_record) with its prev_hash, the data
-    # spliced in as the text stored below: what record_hash would hash, encoded once.
-    body = canonical_with({
-        "seq": env.seq, "timestamp": env.at.isoformat() + "Z",  # naive UTC
-        "actor": env.actor, "aggregate_type": env.aggregate_type,
-        "aggregate_id": env.aggregate_id, "event_type": env.event_type,
-        "version": env.version, "prev_hash": head}, "data", data)
+    # as the text stored below: what record_hash hashes, written once.
+    body = audit_body(env.seq, env.at.isoformat() + "Z", env.actor, env.aggregate_type,
+                      env.aggregate_id, env.event_type, env.version, data, head)
     head = hashlib.sha256(body.encode("utf-8")).hexdigest()
     known[CHAIN] = (head, count + 1)
     append_row(conn, t.audit, {

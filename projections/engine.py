@@ -18,7 +18,7 @@ from projections.base import Projection
 from projections.db import locked_together, locked_transaction, make_engine
 from projections.events import Envelope, decode, envelope
 from projections.registry import BY_NAME, PROJECTIONS
-from projections.rows import buffered, flush, flush_released, replaying
+from projections.rows import buffered, driver, flush, flush_released, replaying
 from tracker.application import TrackerApplication
 from tracker.storage import Store
 
@@ -166,34 +166,51 @@ class ReadModels:
                     with buffered(conn) as buffer:
                         projection.handle_batch(conn, envelopes)
                         flush(conn, buffer)
-                conn.execute(self._saved_statement("advance"), {"new_position": envelopes[-1].seq})
+                advance = self._saved_statement("advance")
+                driver(conn, advance, lambda cursor: cursor.execute(
+                    advance, (envelopes[-1].seq,)))
                 return True
         self.catch_up()
         return False
 
-    def _saved_statement(self, kind: str) -> Any:
-        """apply_saved's two statements over every projection's tracking row, built once (a
-        statement used again is not compiled or keyed again)."""
+    def _saved_statement(self, kind: str) -> str:
+        """apply_saved's two statements over every projection's tracking row, as the driver's
+        SQL made once (the projection names written in, the one value a parameter): run
+        through the driver, they skip SQLAlchemy's per-execution work."""
         found = self._statements.get(kind)
         if found is None:
             names, tracking = self.names, t.tracking
+            dialect = self.engine.dialect
+            mark = sa.literal_column("__value__")  # the parameter, marked in the driver's style
+
+            statement: Any
             if kind == "stand":
                 ids = self._notification_ids()
-                before = sa.select(sa.func.max(ids)).where(
-                    ids < sa.bindparam("seq")).scalar_subquery()
-                found = sa.select(tracking.c.position, before).where(tracking.c.name.in_(names))
+                before = sa.select(sa.func.max(ids)).where(ids < mark).scalar_subquery()
+                statement = sa.select(tracking.c.position, before).where(
+                    tracking.c.name.in_(names))
             else:
-                found = tracking.update().where(tracking.c.name.in_(names)).values(
-                    position=sa.bindparam("new_position"))
+                statement = tracking.update().where(tracking.c.name.in_(names)).values(
+                    position=mark)
+            found = str(statement.compile(dialect=dialect, compile_kwargs={
+                "literal_binds": True})).replace(
+                "__value__", "?" if dialect.paramstyle == "qmark" else "%s")
             self._statements[kind] = found
-        return found
+        return found  # type: ignore[no-any-return]
 
     def _stand_before(self, conn: sa.Connection, names: Sequence[str], seq: int) -> bool:
         """Whether every projection's position is the store's last notification before seq
         (ids may have gaps: the store is asked, not seq - 1). Inserts into the store are
         serialised (SQLite's write lock, the PostgreSQL recorder's table lock), so every
         event with a smaller id is committed and visible once ours is."""
-        positions = conn.execute(self._saved_statement("stand"), {"seq": seq}).all()
+        sql = self._saved_statement("stand")
+        positions: list[Any] = []
+
+        def run(cursor: Any) -> None:
+            cursor.execute(sql, (seq,))
+            positions.extend(cursor.fetchall())
+
+        driver(conn, sql, run)
         return len(positions) == len(names) and all(
             int(position) == int(previous or 0) for position, previous in positions)
 

@@ -257,7 +257,7 @@ def _tuples(prepared: Prepared, rows: list[dict[str, Any]],
     return [make(row, seen) for row in rows]
 
 
-def _driver(conn: sa.Connection, sql: str, run: Callable[[Any], None]) -> None:
+def driver(conn: sa.Connection, sql: str, run: Callable[[Any], None]) -> None:
     """Run ``run(cursor)`` on the transaction's own driver connection; a driver error is
     raised as SQLAlchemy's (an IntegrityError stays an IntegrityError)."""
     dbapi = conn.dialect.loaded_dbapi
@@ -285,11 +285,11 @@ def write_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
                 for value in values:
                     target.write_row(value)
 
-        _driver(conn, prepared[0], copy)
+        driver(conn, prepared[0], copy)
         return
     prepared = _prepare(conn, table, "insert")
     values = _tuples(prepared, rows, seen)
-    _driver(conn, prepared[0], lambda cursor: cursor.executemany(prepared[0], values))
+    driver(conn, prepared[0], lambda cursor: cursor.executemany(prepared[0], values))
 
 
 def _update_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
@@ -297,7 +297,7 @@ def _update_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]
     """Rewrite every column of existing rows (by primary key) through the driver."""
     prepared = _prepare(conn, table, "update")
     values = _tuples(prepared, rows, seen)
-    _driver(conn, prepared[0], lambda cursor: cursor.executemany(prepared[0], values))
+    driver(conn, prepared[0], lambda cursor: cursor.executemany(prepared[0], values))
 
 
 def memo(conn: sa.Connection) -> dict[Any, Any]:
@@ -350,10 +350,57 @@ def _rows_with_first_key(conn: sa.Connection, table: sa.Table, statement: Any,
     rendered again for every execution."""
     if len(values) != 1:
         return conn.execute(statement, {"values": values}).mappings()
-    column = table.c[_pk(table)[0]]
-    one = _cached(("preload-one", table.name), lambda: sa.select(table).where(
-        column == sa.bindparam("value")))
-    return conn.execute(one, {"value": values[0]}).mappings()
+    return _read_one(conn, table, values[0])
+
+
+Reader = tuple[str, tuple[str, ...], tuple[tuple[int, Callable[[Any], Any]], ...]]
+_readers: dict[tuple[str, str], Reader] = {}
+
+
+def _reader(conn: sa.Connection, table: sa.Table) -> Reader:
+    """The driver's SQL reading a table's rows by their first primary-key column, the
+    columns in order, and the columns whose driver values need converting (by the column's
+    own SQLAlchemy result processor for this dialect)."""
+    dialect = conn.dialect
+    key = (dialect.name, table.name)
+    found = _readers.get(key)
+    if found is None:
+        quote = dialect.identifier_preparer.quote
+        names = _names(table)
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        sql = (f"SELECT {', '.join(quote(n) for n in names)} FROM "
+               f"{dialect.identifier_preparer.format_table(table)} "
+               f"WHERE {quote(_pk(table)[0])} = {mark}")
+        converters = []
+        for n, name in enumerate(names):
+            column_type = table.c[name].type.dialect_impl(dialect)
+            convert = column_type.result_processor(dialect, None)
+            if convert is not None:
+                converters.append((n, convert))
+        found = _readers[key] = (sql, names, tuple(converters))
+    return found
+
+
+def _read_one(conn: sa.Connection, table: sa.Table, value: Any) -> list[dict[str, Any]]:
+    """The rows whose first primary-key column is value, read through the driver (a
+    command's batch asks this of several tables: SQLAlchemy's statement and result handling
+    cost more than the query)."""
+    sql, names, converters = _reader(conn, table)
+    found: list[Any] = []
+
+    def run(cursor: Any) -> None:
+        cursor.execute(sql, (value,))
+        found.extend(cursor.fetchall())
+
+    driver(conn, sql, run)
+    rows = []
+    for values in found:
+        row = dict(zip(names, values, strict=True))
+        for n, convert in converters:
+            name = names[n]
+            row[name] = convert(row[name])
+        rows.append(row)
+    return rows
 
 
 def seed(conn: sa.Connection, table: sa.Table, rows: Iterable[dict[str, Any]]) -> None:

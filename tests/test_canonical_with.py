@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from projections import tables as t
-from tracker.auditchain import Jcs, canonical_json, canonical_with, jcs
+from tracker.auditchain import GENESIS, Jcs, audit_body, canonical_json, canonical_with, jcs
 
 KEYS = st.sampled_from(["seq", "actor", "data", "event_type", "version", "timestamp",
                         "aggregate_id", "aggregate_type", "prev_hash", "a", "z", "d", "data2"])
@@ -44,3 +44,26 @@ def test_the_stored_text_is_the_canonical_text_and_reads_back_as_json() -> None:
         read = dict(conn.execute(sa.select(table.c.id, table.c.data)).tuples().all())
     assert raw[1] == '{"a":{"score":80},"b":[1,2,"二"]}'
     assert read[1] == json.loads(raw[1]) and read[2] == {"kept": "as it is"}
+
+
+TEXT = st.text(max_size=12)
+NUMBER = st.integers(min_value=-2**60, max_value=2**60)  # past 2**53 too
+
+
+@settings(max_examples=400, deadline=None)
+@given(NUMBER, TEXT, TEXT, TEXT, TEXT, TEXT, NUMBER, VALUES,
+       st.sampled_from([GENESIS, "ab" * 32]), st.none() | st.sampled_from(["cd" * 32]))
+def test_an_audit_records_text_written_member_by_member_is_its_canonical_form(
+        seq: int, timestamp: str, actor: str, aggregate_type: str, aggregate_id: str,
+        event_type: str, version: int, data: object, prev: str, own: str | None) -> None:
+    record = {"seq": seq, "timestamp": timestamp, "actor": actor,
+              "aggregate_type": aggregate_type, "aggregate_id": aggregate_id,
+              "event_type": event_type, "version": version, "data": data, "prev_hash": prev}
+    if own is not None:
+        record["hash"] = own
+    try:
+        expected = canonical_json(record).decode("utf-8")
+    except (ValueError, UnicodeEncodeError):  # not JSON text at all (a lone surrogate)
+        return
+    assert audit_body(seq, timestamp, actor, aggregate_type, aggregate_id, event_type, version,
+                      jcs(data), prev, own) == expected

@@ -32,6 +32,7 @@ _HASH_FIELDS = ("hash", "prev_hash")
 MAX_SAFE_INTEGER = 2**53 - 1
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, sort_keys=True,
                             separators=(",", ":"))
+_STRING = json.encoder.encode_basestring  # a str as JSON (and JCS) writes it, quotes included
 HEAD_FIELDS = frozenset({"chain_head", "count"})
 SIGNED_HEAD_FIELDS = HEAD_FIELDS | {"public_key", "signature"}
 
@@ -110,6 +111,36 @@ def canonical_with(obj: Mapping[str, Any], key: str, text: str) -> str:
     name = _ENCODER.encode(key)
     return (f"{before[:-1]}{',' if len(before) > 2 else ''}{name}:{text}"
             f"{',' if len(after) > 2 else ''}{after[1:]}")
+
+
+def audit_body(seq: int, timestamp: str, actor: str, aggregate_type: str, aggregate_id: str,
+               event_type: str, version: int, data: Jcs, prev_hash: str,
+               own_hash: str | None = None) -> str:
+    """An audit record's canonical text (its prev_hash in, and its hash too if given: the
+    export's line), written member by member in the keys' sorted order, the data as its
+    stored canonical text: what ``canonical_json`` makes of the record, without taking the
+    record apart again. Text the shortcut cannot write exactly (a number past 2**53, a lone
+    surrogate) is left to ``canonical_with``."""
+    if type(seq) is int and type(version) is int and -MAX_SAFE_INTEGER <= seq \
+            <= MAX_SAFE_INTEGER and -MAX_SAFE_INTEGER <= version <= MAX_SAFE_INTEGER:
+        own = "" if own_hash is None else f'"hash":{_STRING(own_hash)},'
+        text = (f'{{"actor":{_STRING(actor)},"aggregate_id":{_STRING(aggregate_id)},'
+                f'"aggregate_type":{_STRING(aggregate_type)},"data":{data},'
+                f'"event_type":{_STRING(event_type)},{own}"prev_hash":{_STRING(prev_hash)},'
+                f'"seq":{seq},"timestamp":{_STRING(timestamp)},"version":{version}}}')
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return text
+    record: dict[str, Any] = {
+        "seq": seq, "timestamp": timestamp, "actor": actor, "aggregate_type": aggregate_type,
+        "aggregate_id": aggregate_id, "event_type": event_type, "version": version,
+        "prev_hash": prev_hash}
+    if own_hash is not None:
+        record["hash"] = own_hash
+    return canonical_with(record, "data", data)
 
 
 def record_hash(record: Mapping[str, Any], prev_hash: str) -> str:
