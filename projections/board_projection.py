@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import fields
-from datetime import UTC
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -149,21 +147,28 @@ def diff(old: Row | None, new: Row) -> dict[str, list[Any]]:
     return changes
 
 
-def changes_by_version(events: Iterable[Any], tz: ZoneInfo) -> dict[int, dict[str, list[Any]]]:
-    """What each of an item's events changed on its card (field -> [old, new] JSON values),
-    by the event's version: the item's domain events folded from its first, as the board
-    applies them (its timeline shows this; nothing of it is stored)."""
-    out: dict[int, dict[str, list[Any]]] = {}
-    state: ItemState | None = None
-    card: Row | None = None
-    for event in events:
-        stamp = event.timestamp
-        day = (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(tz).date()
-        state = evolve(state, event, day)
-        values = card_values(state)
-        out[int(event.originator_version)] = diff(card, values)
-        card = values
-    return out
+def changes_of(conn: sa.Connection, item_id: str,
+               versions: Sequence[int]) -> dict[int, dict[str, list[Any]]]:
+    """What each of these of an item's events changed on its card (field -> [old, new] JSON
+    values), by the event's version: the card's version it made against the one before it,
+    both kept by the versions projection (one indexed query; nothing of it is stored)."""
+    from projections.versions import board_versions
+
+    wanted = sorted(set(versions))
+    if not wanted:
+        return {}
+    query = _CHANGES.get("query")
+    if query is None:  # built once (the versions' table is defined beside their projection)
+        v = board_versions.c
+        query = _CHANGES["query"] = sa.select(v.version, *(v[f] for f in TRACKED)).where(
+            v.id == sa.bindparam("id"), v.version >= sa.bindparam("low"),
+            v.version <= sa.bindparam("high")).order_by(v.version)
+    found = {r["version"]: r for r in conn.execute(query, {
+        "id": item_id, "low": wanted[0] - 1, "high": wanted[-1]}).mappings()}
+    return {n: diff(found.get(n - 1), found[n]) for n in wanted if n in found}
+
+
+_CHANGES: dict[str, Any] = {}
 
 
 def handle(conn: sa.Connection, env: Envelope) -> None:

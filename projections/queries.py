@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from projections import tables as t
 from projections.auditpage import AuditPage, AuditSort, audit_page
-from projections.board_projection import changes_by_version
+from projections.board_projection import changes_of
 from projections.cards import board as board_cards
 from projections.cards import board_count, cards_by_id, matching, row_light
 from projections.cards import card as one_card
@@ -222,17 +222,13 @@ class Queries:
         with self.rm.engine.connect() as conn:
             rows = conn.execute(sa.select(a.seq, a.at, a.actor, a.event_type, a.version, a.data)
                                 .where(a.aggregate_id == key).order_by(a.version)).all()
-        changed = self._changes(key) if changes and rows else {}
+        with self.rm.engine.connect() as conn:
+            changed = changes_of(conn, key, [r[4] for r in rows]) if changes and rows else {}
         return [{"seq": seq, "at": as_utc(at), "actor": actor, "event_type": event_type,
                  "version": version, "changes": changed.get(version, {}),
                  "reason": data.get("reason"), "note": data.get("note"),
                  "text": data.get("text"), "data": data}
                 for seq, at, actor, event_type, version, data in rows]
-
-    def _changes(self, key: str) -> dict[int, dict[str, list[Any]]]:
-        """What each of the item's events changed, by version (from the event store)."""
-        app = self.rm.app
-        return changes_by_version(app.repository.event_store.get(UUID(key)), app.timezone)
 
     def audit(self, *, plan: str | None = None, item: UUID | str | None = None,
               actor: str | None = None, event_type: str | None = None,
