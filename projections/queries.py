@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -105,13 +105,16 @@ class Queries:
             return int(conn.execute(sa.select(sa.func.count()).select_from(t.plans)).scalar()
                        or 0)
 
-    def get_plan(self, key: str) -> Row | None:
-        """One plan with its progress per plan, goal and phase."""
+    def get_plan(self, key: str, with_progress: bool = True) -> Row | None:
+        """One plan with its goals and phases, and (``with_progress``) its progress per plan,
+        goal and phase."""
         with self.rm.engine.connect() as conn:
             row = conn.execute(sa.select(t.plans).where(t.plans.c.key == key)).mappings().first()
             if row is None:
                 return None
             plan = plan_dict(dict(row))
+            if not with_progress:
+                return plan
             b = t.board.c
             items = conn.execute(sa.select(b.status, b.due, b.goal, b.phase).where(
                 b.plan_key == key)).mappings()
@@ -210,12 +213,34 @@ class Queries:
             found = one_card(conn, key, self.today(), self.yellow_days, known)
             return None if found is None else mark_live(conn, [found])[0]
 
-    def history(self, item_id: UUID | str) -> list[Row]:
-        """The item's timeline: who, when, what changed from what to what, and why."""
+    def item_title(self, item_id: UUID | str) -> str | None:
+        """One item's title (what a link to it shows), or None."""
+        key = _item_key(item_id)
+        if key is None:
+            return None
+        with self.rm.engine.connect() as conn:
+            return conn.execute(sa.select(t.board.c.title).where(  # type: ignore[no-any-return]
+                t.board.c.id == key)).scalar()
+
+    def history(self, item_id: UUID | str, *, after: int | None = None,
+                types: Collection[str] | None = None, besides: Collection[str] | None = None,
+                last: bool = False) -> list[Row]:
+        """The item's timeline: who, when, what changed from what to what, and why, oldest
+        first. Only part of it when asked (the database picks the entries, by the item's index):
+        the entries after a version (``after``), of these event types (``types``) or of any
+        other (``besides``); ``last``: only the latest such entry."""
         key = _item_key(item_id)
         h = t.history.c
+        query = sa.select(t.history).where(h.item_id == key)
+        if after is not None:
+            query = query.where(h.version > after)
+        if types is not None:
+            query = query.where(h.event_type.in_(sorted(types)))
+        if besides is not None:
+            query = query.where(h.event_type.not_in(sorted(besides)))
+        query = query.order_by(h.seq.desc()).limit(1) if last else query.order_by(h.seq)
         with self.rm.engine.connect() as conn:
-            rows = conn.execute(sa.select(t.history).where(h.item_id == key).order_by(h.seq))
+            rows = conn.execute(query)
             return [{"seq": r["seq"], "at": as_utc(r["at"]), "actor": r["actor"],
                      "event_type": r["event_type"], "version": r["version"],
                      "changes": r["changes"], "reason": r["reason"], "note": r["note"],

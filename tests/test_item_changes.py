@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
@@ -19,7 +20,7 @@ from webfixtures import *  # noqa: F403
 from webfixtures import services_of
 from werkzeug.test import TestResponse
 
-from tracker.permissions import SYSTEM
+from tracker.permissions import SYSTEM, Actor
 
 PDF = b"%PDF-1.4\n branch meeting minutes \n%%EOF\n"
 ALWAYS = {"item-flash", "item-head", "item-fields", "item-actions", "evidence-forms"}
@@ -282,3 +283,62 @@ def test_the_chinese_kept_answer_is_chinese(seeded_app: Flask, client: FlaskClie
     assert 'id="item-undo"' in html and "item-actions" not in Parts(html).ids
     text = re.sub(r"<[^>]+>", " ", html)
     assert not re.search(r"\b(Done|Report|Undo|Version|Details|Actions|Timeline)\b", text)
+
+
+def actions_key_of(client: FlaskClient, key: str) -> str:
+    """The actions key the item page's forms carry (web.items.keep)."""
+    page = client.get(f"/items/{iid(key)}").get_data(as_text=True)
+    found = re.search(r'name="actions_key" value="([0-9a-f]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize("kept", [False, True])
+def test_an_answer_after_a_comment_still_offers_to_undo_the_change_before_it(
+        member: tuple[FlaskClient, str], kept: bool) -> None:
+    client, token = member
+    started = version_of(client, "mine") + 1
+    run(client, token, "mine", "start")
+    shown = {"actions_key": actions_key_of(client, "mine")} if kept else {}
+    html = run(client, token, "mine", "comment", text="先说明一下", **shown).get_data(
+        as_text=True)
+    undo_slot = html.split('id="item-undo"')[1].split("</div>")[0]
+    assert "Undo the start" in undo_slot
+    assert f'name="version" value="{started}"' in undo_slot
+    assert f'name="expected_version" value="{started + 1}"' in undo_slot
+
+
+def add_sub_items(app: Flask, *keys: str) -> None:
+    """Give "mine" sub-items with these keys, owned by its owner."""
+    svc = services_of(app)
+    for key in keys:
+        svc.create_item(SYSTEM, "web", key=key, title=f"子项{key}", owner="owner",
+                        lead_unit="u1", due=date(2012, 5, 31), parent="mine")
+
+
+def test_a_sub_items_answer_links_its_parent_by_its_title(
+        seeded_app: Flask, member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    add_sub_items(seeded_app, "c1")
+    html = run(client, token, "c1", "start").get_data(as_text=True)
+    assert f'class="item-parent"><a href="/items/{iid("mine")}">负责人的事项</a>' in html
+
+
+def test_the_accept_form_counts_the_open_sub_items_neither_done_nor_cancelled(
+        seeded_app: Flask, client: FlaskClient) -> None:
+    add_sub_items(seeded_app, "c1", "c2", "c3")
+    svc = services_of(seeded_app)
+    owner, chief = Actor("owner", "member"), Actor("chief", "leader")
+    for key, steps in (("c2", [(owner, "start", {}), (owner, "submit", {"outcome": "完成"}),
+                               (chief, "accept", {})]),
+                       ("c3", [(chief, "cancel", {"reason": "不再需要"})]),
+                       ("mine", [(owner, "start", {}), (owner, "submit", {"outcome": "完成"})])):
+        for actor, command, values in steps:
+            svc.run(iid(key), command, actor, **values)
+    sign_in(client, "leader")
+    page = client.get(f"/items/{iid('mine')}").get_data(as_text=True)
+    accept = page.split('id="action-accept"')[1].split("</details>")[0]
+    assert "Sub-items still open: 1." in accept
+    assert re.search(r'name="reason"[^>]*required', accept)
+    children = page.split('id="item-children"')[1].split("</section>")[0]
+    assert all(f"子项{key}" in children for key in ("c1", "c2", "c3"))

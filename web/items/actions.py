@@ -13,7 +13,7 @@ from tracker.errors import ConflictError, TrackerError
 from web.auth import login_required
 from web.extensions import translate_error
 from web.items import bp
-from web.items.delta import after, item_changes
+from web.items.delta import item_changes
 from web.items.forms import command_values, error_field, expected_version
 from web.items.ui import actor, wants_fragment
 from web.items.views import item_response
@@ -23,7 +23,7 @@ from web.services import services
 
 def changes_since(item_id: str, version: int) -> list[dict[str, Any]]:
     """The timeline entries someone else added after the version a form was rendered from."""
-    return after(services().queries.history(item_id), version)
+    return services().queries.history(item_id, after=version)
 
 
 @bp.post("/items/<item_id>/commands/<command>")

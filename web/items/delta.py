@@ -9,6 +9,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from tracker.domain import WorkItem
+from web.items.history import ItemHistory
 from web.items.keep import kept
 from web.items.views import item_context, load_card
 
@@ -25,11 +26,6 @@ OOB = Markup(' hx-swap-oob="true"')
 HEADERS = {"HX-Reswap": "none"}
 
 
-def after(history: list[dict[str, Any]], version: int) -> list[dict[str, Any]]:
-    """The timeline entries recorded after the given version of the item."""
-    return [e for e in history if e["version"] > version]
-
-
 def changed_parts(events: list[dict[str, Any]]) -> set[str]:
     """The optional parts these events change (a new status changes whether sub-items can be
     added, so the sub-items part)."""
@@ -44,8 +40,11 @@ def item_changes(item_id: str, since: int, posted_key: str | None = None, ran: s
     """The parts of the item page that changed since the version the form was rendered at.
     When the page shows the actions it would show now (``posted_key``), only the action that
     ran (``ran``, shown afresh), the undo control and every action form's version come."""
-    context = item_context(load_card(item_id), oob=OOB, **extra)
-    events = after(context["history"], since)
-    context.update(new_events=events, parts=changed_parts(events),
-                   keep_actions=kept(posted_key, context), ran=ran)
+    card = load_card(item_id)
+    timeline = ItemHistory(card["id"])
+    events = timeline.after(since)
+    parts = changed_parts(events)
+    context = item_context(card, timeline, parts, oob=OOB, **extra)
+    context.update(new_events=events, parts=parts, keep_actions=kept(posted_key, context),
+                   ran=ran)
     return render_template("items/_changed.html", **context), 200, HEADERS

@@ -10,12 +10,13 @@ from typing import Any
 from flask_babel import get_locale
 
 from tracker.domain.lifecycle import COMMANDS
+from web.items.history import ItemHistory
 
 Card = dict[str, Any]
 
 
 def actions_key(actor: str, actions: list[str], card: Card, open_children: int,
-                directory_version: int, history: list[dict[str, Any]],
+                directory_version: int, history: ItemHistory,
                 shown: tuple[Any, ...]) -> str:
     """A digest of everything the actions part shows but the item's version and its undo
     control: which actions, the defaults their forms show, the open sub-items an acceptance
