@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.config import Settings
@@ -52,8 +52,12 @@ from web.services import services  # noqa: E402
 
 
 def _fresh_read_models() -> None:
-    """Every page and API read sees what other processes wrote (see Services.fresh)."""
-    if request.endpoint != "static":
+    """Every page and API read sees what other processes wrote (see Services.fresh); a
+    command route that syncs itself asks only where it renders without a command."""
+    if request.endpoint == "static":
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "syncs_itself", False):
         services().fresh()
 
 

@@ -21,7 +21,7 @@ from web.items.forms import expected_version, plan_roles
 from web.items.history import ItemHistory
 from web.items.ui import wants_fragment
 from web.items.views import item_response
-from web.services import services
+from web.services import services, syncs_itself
 
 
 def undo_offer(history: ItemHistory, card: dict[str, Any]) -> dict[str, Any] | None:
@@ -49,6 +49,7 @@ def undo_helpers() -> dict[str, Any]:
 
 
 @bp.post("/items/<item_id>/undo")
+@syncs_itself
 @login_required
 def undo_item(item_id: str) -> ResponseReturnValue:
     """Undo the item's latest change by a compensating event, then show what changed (htmx)

@@ -73,6 +73,7 @@ def item_context(card: Card, timeline: ItemHistory | None = None,
 
 def item_response(item_id: str, status: int = 200, **extra: Any) -> tuple[str, int]:
     """The item as the read models show it now, as a page or as the #item fragment."""
+    services().fresh()  # a refused command ran no sync (web.services.syncs_itself)
     card = load_card(item_id)
     return render("items/item.html", "items/_item.html", status, **item_context(card, **extra))
 
