@@ -63,3 +63,16 @@ def test_the_conflict_view_lists_what_another_process_wrote_first(
     assert stale.status_code == 409 and 'data-conflict="true"' in html
     conflict = html.split('data-conflict="true"')[1].split('id="item-head"')[0]
     assert "命令行报的进展" in conflict
+
+
+def test_a_column_limit_counts_what_another_process_moved_into_the_column(
+        seeded_app: Flask, client: FlaskClient, elsewhere: TrackerApplication) -> None:
+    svc = services_of(seeded_app)
+    svc.sync(svc.tracker.set_wip_limits(Actor("director", "admin"), "web", limits={"doing": 1},
+                                        enforced=True))
+    token = sign_in(client, "member")
+    elsewhere.execute(iid("theirs"), "start", Actor("other", "member"))
+    refused = run(client, token, "mine", "start", version=stored_version(seeded_app, "mine"))
+    assert refused.status_code == 409
+    assert "column is full: it holds 1 items" in refused.get_data(as_text=True)
+    assert str(svc.tracker.get_item(iid("mine")).status) == "todo"
