@@ -210,8 +210,7 @@ class Queries:
             return None
         known = self._names()
         with self.rm.engine.connect() as conn:
-            found = one_card(conn, key, self.today(), self.yellow_days, known)
-            return None if found is None else mark_live(conn, [found])[0]
+            return one_card(conn, key, self.today(), self.yellow_days, known)
 
     def item_title(self, item_id: UUID | str) -> str | None:
         """One item's title (what a link to it shows), or None."""

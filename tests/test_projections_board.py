@@ -148,6 +148,19 @@ def test_a_plan_without_its_progress_and_an_items_title_are_read_alone(
     assert queries.item_title("not an id") is None
 
 
+def test_one_card_read_alone_is_the_card_the_board_gives(
+        app, read_models, queries, clock, stamped) -> None:
+    load_demo(app)
+    drive(app, random.Random(11), 160, clock)
+    read_models.catch_up()
+    ids = app.list_item_ids()
+    shown = queries.cards([str(i) for i in ids])
+    cards = [queries.get_card(i) for i in ids]
+    assert cards == [shown[str(i)] for i in ids]
+    assert any(c["children_total"] for c in cards) and any(c["backfilled"] for c in cards)
+    assert queries.get_card("not an id") is None
+
+
 def test_audit_pages_by_seq_and_filters(app, read_models, queries, clock, stamped) -> None:
     ids = _setup(app, clock)
     read_models.catch_up()
