@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -312,18 +313,24 @@ def cards_by_id(conn: sa.Connection, ids: Sequence[str], today: date,
     return {c["id"]: c for c in to_cards(conn, rows, today, yellow_days, known=known)}
 
 
+@cache
+def _card_statement() -> sa.Select[Any]:
+    """card()'s query, built once: building it took ten times as long as running it."""
+    b, v, kids = t.board.c, board_versions.c, t.board.alias("kids").c
+    has_kids = sa.exists().where(kids.plan_key == b.plan_key, kids.parent == b.key,
+                                 kids.status != Status.CANCELLED.value)
+    return sa.select(t.board, has_kids.label("has_kids"), v.version.label("mark_version"),
+                     *(v[c].label(f"mark_{c}") for c in EXTRA)).outerjoin(
+        board_versions, sa.and_(v.id == b.id, v.seq_to == OPEN_SEQ)).where(
+        b.id == sa.bindparam("item_id"))
+
+
 def card(conn: sa.Connection, item_id: str, today: date, yellow_days: int,
          known: Names | None = None) -> Row | None:
     """One live card by id with the back-filled 补录 marks of its current version (as
     mark_live gives them), or None: one query, and one more for its sub-items when it has
     some that are not cancelled."""
-    b, v, kids = t.board.c, board_versions.c, t.board.alias("kids").c
-    has_kids = sa.exists().where(kids.plan_key == b.plan_key, kids.parent == b.key,
-                                 kids.status != Status.CANCELLED.value)
-    query = sa.select(t.board, has_kids.label("has_kids"), v.version.label("mark_version"),
-                      *(v[c].label(f"mark_{c}") for c in EXTRA)).outerjoin(
-        board_versions, sa.and_(v.id == b.id, v.seq_to == OPEN_SEQ)).where(b.id == item_id)
-    found = conn.execute(query).mappings().first()
+    found = conn.execute(_card_statement(), {"item_id": item_id}).mappings().first()
     if found is None:
         return None
     row = dict(found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -36,6 +37,27 @@ from tracker.domain.status import Status
 Row = dict[str, Any]
 AUDIT_BATCH = 1000
 LIGHT_COLUMNS = ("status", "due", "report_every_days", "last_report_on", "created_on")
+
+
+# Statements the item page asks on every command's answer, built once (building a statement
+# costs more than SQLite takes to run it).
+ITEM_TITLE = sa.select(t.board.c.title).where(t.board.c.id == sa.bindparam("item_id"))
+PLAN = sa.select(t.plans).where(t.plans.c.key == sa.bindparam("key"))
+
+
+@cache
+def _history_statement(after: bool, types: frozenset[str] | None,
+                       besides: frozenset[str] | None, last: bool) -> sa.Select[Any]:
+    """Queries.history's statement for one combination of its filters (built once each)."""
+    h = t.history.c
+    query = sa.select(t.history).where(h.item_id == sa.bindparam("item_id"))
+    if after:
+        query = query.where(h.version > sa.bindparam("after"))
+    if types is not None:
+        query = query.where(h.event_type.in_(sorted(types)))
+    if besides is not None:
+        query = query.where(h.event_type.not_in(sorted(besides)))
+    return query.order_by(h.seq.desc()).limit(1) if last else query.order_by(h.seq)
 
 
 def _item_key(item_id: UUID | str) -> str | None:
@@ -109,7 +131,7 @@ class Queries:
         """One plan with its goals and phases, and (``with_progress``) its progress per plan,
         goal and phase."""
         with self.rm.engine.connect() as conn:
-            row = conn.execute(sa.select(t.plans).where(t.plans.c.key == key)).mappings().first()
+            row = conn.execute(PLAN, {"key": key}).mappings().first()
             if row is None:
                 return None
             plan = plan_dict(dict(row))
@@ -218,8 +240,7 @@ class Queries:
         if key is None:
             return None
         with self.rm.engine.connect() as conn:
-            return conn.execute(sa.select(t.board.c.title).where(  # type: ignore[no-any-return]
-                t.board.c.id == key)).scalar()
+            return conn.execute(ITEM_TITLE, {"item_id": key}).scalar()  # type: ignore[no-any-return]
 
     def history(self, item_id: UUID | str, *, after: int | None = None,
                 types: Collection[str] | None = None, besides: Collection[str] | None = None,
@@ -228,18 +249,10 @@ class Queries:
         first. Only part of it when asked (the database picks the entries, by the item's index):
         the entries after a version (``after``), of these event types (``types``) or of any
         other (``besides``); ``last``: only the latest such entry."""
-        key = _item_key(item_id)
-        h = t.history.c
-        query = sa.select(t.history).where(h.item_id == key)
-        if after is not None:
-            query = query.where(h.version > after)
-        if types is not None:
-            query = query.where(h.event_type.in_(sorted(types)))
-        if besides is not None:
-            query = query.where(h.event_type.not_in(sorted(besides)))
-        query = query.order_by(h.seq.desc()).limit(1) if last else query.order_by(h.seq)
+        query = _history_statement(after is not None, None if types is None else frozenset(types),
+                                   None if besides is None else frozenset(besides), last)
         with self.rm.engine.connect() as conn:
-            rows = conn.execute(query)
+            rows = conn.execute(query, {"item_id": _item_key(item_id), "after": after})
             return [{"seq": r["seq"], "at": as_utc(r["at"]), "actor": r["actor"],
                      "event_type": r["event_type"], "version": r["version"],
                      "changes": r["changes"], "reason": r["reason"], "note": r["note"],
