@@ -221,7 +221,8 @@ def shown_key(client: FlaskClient, key: str) -> str:
     return found.group(1)
 
 
-KEPT = {"action-report", "item-undo", "outerHTML:#item-actions input[name=expected_version]"}
+KEPT = {"item-flash", "item-meta", "item-facts", "action-report", "item-undo",
+        "outerHTML:#item input[name=expected_version]", "afterbegin:#timeline-list"}
 
 
 def test_a_page_showing_the_same_actions_gets_the_action_that_ran_the_undo_and_the_versions(
@@ -233,9 +234,12 @@ def test_a_page_showing_the_same_actions_gets_the_action_that_ran_the_undo_and_t
                    actions_key=shown)
     html = response.get_data(as_text=True)
     parts = Parts(html)
-    assert set(parts.oob) == (ALWAYS - {"item-actions"}) | KEPT | {"afterbegin:#timeline-list"}
-    assert "item-actions" not in parts.ids and "action-comment" not in parts.ids
-    assert parts.versions == {str(version + 1)}  # the version every action form gets
+    assert set(parts.oob) == KEPT
+    assert not {"item-actions", "action-comment", "item-head", "item-fields", "item-texts",
+                "evidence-forms"} & parts.ids  # kept: the page's own stay
+    assert parts.versions == {str(version + 1)}  # the version every form gets
+    assert f'data-version="{version + 1}"' in html and f"Version {version + 1}" in html
+    assert '<progress max="100" value="60">' in html  # the facts
     report = re.search(r'<details id="action-report"[^>]*>', html)
     assert report and " open" not in report.group(0)  # the form that ran comes closed, empty
     assert "过半了" not in re.sub(r"<ol hx-swap-oob.*?</ol>", "", html, flags=re.S).split(
@@ -285,21 +289,13 @@ def test_the_chinese_kept_answer_is_chinese(seeded_app: Flask, client: FlaskClie
     assert not re.search(r"\b(Done|Report|Undo|Version|Details|Actions|Timeline)\b", text)
 
 
-def actions_key_of(client: FlaskClient, key: str) -> str:
-    """The actions key the item page's forms carry (web.items.keep)."""
-    page = client.get(f"/items/{iid(key)}").get_data(as_text=True)
-    found = re.search(r'name="actions_key" value="([0-9a-f]+)"', page)
-    assert found is not None
-    return found.group(1)
-
-
 @pytest.mark.parametrize("kept", [False, True])
 def test_an_answer_after_a_comment_still_offers_to_undo_the_change_before_it(
         member: tuple[FlaskClient, str], kept: bool) -> None:
     client, token = member
     started = version_of(client, "mine") + 1
     run(client, token, "mine", "start")
-    shown = {"actions_key": actions_key_of(client, "mine")} if kept else {}
+    shown = {"actions_key": shown_key(client, "mine")} if kept else {}
     html = run(client, token, "mine", "comment", text="先说明一下", **shown).get_data(
         as_text=True)
     undo_slot = html.split('id="item-undo"')[1].split("</div>")[0]
@@ -342,3 +338,35 @@ def test_the_accept_form_counts_the_open_sub_items_neither_done_nor_cancelled(
     assert re.search(r'name="reason"[^>]*required', accept)
     children = page.split('id="item-children"')[1].split("</section>")[0]
     assert all(f"子项{key}" in children for key in ("c1", "c2", "c3"))
+
+
+def test_an_inline_edit_or_an_evidence_link_from_a_kept_page_comes_back_closed(
+        member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    run(client, token, "mine", "start")
+    same = run(client, token, "mine", "edit", title="负责人的事项",
+               actions_key=shown_key(client, "mine")).get_data(as_text=True)
+    assert {"item-head", "item-fields"} <= set(Parts(same).oob)  # nothing changed, form shut
+    assert not re.search(r'<details class="inline-edit"\s+open', same)
+    renamed = run(client, token, "mine", "edit", title="新的名称",
+                  actions_key=shown_key(client, "mine")).get_data(as_text=True)
+    assert "item-head" in Parts(renamed).oob and "新的名称" in renamed.split('id="item-head"')[1]
+    linked = client.post(f"/items/{iid('mine')}/commands/link-evidence", data={
+        "url": "https://example.org/b", "expected_version": version_of(client, "mine"),
+        "actions_key": shown_key(client, "mine")}, headers=htmx_headers(token)).get_data(
+            as_text=True)
+    assert {"evidence-forms", "evidence-list"} <= set(Parts(linked).oob)
+
+
+def test_what_the_kept_parts_show_changing_makes_them_come_whole(
+        seeded_app: Flask, member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    run(client, token, "mine", "start")
+    shown = shown_key(client, "mine")
+    svc = services_of(seeded_app)
+    svc.run(iid("mine"), "edit", SYSTEM, description="别处改过的说明")  # the page is stale
+    html = run(client, token, "mine", "comment", text="看看",
+               version=version_of(client, "mine"), actions_key=shown).get_data(as_text=True)
+    parts = Parts(html)
+    assert {"item-head", "item-fields", "item-actions", "evidence-forms"} <= set(parts.oob)
+    assert "别处改过的说明" in html.split('id="item-texts"')[1]

@@ -50,9 +50,10 @@ def item_context(card: Card, timeline: ItemHistory | None = None,
     actions = available(me, card, roles)
     # The card counts its sub-items that are not cancelled, and the done ones among them.
     open_children = card["children_total"] - card["children_done"]
+    can_edit = may(me, COMMANDS["edit"], card, roles)
     shown = tuple(repr(extra.get(k)) for k in ("open_command", "error_message", "submitted"))
     key = actions_key(f"{me.name} {me.role}", actions, card, open_children,
-                      directory.version, timeline, shown)
+                      directory.version, timeline, shown, can_edit)
     return {
         "card": card, "plan": plan, "parent_card": parent, "children": children,
         "open_children": open_children,
@@ -62,7 +63,7 @@ def item_context(card: Card, timeline: ItemHistory | None = None,
         "people": directory.people_names, "units": directory.unit_names,
         "phases": {p["key"]: p["title"] for p in plan["phases"]},
         "goals": {g["key"]: g["title"] for g in plan["goals"]},
-        "actions": actions, "can_edit": may(me, COMMANDS["edit"], card, roles),
+        "actions": actions, "can_edit": can_edit,
         "can_create": allowed(me, "create", leadership=roles),
         "commands": COMMANDS, "error_field": None, "error_message": None, "open_command": None,
         "submitted": {}, "conflict": None, "notice": None,  # not a status: typed values
