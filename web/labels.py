@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask import g, has_request_context
-from flask_babel import format_date, gettext
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from tracker import messages
@@ -23,6 +23,7 @@ from tracker.domain.lifecycle import (
 )
 from tracker.domain.status import LIGHT_LABELS, STATUS_LABELS, Light, Status
 from tracker.permissions import SYSTEM
+from web.i18n import gettext
 
 
 def status_label(value: Any) -> str:
