@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -67,6 +67,10 @@ class Result:
     version: int
     notification_id: int | None
     recordings: tuple[Recording[UUID], ...] = field(default=(), repr=False, compare=False)
+    # An item command's: the item's plan and the roles it was decided under (what a caller
+    # showing the item's actions would read again).
+    plan_key: str | None = field(default=None, repr=False, compare=False)
+    leadership: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
 
 class TrackerApplication(Application[UUID]):
@@ -425,7 +429,8 @@ class TrackerApplication(Application[UUID]):
                                 and not may_lead(roles, actor.person, rule.name))
         self._check_column_room(aggregate, rule, plan)
         rule.decide(aggregate, actor=actor.name, **args)
-        return self._commit_if_changed(aggregate)
+        return replace(self._commit_if_changed(aggregate), plan_key=plan.key,
+                       leadership=dict(roles))
 
     def _check_column_room(self, item: WorkItem, rule: Rule, plan: Plan) -> None:
         """Refuse a move into a full board column when the item's plan enforces its limits."""

@@ -114,7 +114,25 @@ class Services:
         """Run one item command and wait until the read models show it."""
         result = self.tracker.execute(item, command, actor, expected_version, **values)
         self.sync(result)
+        if result.plan_key is not None and result.leadership is not None:
+            self._roles_memo()[result.plan_key] = result.leadership  # as the command had them
         return result
+
+    def plan_roles(self, plan_key: str) -> dict[str, str]:
+        """A plan's roles {person: role}, read once per request (a command's own count: it
+        read them just now)."""
+        memo = self._roles_memo()
+        if plan_key not in memo:
+            memo[plan_key] = self.tracker.leadership(plan_key)
+        return memo[plan_key]
+
+    @staticmethod
+    def _roles_memo() -> dict[str, dict[str, str]]:
+        """The plans' roles this request has read (outside a request: a fresh dict each time)."""
+        if not has_request_context():
+            return {}
+        memo: dict[str, dict[str, str]] = g.setdefault("plan_roles", {})
+        return memo
 
     def create_item(self, actor: Actor, plan_key: str, **fields: Any) -> Result:
         """Create an item and wait until the read models show it."""

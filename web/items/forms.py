@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import g
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
@@ -22,10 +21,7 @@ Spec = Rule | Form
 
 def plan_roles(plan_key: str) -> dict[str, str]:
     """The roles of a plan (read once per request): a leader's powers depend on them."""
-    cache: dict[str, dict[str, str]] = g.setdefault("plan_roles", {})
-    if plan_key not in cache:
-        cache[plan_key] = services().tracker.leadership(plan_key)
-    return cache[plan_key]
+    return services().plan_roles(plan_key)
 
 
 def card_state(card: Card) -> Any:
