@@ -47,12 +47,15 @@ PLAN = sa.select(t.plans).where(t.plans.c.key == sa.bindparam("key"))
 
 @cache
 def _history_statement(after: bool, types: frozenset[str] | None,
-                       besides: frozenset[str] | None, last: bool) -> sa.Select[Any]:
+                       besides: frozenset[str] | None, last: bool,
+                       also: frozenset[str] | None = None) -> sa.Select[Any]:
     """Queries.history's statement for one combination of its filters (built once each)."""
     h = t.history.c
     query = sa.select(t.history).where(h.item_id == sa.bindparam("item_id"))
     if after:
-        query = query.where(h.version > sa.bindparam("after"))
+        newer = h.version > sa.bindparam("after")
+        query = query.where(newer if also is None else sa.or_(
+            newer, h.event_type.in_(sorted(also))))
     if types is not None:
         query = query.where(h.event_type.in_(sorted(types)))
     if besides is not None:
@@ -244,13 +247,15 @@ class Queries:
 
     def history(self, item_id: UUID | str, *, after: int | None = None,
                 types: Collection[str] | None = None, besides: Collection[str] | None = None,
-                last: bool = False) -> list[Row]:
+                last: bool = False, also: Collection[str] | None = None) -> list[Row]:
         """The item's timeline: who, when, what changed from what to what, and why, oldest
         first. Only part of it when asked (the database picks the entries, by the item's index):
-        the entries after a version (``after``), of these event types (``types``) or of any
-        other (``besides``); ``last``: only the latest such entry."""
+        the entries after a version (``after``; ``also``: and those of these event types,
+        whatever their version), of these event types (``types``) or of any other
+        (``besides``); ``last``: only the latest such entry."""
         query = _history_statement(after is not None, None if types is None else frozenset(types),
-                                   None if besides is None else frozenset(besides), last)
+                                   None if besides is None else frozenset(besides), last,
+                                   None if also is None else frozenset(also))
         with self.rm.engine.connect() as conn:
             rows = conn.execute(query, {"item_id": _item_key(item_id), "after": after})
             return [{"seq": r["seq"], "at": as_utc(r["at"]), "actor": r["actor"],

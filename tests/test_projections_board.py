@@ -135,6 +135,7 @@ def test_part_of_a_history_is_what_the_whole_holds_of_it(
                                                                                whole[3]]
     assert queries.history(ids["fine"], besides={"Commented"}, last=True) == [whole[2]]
     assert queries.history(ids["fine"], last=True) == [whole[3]]
+    assert queries.history(ids["fine"], after=3, also={"Reassigned"}) == [whole[1], whole[3]]
     assert queries.history(ids["late"], types={"Commented"}) == []
 
 

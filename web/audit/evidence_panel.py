@@ -15,13 +15,10 @@ from web.audit import bp
 from web.audit.evidence import evidence_files, evidence_store, file_state
 from web.auth import current_actor
 from web.items.forms import plan_roles
-from web.items.history import ItemHistory
+from web.items.history import EVIDENCE_EVENTS, ItemHistory
 
 # Commands offered in the evidence section rather than among the item's other actions.
 EVIDENCE_COMMANDS = frozenset({"link-evidence"})
-# The timeline's entries that evidence comes from.
-EVIDENCE_EVENTS = frozenset(e.__name__ for e in (
-    WorkItem.EvidenceAttached, WorkItem.EvidenceLinked, WorkItem.CompletionSubmitted))
 
 
 def evidence_entries(timeline: ItemHistory) -> list[dict[str, Any]]:

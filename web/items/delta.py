@@ -9,7 +9,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from tracker.domain import WorkItem
-from web.items.history import ItemHistory
+from web.items.history import EVIDENCE_EVENTS, ItemHistory
 from web.items.keep import kept
 from web.items.views import item_context, load_card
 
@@ -44,7 +44,7 @@ def item_changes(item_id: str, since: int, posted_key: str | None = None, ran: s
     facts, the undo control and the version for every form come."""
     card = load_card(item_id)
     timeline = ItemHistory(card["id"])
-    events = timeline.after(since)
+    events = timeline.after(since, also=EVIDENCE_EVENTS)  # the evidence too: one query
     parts = changed_parts(events)
     context = item_context(card, timeline, parts, oob=OOB, **extra)
     context.update(new_events=events, parts=parts, keep_actions=kept(posted_key, context, ran),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from tracker.domain import WorkItem
 from tracker.domain.lifecycle import EVENTS
 from web.services import services
 
@@ -15,6 +16,9 @@ Row = dict[str, Any]
 # Events that neither restore nor block undoing the change before them (comments, chases,
 # evidence, edits): the undo control looks past them.
 NEUTRAL = frozenset(cls.__name__ for cls, info in EVENTS.items() if info.neutral)
+# The entries that evidence comes from (web.audit.evidence_panel).
+EVIDENCE_EVENTS = frozenset(e.__name__ for e in (
+    WorkItem.EvidenceAttached, WorkItem.EvidenceLinked, WorkItem.CompletionSubmitted))
 
 
 class ItemHistory:
@@ -33,12 +37,17 @@ class ItemHistory:
             self._entries = services().queries.history(self.item_id)
         return self._entries
 
-    def after(self, version: int) -> list[Row]:
-        """The entries recorded after the given version of the item."""
+    def after(self, version: int, also: Collection[str] | None = None) -> list[Row]:
+        """The entries recorded after the given version of the item (``also``: read the
+        entries of these event types in the same query, for of_types)."""
         if self._entries is not None:
             return [e for e in self._entries if e["version"] > version]
         if version not in self._after:
-            self._after[version] = services().queries.history(self.item_id, after=version)
+            rows = services().queries.history(self.item_id, after=version, also=also)
+            self._after[version] = [e for e in rows if e["version"] > version]
+            if also is not None:
+                wanted = frozenset(also)
+                self._typed[wanted] = [e for e in rows if e["event_type"] in wanted]
         return self._after[version]
 
     def latest_change(self) -> Row | None:
