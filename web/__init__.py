@@ -32,6 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_HEADERS=["X-CSRFToken"],
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_max_hours),
+        # The cookie is written when the session changes, not on every answer: the session
+        # notes its use at most once a minute (web.auth.session.expire_session).
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
     app.config.update(config)
     if settings.trusted_proxies:  # X-Forwarded-For/-Proto/-Host from that many proxies only
