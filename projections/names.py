@@ -20,11 +20,14 @@ from projections import tables as t
 Row = Mapping[str, Any]
 
 
+# Asked on every request that shows a name: built once.
+VERSION = sa.select(sa.select(sa.func.max(t.people.c.seq)).scalar_subquery(),
+                    sa.select(sa.func.max(t.units.c.seq)).scalar_subquery())
+
+
 def directory_version(conn: sa.Connection) -> int:
     """The directory's version: the last event applied to any person or unit (0 when empty)."""
-    people = sa.select(sa.func.max(t.people.c.seq)).scalar_subquery()
-    units = sa.select(sa.func.max(t.units.c.seq)).scalar_subquery()
-    row = conn.execute(sa.select(people, units)).one()
+    row = conn.execute(VERSION).one()
     return max(int(row[0] or 0), int(row[1] or 0))
 
 

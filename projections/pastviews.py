@@ -184,10 +184,15 @@ def mark_live(conn: sa.Connection, cards: list[Row]) -> list[Row]:
             v.id.in_(ids[start:start + 500]), v.seq_to == OPEN_SEQ)
         marks.update({r["id"]: dict(r) for r in conn.execute(query).mappings()})
     for card in cards:
-        mark = marks.get(card["id"])
-        if mark is not None and mark["version"] == card["version"]:
-            card["backfilled"] = backfilled(mark["fact_on"], mark["entered_on"])
-            if card["completion"] is not None:
-                card["completion_backfilled"] = backfilled(card["completion"]["on"],
-                                                           mark["completion_entered"])
+        mark_card(card, marks.get(card["id"]))
     return cards
+
+
+def mark_card(card: Row, mark: Row | None) -> None:
+    """A live card's back-filled 补录 marks, from its current version's row (``mark``: the
+    version and the EXTRA dates) when that row is the card's version."""
+    if mark is not None and mark["version"] == card["version"]:
+        card["backfilled"] = backfilled(mark["fact_on"], mark["entered_on"])
+        if card["completion"] is not None:
+            card["completion_backfilled"] = backfilled(card["completion"]["on"],
+                                                       mark["completion_entered"])

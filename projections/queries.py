@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -37,6 +38,32 @@ from tracker.domain.status import Status
 Row = dict[str, Any]
 AUDIT_BATCH = 1000
 LIGHT_COLUMNS = ("status", "due", "report_every_days", "last_report_on", "created_on")
+
+
+# Statements the item page asks on every command's answer, built once (building a statement
+# costs more than SQLite takes to run it).
+ITEM_TITLE = sa.select(t.board.c.title).where(t.board.c.id == sa.bindparam("item_id"))
+PLAN = sa.select(t.plans).where(t.plans.c.key == sa.bindparam("key"))
+
+
+@cache
+def _history_statement(after: bool, types: frozenset[str] | None,
+                       besides: frozenset[str] | None, last: bool,
+                       also: frozenset[str] | None = None) -> sa.Select[Any]:
+    """Queries.history's statement for one combination of its filters (built once each)."""
+    h = t.audit.c
+    query = sa.select(h.seq, h.at, h.actor, h.event_type, h.version, h.data).where(
+        h.aggregate_id == sa.bindparam("item_id"))
+    if after:
+        newer = h.version > sa.bindparam("after")
+        query = query.where(newer if also is None else sa.or_(
+            newer, h.event_type.in_(sorted(also))))
+    if types is not None:
+        query = query.where(h.event_type.in_(sorted(types)))
+    if besides is not None:
+        query = query.where(h.event_type.not_in(sorted(besides)))
+    # (an item's events are in version order as in seq order: the (aggregate, version) index)
+    return query.order_by(h.version.desc()).limit(1) if last else query.order_by(h.version)
 
 
 def _item_key(item_id: UUID | str) -> str | None:
@@ -106,13 +133,16 @@ class Queries:
             return int(conn.execute(sa.select(sa.func.count()).select_from(t.plans)).scalar()
                        or 0)
 
-    def get_plan(self, key: str) -> Row | None:
-        """One plan with its progress per plan, goal and phase."""
+    def get_plan(self, key: str, with_progress: bool = True) -> Row | None:
+        """One plan with its goals and phases, and (``with_progress``) its progress per plan,
+        goal and phase."""
         with self.rm.engine.connect() as conn:
-            row = conn.execute(sa.select(t.plans).where(t.plans.c.key == key)).mappings().first()
+            row = conn.execute(PLAN, {"key": key}).mappings().first()
             if row is None:
                 return None
             plan = plan_dict(dict(row))
+            if not with_progress:
+                return plan
             b = t.board.c
             items = conn.execute(sa.select(b.status, b.due, b.goal, b.phase).where(
                 b.plan_key == key)).mappings()
@@ -208,21 +238,35 @@ class Queries:
             return None
         known = self._names()
         with self.rm.engine.connect() as conn:
-            found = one_card(conn, key, self.today(), self.yellow_days, known)
-            return None if found is None else mark_live(conn, [found])[0]
+            return one_card(conn, key, self.today(), self.yellow_days, known)
 
-    def history(self, item_id: UUID | str, changes: bool = True) -> list[Row]:
-        """The item's timeline: who, when, what changed from what to what, and why (its rows
-        in the per-event table; ``changes``: what each event changed on the card, worked out
-        from the item's own events, else an empty dict)."""
+    def item_title(self, item_id: UUID | str) -> str | None:
+        """One item's title (what a link to it shows), or None."""
+        key = _item_key(item_id)
+        if key is None:
+            return None
+        with self.rm.engine.connect() as conn:
+            return conn.execute(ITEM_TITLE, {"item_id": key}).scalar()  # type: ignore[no-any-return]
+
+    def history(self, item_id: UUID | str, *, after: int | None = None,
+                types: Collection[str] | None = None, besides: Collection[str] | None = None,
+                last: bool = False, also: Collection[str] | None = None,
+                changes: bool = True) -> list[Row]:
+        """The item's timeline: who, when, what changed from what to what, and why, oldest
+        first: its rows in the per-event table. Only part of it when asked (the database picks
+        the entries, by the item's index): the entries after a version (``after``; ``also``:
+        and those of these event types, whatever their version), of these event types
+        (``types``) or of any other (``besides``); ``last``: only the latest such entry.
+        ``changes``: what each event changed on the card (the card's version against the one
+        before it), else an empty dict."""
         key = _item_key(item_id)
         if key is None:
             return []
-        a = t.audit.c
+        query = _history_statement(after is not None, None if types is None else frozenset(types),
+                                   None if besides is None else frozenset(besides), last,
+                                   None if also is None else frozenset(also))
         with self.rm.engine.connect() as conn:
-            rows = conn.execute(sa.select(a.seq, a.at, a.actor, a.event_type, a.version, a.data)
-                                .where(a.aggregate_id == key).order_by(a.version)).all()
-        with self.rm.engine.connect() as conn:
+            rows = conn.execute(query, {"item_id": key, "after": after}).all()
             changed = changes_of(conn, key, [r[4] for r in rows]) if changes and rows else {}
         return [{"seq": seq, "at": as_utc(at), "actor": actor, "event_type": event_type,
                  "version": version, "changes": changed.get(version, {}),

@@ -255,3 +255,12 @@ def test_the_roles_a_plan_hands_out_are_the_callers_own(seeded: TrackerApplicati
     roles["leader"] = "group_leader"  # a caller changing its copy changes no plan
     assert seeded.leadership("p") == {"leader": "deputy"}
     assert seeded.get_plan("p").leadership == {"leader": "deputy"}
+
+
+def test_an_item_command_tells_the_roles_it_was_decided_under(
+        seeded: TrackerApplication) -> None:
+    r = create(seeded)
+    started = seeded.execute(r.id, "start", OWNER)
+    assert (started.plan_key, started.leadership) == ("p", {"leader": "deputy"})
+    started.leadership["owner"] = "deputy"  # the caller's copy
+    assert seeded.leadership("p") == {"leader": "deputy"}

@@ -79,6 +79,16 @@ def test_a_command_updates_the_page_in_place_and_the_next_one_follows(
     assert first.locator("input[name=expected_version]").evaluate_all(
         "els => [...new Set(els.map(e => e.value))]") == [str(version + 2)]
     assert first.locator("#item-actions > #item-undo").count() == 1  # the undo slot, replaced
+    # The inline edits and the evidence forms stay; the meta line and the facts are new.
+    assert str(version + 2) in first.inner_text("#item-head .item-version")
+    assert first.locator("#item-head .inline-edit form, #item-texts .inline-edit form, "
+                         "#evidence-forms form").count() == 5
+    # The texts and the facts are one grid: their terms and values line up.
+    terms = first.locator("#item-fields dt").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().left))")
+    values = first.locator("#item-fields dd").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().left))")
+    assert len(set(terms)) == 1 and len(set(values)) == 1 and values[0] > terms[0]
     assert first.evaluate("window.notReloaded") is True
     for name, size in SIZES.items():
         first.set_viewport_size(size)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
@@ -19,7 +20,7 @@ from webfixtures import *  # noqa: F403
 from webfixtures import services_of
 from werkzeug.test import TestResponse
 
-from tracker.permissions import SYSTEM
+from tracker.permissions import SYSTEM, Actor
 
 PDF = b"%PDF-1.4\n branch meeting minutes \n%%EOF\n"
 ALWAYS = {"item-flash", "item-head", "item-fields", "item-actions", "evidence-forms"}
@@ -220,7 +221,8 @@ def shown_key(client: FlaskClient, key: str) -> str:
     return found.group(1)
 
 
-KEPT = {"action-report", "item-undo", "outerHTML:#item-actions input[name=expected_version]"}
+KEPT = {"item-flash", "item-meta", "item-facts", "action-report", "item-undo",
+        "outerHTML:#item input[name=expected_version]", "afterbegin:#timeline-list"}
 
 
 def test_a_page_showing_the_same_actions_gets_the_action_that_ran_the_undo_and_the_versions(
@@ -232,9 +234,12 @@ def test_a_page_showing_the_same_actions_gets_the_action_that_ran_the_undo_and_t
                    actions_key=shown)
     html = response.get_data(as_text=True)
     parts = Parts(html)
-    assert set(parts.oob) == (ALWAYS - {"item-actions"}) | KEPT | {"afterbegin:#timeline-list"}
-    assert "item-actions" not in parts.ids and "action-comment" not in parts.ids
-    assert parts.versions == {str(version + 1)}  # the version every action form gets
+    assert set(parts.oob) == KEPT
+    assert not {"item-actions", "action-comment", "item-head", "item-fields", "item-texts",
+                "evidence-forms"} & parts.ids  # kept: the page's own stay
+    assert parts.versions == {str(version + 1)}  # the version every form gets
+    assert f'data-version="{version + 1}"' in html and f"Version {version + 1}" in html
+    assert '<progress max="100" value="60">' in html  # the facts
     report = re.search(r'<details id="action-report"[^>]*>', html)
     assert report and " open" not in report.group(0)  # the form that ran comes closed, empty
     assert "过半了" not in re.sub(r"<ol hx-swap-oob.*?</ol>", "", html, flags=re.S).split(
@@ -282,3 +287,86 @@ def test_the_chinese_kept_answer_is_chinese(seeded_app: Flask, client: FlaskClie
     assert 'id="item-undo"' in html and "item-actions" not in Parts(html).ids
     text = re.sub(r"<[^>]+>", " ", html)
     assert not re.search(r"\b(Done|Report|Undo|Version|Details|Actions|Timeline)\b", text)
+
+
+@pytest.mark.parametrize("kept", [False, True])
+def test_an_answer_after_a_comment_still_offers_to_undo_the_change_before_it(
+        member: tuple[FlaskClient, str], kept: bool) -> None:
+    client, token = member
+    started = version_of(client, "mine") + 1
+    run(client, token, "mine", "start")
+    shown = {"actions_key": shown_key(client, "mine")} if kept else {}
+    html = run(client, token, "mine", "comment", text="先说明一下", **shown).get_data(
+        as_text=True)
+    undo_slot = html.split('id="item-undo"')[1].split("</div>")[0]
+    assert "Undo the start" in undo_slot
+    assert f'name="version" value="{started}"' in undo_slot
+    assert f'name="expected_version" value="{started + 1}"' in undo_slot
+
+
+def add_sub_items(app: Flask, *keys: str) -> None:
+    """Give "mine" sub-items with these keys, owned by its owner."""
+    svc = services_of(app)
+    for key in keys:
+        svc.create_item(SYSTEM, "web", key=key, title=f"子项{key}", owner="owner",
+                        lead_unit="u1", due=date(2012, 5, 31), parent="mine")
+
+
+def test_a_sub_items_answer_links_its_parent_by_its_title(
+        seeded_app: Flask, member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    add_sub_items(seeded_app, "c1")
+    html = run(client, token, "c1", "start").get_data(as_text=True)
+    assert f'class="item-parent"><a href="/items/{iid("mine")}">负责人的事项</a>' in html
+
+
+def test_the_accept_form_counts_the_open_sub_items_neither_done_nor_cancelled(
+        seeded_app: Flask, client: FlaskClient) -> None:
+    add_sub_items(seeded_app, "c1", "c2", "c3")
+    svc = services_of(seeded_app)
+    owner, chief = Actor("owner", "member"), Actor("chief", "leader")
+    for key, steps in (("c2", [(owner, "start", {}), (owner, "submit", {"outcome": "完成"}),
+                               (chief, "accept", {})]),
+                       ("c3", [(chief, "cancel", {"reason": "不再需要"})]),
+                       ("mine", [(owner, "start", {}), (owner, "submit", {"outcome": "完成"})])):
+        for actor, command, values in steps:
+            svc.run(iid(key), command, actor, **values)
+    sign_in(client, "leader")
+    page = client.get(f"/items/{iid('mine')}").get_data(as_text=True)
+    accept = page.split('id="action-accept"')[1].split("</details>")[0]
+    assert "Sub-items still open: 1." in accept
+    assert re.search(r'name="reason"[^>]*required', accept)
+    children = page.split('id="item-children"')[1].split("</section>")[0]
+    assert all(f"子项{key}" in children for key in ("c1", "c2", "c3"))
+
+
+def test_an_inline_edit_or_an_evidence_link_from_a_kept_page_comes_back_closed(
+        member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    run(client, token, "mine", "start")
+    same = run(client, token, "mine", "edit", title="负责人的事项",
+               actions_key=shown_key(client, "mine")).get_data(as_text=True)
+    assert {"item-head", "item-fields"} <= set(Parts(same).oob)  # nothing changed, form shut
+    assert not re.search(r'<details class="inline-edit"\s+open', same)
+    renamed = run(client, token, "mine", "edit", title="新的名称",
+                  actions_key=shown_key(client, "mine")).get_data(as_text=True)
+    assert "item-head" in Parts(renamed).oob and "新的名称" in renamed.split('id="item-head"')[1]
+    linked = client.post(f"/items/{iid('mine')}/commands/link-evidence", data={
+        "url": "https://example.org/b", "expected_version": version_of(client, "mine"),
+        "actions_key": shown_key(client, "mine")}, headers=htmx_headers(token)).get_data(
+            as_text=True)
+    assert {"evidence-forms", "evidence-list"} <= set(Parts(linked).oob)
+
+
+def test_what_the_kept_parts_show_changing_makes_them_come_whole(
+        seeded_app: Flask, member: tuple[FlaskClient, str]) -> None:
+    client, token = member
+    run(client, token, "mine", "start")
+    shown = shown_key(client, "mine")
+    svc = services_of(seeded_app)
+    svc.run(iid("mine"), "edit", SYSTEM, description="别处改过的说明")  # the page is stale
+    html = run(client, token, "mine", "comment", text="看看",
+               version=version_of(client, "mine"), actions_key=shown).get_data(as_text=True)
+    parts = Parts(html)
+    assert {"item-head", "item-fields", "item-actions", "evidence-forms"} <= set(parts.oob)
+    assert "别处改过的说明" in html.split('id="item-texts"')[1]

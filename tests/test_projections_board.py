@@ -121,6 +121,47 @@ def test_history_tells_who_changed_what_from_what_and_why(
     assert timeline[2]["data"] == {"note": "half", "percent": 50, "on": None, "mentions": []}
 
 
+def test_part_of_a_history_is_what_the_whole_holds_of_it(
+        app, read_models, queries, clock, stamped) -> None:
+    ids = _setup(app, clock)
+    app.execute(ids["fine"], "reassign", BOSS, owner="alice", reason="bob is busy")
+    app.execute(ids["fine"], "report", Actor("alice", "member"), note="half", percent=50)
+    app.execute(ids["fine"], "comment", BOSS, text="keep going")
+    read_models.catch_up()
+    whole = queries.history(ids["fine"])
+    assert queries.history(ids["fine"], after=2) == whole[2:]
+    assert queries.history(ids["fine"], after=len(whole)) == []
+    assert queries.history(ids["fine"], types={"Reassigned", "Commented"}) == [whole[1],
+                                                                               whole[3]]
+    assert queries.history(ids["fine"], besides={"Commented"}, last=True) == [whole[2]]
+    assert queries.history(ids["fine"], last=True) == [whole[3]]
+    assert queries.history(ids["fine"], after=3, also={"Reassigned"}) == [whole[1], whole[3]]
+    assert queries.history(ids["late"], types={"Commented"}) == []
+
+
+def test_a_plan_without_its_progress_and_an_items_title_are_read_alone(
+        app, read_models, queries, clock, stamped) -> None:
+    ids = _setup(app, clock)
+    read_models.catch_up()
+    assert queries.get_plan("p", with_progress=False) == queries.list_plans()[0]
+    assert "progress" in queries.get_plan("p") and queries.get_plan("q", False) is None
+    assert queries.item_title(ids["child"]) == "Item child"
+    assert queries.item_title("not an id") is None
+
+
+def test_one_card_read_alone_is_the_card_the_board_gives(
+        app, read_models, queries, clock, stamped) -> None:
+    load_demo(app)
+    drive(app, random.Random(11), 160, clock)
+    read_models.catch_up()
+    ids = app.list_item_ids()
+    shown = queries.cards([str(i) for i in ids])
+    cards = [queries.get_card(i) for i in ids]
+    assert cards == [shown[str(i)] for i in ids]
+    assert any(c["children_total"] for c in cards) and any(c["backfilled"] for c in cards)
+    assert queries.get_card("not an id") is None
+
+
 def test_audit_pages_by_seq_and_filters(app, read_models, queries, clock, stamped) -> None:
     ids = _setup(app, clock)
     read_models.catch_up()

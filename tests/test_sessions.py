@@ -124,3 +124,24 @@ def test_method_not_allowed_names_the_allowed_methods(client: FlaskClient) -> No
     api = client.put("/api/health")
     assert api.status_code == 405 and "GET" in api.headers["Allow"]
     assert api.get_json()["error"] == "method_not_allowed"
+
+
+def session_cookies(client: FlaskClient) -> list[str]:
+    """The session cookies the answer to a page request sets."""
+    response = client.get("/password")
+    assert response.status_code == 200
+    return [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+
+
+def test_the_session_cookie_is_rewritten_at_most_once_a_minute_while_in_use(
+        seeded_app: Flask) -> None:
+    client = seeded_app.test_client()
+    login(client, "member")
+    at(seeded_app, 0)
+    session_cookies(client)
+    assert session_cookies(client) == []  # used again within the minute: nothing to rewrite
+    at(seeded_app, 0.02)  # over a minute later
+    assert len(session_cookies(client)) == 1
+    assert session_cookies(client) == []
+    at(seeded_app, 7.9)
+    assert signed_in(client)

@@ -45,3 +45,30 @@ def test_chinese_catalogue_really_is_chinese() -> None:
     texts = [m.string for m in catalogue if m.id and isinstance(m.string, str) and m.string]
     with_cjk = [t for t in texts if any("\u4e00" <= ch <= "\u9fff" for ch in t)]
     assert len(with_cjk) >= 0.8 * len(texts)
+
+
+@pytest.mark.parametrize(("accept", "locale"), [("zh-CN", "zh_Hans_CN"), ("en", "en")])
+def test_the_translations_looked_up_once_per_request_say_what_flask_babel_says(
+        tmp_path: Path, accept: str, locale: str) -> None:
+    import flask_babel
+    from flask import render_template_string
+
+    from web import create_app, i18n
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+                      "INSTANCE": str(tmp_path / "instance"), "TESTING": True,
+                      "WEBHOOKS_ENABLED": False})
+    po = ROOT / "web" / "translations" / locale / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as fp:
+        ids = [m.id for m in read_po(fp) if isinstance(m.id, str) and m.id
+               and "%(" not in m.id]
+    try:
+        with app.test_request_context(headers={"Accept-Language": accept}):
+            assert [i18n.gettext(i) for i in ids] == [flask_babel.gettext(i) for i in ids]
+            assert i18n.gettext("Version %(v)s", v=3) == flask_babel.gettext("Version %(v)s",
+                                                                             v=3)
+            shown = render_template_string("{{ _('Details') }}|{{ _('Version %(v)s', v=3) }}")
+            assert shown == f"{flask_babel.gettext('Details')}|" \
+                            f"{flask_babel.gettext('Version %(v)s', v=3)}"
+    finally:
+        app.extensions["tracker"].close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -67,6 +67,10 @@ class Result:
     version: int
     notification_id: int | None
     recordings: tuple[Recording[UUID], ...] = field(default=(), repr=False, compare=False)
+    # An item command's: the item's plan and the roles it was decided under (what a caller
+    # showing the item's actions would read again).
+    plan_key: str | None = field(default=None, repr=False, compare=False)
+    leadership: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
 
 class TrackerApplication(Application[UUID]):
@@ -201,7 +205,11 @@ class TrackerApplication(Application[UUID]):
     def leadership(self, plan_key: str) -> dict[str, str]:
         """The plan's roles {person: role}; for a plan stored before roles were recorded, the
         roles derived from the people it names."""
-        plan = self._load(Plan, plan_id(plan_key), "plan", plan_key, read_only=True)
+        return self._roles(self._load(Plan, plan_id(plan_key), "plan", plan_key, read_only=True))
+
+    def _roles(self, plan: Plan) -> dict[str, str]:
+        """leadership() of a plan already loaded."""
+        plan_key = plan.key
         if plan.leadership is not None:
             return dict(plan.leadership)  # a copy: the cached plan is not the caller's
         self._items.catch_up(self)
@@ -403,28 +411,32 @@ class TrackerApplication(Application[UUID]):
         args: dict[str, Any],
     ) -> Result:
         aggregate = self.get_item(item)
-        roles = self.leadership(aggregate.plan_key)
+        # The item's plan, read once for its roles, its period and its column limits (the
+        # cached copy itself: nothing here changes it or hands out a mutable part of it).
+        plan = self._load(Plan, plan_id(aggregate.plan_key), "plan", aggregate.plan_key,
+                          read_only=True)
+        roles = self._roles(plan)
         authorize(actor, rule.name, aggregate.owner, roles)
         self._check_expected(aggregate, expected_version)
         self._check_references(rule, args)
         for need in rule.needs:
-            args.update(self._supply(need, aggregate, args))
+            args.update(self._supply(need, aggregate, args, plan))
         if Need.HISTORY in rule.needs:
             args["admin"] = actor.role == "admin"
         if Need.CAPACITY in rule.needs:
             # An administrator who holds no role in the plan decides as administrator.
             args["as_admin"] = (actor.role == "admin"
                                 and not may_lead(roles, actor.person, rule.name))
-        self._check_column_room(aggregate, rule)
+        self._check_column_room(aggregate, rule, plan)
         rule.decide(aggregate, actor=actor.name, **args)
-        return self._commit_if_changed(aggregate)
+        return replace(self._commit_if_changed(aggregate), plan_key=plan.key,
+                       leadership=dict(roles))
 
-    def _check_column_room(self, item: WorkItem, rule: Rule) -> None:
+    def _check_column_room(self, item: WorkItem, rule: Rule, plan: Plan) -> None:
         """Refuse a move into a full board column when the item's plan enforces its limits."""
         to = rule.leads_to
         if to is None or to == item.state.status or self.column_count is None:
             return
-        plan = self.get_plan(item.plan_key)
         if plan.wip_enforced and to.value in plan.wip_limits:
             plan.check_wip(to, self.column_count(item.plan_key, to))
 
@@ -448,13 +460,14 @@ class TrackerApplication(Application[UUID]):
                 value = args[f.name]
                 self.check_units(*(value if isinstance(value, list) else [value]))
 
-    def _supply(self, need: Need, item: WorkItem, args: dict[str, Any]) -> dict[str, Any]:
-        """What a decision needs besides its fields: the plan's period, the item's history."""
+    def _supply(self, need: Need, item: WorkItem, args: dict[str, Any],
+                plan: Plan) -> dict[str, Any]:
+        """What a decision needs besides its fields: the plan's period (of the item's plan,
+        given), the item's history."""
         if need is Need.PEOPLE:  # looked up only when a text may mention someone
             texts = " ".join(str(v) for v in args.values() if isinstance(v, str))
             return {"people": self.people_names() if MARK in texts else {}}
         if need is Need.PERIOD:
-            plan = self.get_plan(item.plan_key)
             return {"period": (plan.starts, plan.ends)}
         if need is Need.LEADERS:
             return {"leaders": self._leaders()}

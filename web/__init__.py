@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.config import Settings
@@ -32,6 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_HEADERS=["X-CSRFToken"],
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_max_hours),
+        # The cookie is written when the session changes, not on every answer: the session
+        # notes its use at most once a minute (web.auth.session.expire_session).
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
     app.config.update(config)
     if settings.trusted_proxies:  # X-Forwarded-For/-Proto/-Host from that many proxies only
@@ -52,8 +55,12 @@ from web.services import services  # noqa: E402
 
 
 def _fresh_read_models() -> None:
-    """Every page and API read sees what other processes wrote (see Services.fresh)."""
-    if request.endpoint != "static":
+    """Every page and API read sees what other processes wrote (see Services.fresh); a
+    command route that syncs itself asks only where it renders without a command."""
+    if request.endpoint == "static":
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "syncs_itself", False):
         services().fresh()
 
 

@@ -19,6 +19,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from tracker.domain.lifecycle import PersonKey
 from tracker.errors import N_, TrackerError
 from tracker.messages import render
+from web import i18n
 
 # The store is down, locked beyond its timeout, out of connections or read-only: answer 503.
 STORE_UNAVAILABLE: tuple[type[BaseException], ...] = (
@@ -123,6 +124,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     babel.init_app(app, locale_selector=select_locale)
+    i18n.install(app)
     htmx.init_app(app)
     app.jinja_env.globals["get_locale"] = get_locale
 

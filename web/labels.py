@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date, gettext
+from flask import g, has_request_context
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from tracker import messages
@@ -22,6 +23,7 @@ from tracker.domain.lifecycle import (
 )
 from tracker.domain.status import LIGHT_LABELS, STATUS_LABELS, Light, Status
 from tracker.permissions import SYSTEM
+from web.i18n import gettext
 
 
 def status_label(value: Any) -> str:
@@ -132,9 +134,22 @@ def actor_name(actor: str | None, people: Mapping[str, str]) -> str:
     login = actor.removeprefix("user:")
     if login in ROLE:
         return str(ROLE[login])
-    from web.services import services  # the accounts know which person a login stands for
-
-    user = services().accounts.find(login)
+    user = _account(login)
     if user is not None and user.person is not None and user.person in people:
         return people[user.person]
     return str(ROLE.get(user.role, ROLE["member"])) if user is not None else str(ROLE["member"])
+
+
+def _account(login: str) -> Any:
+    """The account with this login, which knows the person it stands for: the signed-in one
+    as loaded, any other asked for once per request (a timeline or audit page names the same
+    few accounts again and again)."""
+    from web.auth.session import current_account
+    from web.services import services
+
+    known: dict[str, Any] = g.setdefault("accounts_by_login", {})
+    if login not in known:
+        me = current_account() if has_request_context() else None
+        known[login] = me if me is not None and me.login == login else \
+            services().accounts.find(login)
+    return known[login]

@@ -28,6 +28,11 @@ from tracker.accounts.tokens import TokenStore
 from tracker.errors import N_, ValidationError
 from tracker.permissions import ACCOUNT_ROLES
 
+# Every signed-in request loads its account: the statements are built once (building one cost
+# more than running it).
+BY_ID = sa.select(accounts_table).where(accounts_table.c.id == sa.bindparam("id"))
+BY_LOGIN = sa.select(accounts_table).where(accounts_table.c.login == sa.bindparam("login"))
+
 
 class Accounts(TokenStore):
     """The account, token and sign-in attempt tables, and the only code that touches them."""
@@ -96,8 +101,7 @@ class Accounts(TokenStore):
     def get_by_id(self, account_id: int) -> User | None:
         """The account with this id, or None."""
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(accounts_table).where(
-                accounts_table.c.id == account_id)).mappings().first()
+            row = conn.execute(BY_ID, {"id": account_id}).mappings().first()
         return _user(row) if row is not None else None
 
     def list(self) -> builtins.list[User]:
@@ -157,8 +161,7 @@ class Accounts(TokenStore):
 
     @staticmethod
     def _row(conn: sa.Connection, login: str) -> Any:
-        return conn.execute(sa.select(accounts_table).where(
-            accounts_table.c.login == login)).mappings().first()
+        return conn.execute(BY_LOGIN, {"login": login}).mappings().first()
 
     def _update(self, login: str, **values: Any) -> None:
         with self.engine.begin() as conn:

@@ -15,17 +15,19 @@ from web.audit import bp
 from web.audit.evidence import evidence_files, evidence_store, file_state
 from web.auth import current_actor
 from web.items.forms import plan_roles
+from web.items.history import EVIDENCE_EVENTS, ItemHistory
 
 # Commands offered in the evidence section rather than among the item's other actions.
 EVIDENCE_COMMANDS = frozenset({"link-evidence"})
 
 
-def evidence_entries(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def evidence_entries(timeline: ItemHistory) -> list[dict[str, Any]]:
     """The item's evidence 佐证材料 as one list: files, links, and any text a completion gave
     as evidence before evidence was one notion (shown as it was written)."""
     store = evidence_store()
     entries: list[dict[str, Any]] = []
     seen: set[str] = set()
+    history = timeline.of_types(EVIDENCE_EVENTS)
     for f in evidence_files(history):
         cite = f"{CITED}{f['sha256']} {f['name']}"
         if cite not in seen:  # a cited file is listed once, where it was attached
@@ -77,7 +79,7 @@ def evidence_adding(card: dict[str, Any]) -> dict[str, Any]:
             "max_mb": round(store.max_bytes / 1024 / 1024, 1)}
 
 
-def evidence_panel(history: list[dict[str, Any]], card: dict[str, Any]) -> dict[str, Any]:
+def evidence_panel(history: ItemHistory, card: dict[str, Any]) -> dict[str, Any]:
     """What audit/_evidence.html shows: every piece of evidence, and the forms adding some."""
     entries = evidence_entries(history)
     return {"entries": entries, "files": [e for e in entries if e["kind"] == "file"],

@@ -18,12 +18,13 @@ from web.auth import current_actor, login_required
 from web.extensions import translate_error
 from web.items.delta import item_changes
 from web.items.forms import expected_version, plan_roles
+from web.items.history import ItemHistory
 from web.items.ui import wants_fragment
 from web.items.views import item_response
-from web.services import services
+from web.services import services, syncs_itself
 
 
-def undo_offer(history: list[dict[str, Any]], card: dict[str, Any]) -> dict[str, Any] | None:
+def undo_offer(history: ItemHistory, card: dict[str, Any]) -> dict[str, Any] | None:
     """The change the signed-in user may undo on this item (the latest one, while the undo
     window lasts), or None."""
     try:
@@ -31,10 +32,10 @@ def undo_offer(history: list[dict[str, Any]], card: dict[str, Any]) -> dict[str,
             return None
     except Exception:  # noqa: BLE001 - nobody signed in: nothing to offer
         return None
-    latest = undoable_change([e["event_type"] for e in history])
-    if latest is None:
+    event = history.latest_change()
+    latest = undoable_change([event["event_type"]]) if event is not None else None
+    if event is None or latest is None:
         return None
-    event = next(e for e in reversed(history) if e["event_type"] == latest)
     tracker = services().tracker
     if not within_undo_window(event["at"], tracker.clock(), tracker.undo_window):
         return None
@@ -48,6 +49,7 @@ def undo_helpers() -> dict[str, Any]:
 
 
 @bp.post("/items/<item_id>/undo")
+@syncs_itself
 @login_required
 def undo_item(item_id: str) -> ResponseReturnValue:
     """Undo the item's latest change by a compensating event, then show what changed (htmx)

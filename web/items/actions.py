@@ -13,20 +13,21 @@ from tracker.errors import ConflictError, TrackerError
 from web.auth import login_required
 from web.extensions import translate_error
 from web.items import bp
-from web.items.delta import after, item_changes
+from web.items.delta import item_changes
 from web.items.forms import command_values, error_field, expected_version
 from web.items.ui import actor, wants_fragment
 from web.items.views import item_response
 from web.labels import command_label
-from web.services import services
+from web.services import services, syncs_itself
 
 
 def changes_since(item_id: str, version: int) -> list[dict[str, Any]]:
     """The timeline entries someone else added after the version a form was rendered from."""
-    return after(services().queries.history(item_id), version)
+    return services().queries.history(item_id, after=version)
 
 
 @bp.post("/items/<item_id>/commands/<command>")
+@syncs_itself
 @login_required
 def run_command(item_id: str, command: str) -> ResponseReturnValue:
     """Run one command on the item, then show what changed (htmx) or the item page."""
@@ -38,6 +39,7 @@ def run_command(item_id: str, command: str) -> ResponseReturnValue:
     try:
         services().run(item_id, spec, actor(), expected, **values)
     except ConflictError as error:
+        services().fresh()  # the changes since come from the read models
         conflict = {"expected": expected, "current": error.current_version,
                     "changes": changes_since(item_id, expected), "command": command,
                     "submitted": values}  # not a status: what was typed

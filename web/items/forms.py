@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import g
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
@@ -22,10 +21,7 @@ Spec = Rule | Form
 
 def plan_roles(plan_key: str) -> dict[str, str]:
     """The roles of a plan (read once per request): a leader's powers depend on them."""
-    cache: dict[str, dict[str, str]] = g.setdefault("plan_roles", {})
-    if plan_key not in cache:
-        cache[plan_key] = services().tracker.leadership(plan_key)
-    return cache[plan_key]
+    return services().plan_roles(plan_key)
 
 
 def card_state(card: Card) -> Any:
@@ -35,16 +31,17 @@ def card_state(card: Card) -> Any:
     return to_state({**card, "facts": {f: card[f] for f in FACTS if f in card}})
 
 
-def may(actor: Actor, rule: Rule, card: Card,
-        leadership: dict[str, str] | None = None) -> bool:
+def may(actor: Actor, rule: Rule, card: Card, leadership: dict[str, str] | None = None,
+        state: Any = None) -> bool:
     """Whether to offer the command on this card to this actor (the lifecycle decides;
-    ``leadership``: the roles of the card's plan, read when not given)."""
+    ``leadership``: the roles of the card's plan, read when not given; ``state``: the card's
+    item state, when the caller has made it already)."""
     if leadership is None:
         leadership = plan_roles(card["plan_key"])
     if not allowed(actor, rule.name, card["owner"], leadership):
         return False
     try:
-        rule.check(card_state(card), actor.person or actor.name)
+        rule.check(card_state(card) if state is None else state, actor.person or actor.name)
     except TrackerError:
         return False
     return True
@@ -52,9 +49,11 @@ def may(actor: Actor, rule: Rule, card: Card,
 
 def available(actor: Actor, card: Card, leadership: dict[str, str] | None = None) -> list[str]:
     """The actions to offer, in the order a user meets them (edit and undo have their own)."""
-    return [name for name, rule in COMMANDS.items()
-            if rule not in (COMMANDS["edit"], COMMANDS["undo"])
-            and may(actor, rule, card, leadership)]
+    if leadership is None:
+        leadership = plan_roles(card["plan_key"])
+    state = card_state(card)  # made once, asked by every command
+    return [name for name, rule in COMMANDS.items() if name not in ("edit", "undo")
+            and may(actor, rule, card, leadership, state)]
 
 
 def form_fields(rule: Rule, open_children: int) -> tuple[Field, ...]:

@@ -57,7 +57,7 @@ def actor() -> Actor:
 
 def plan_info(key: str) -> dict[str, Any] | None:
     """A plan with its goals and phases (without the progress figures)."""
-    return next((p for p in services().queries.list_plans() if p["key"] == key), None)
+    return services().queries.get_plan(key, with_progress=False)
 
 
 def local_time(value: datetime | None) -> str:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from flask import abort
 
 from tracker.domain.base import item_id
 from tracker.domain.lifecycle import COMMANDS
-from tracker.domain.status import OPEN_STATUSES
 from tracker.permissions import allowed
 from web.auth import login_required
 from web.items import bp
 from web.items.forms import Card, available, form_fields, may, plan_roles
+from web.items.history import ItemHistory
 from web.items.keep import actions_key
 from web.items.ui import actor, plan_info, render
 from web.services import services
@@ -26,31 +27,43 @@ def load_card(item_id: str) -> Card:
     return card
 
 
-def item_context(card: Card, **extra: Any) -> dict[str, Any]:
-    """Everything the item templates need, from the read models."""
+def item_context(card: Card, timeline: ItemHistory | None = None,
+                 parts: Collection[str] | None = None, **extra: Any) -> dict[str, Any]:
+    """Everything the item templates need, from the read models: for the whole page, or for
+    the answer to a command (``parts``: the optional parts it sends, web.items.delta), which
+    reads only what it shows; ``timeline``: the item's timeline as the caller reads it."""
     queries = services().queries
     me = actor()
     directory = queries.directory()  # names for display; the forms' pickers search it
     roles = plan_roles(card["plan_key"])  # the plan's roles decide powers
-    parent = queries.get_card(item_id(card["plan_key"], card["parent"])) if card["parent"] else None
-    children = queries.board(card["plan_key"], parent=card["key"], include_cancelled=True)
+    timeline = timeline or ItemHistory(card["id"])
+    whole = parts is None
+    parent = None
+    if card["parent"]:  # the page links to it by its title
+        parent_id = str(item_id(card["plan_key"], card["parent"]))
+        title = queries.item_title(parent_id)
+        parent = None if title is None else {"id": parent_id, "title": title}
+    children = queries.board(card["plan_key"], parent=card["key"], include_cancelled=True) \
+        if whole or "children" in parts else []  # type: ignore[operator]
     plan = plan_info(card["plan_key"]) or {"key": card["plan_key"], "title": "",
                                                    "goals": [], "phases": []}
-    history = queries.history(card["id"])
     actions = available(me, card, roles)
-    open_children = [c for c in children if c["status"] in OPEN_STATUSES]
+    # The card counts its sub-items that are not cancelled, and the done ones among them.
+    open_children = card["children_total"] - card["children_done"]
+    can_edit = may(me, COMMANDS["edit"], card, roles)
     shown = tuple(repr(extra.get(k)) for k in ("open_command", "error_message", "submitted"))
-    key = actions_key(f"{me.name} {me.role}", actions, card, len(open_children),
-                      directory.version, history, shown)
+    key = actions_key(f"{me.name} {me.role}", actions, card, open_children,
+                      directory.version, timeline, shown, can_edit)
     return {
         "card": card, "plan": plan, "parent_card": parent, "children": children,
         "open_children": open_children,
         "form_fields": form_fields,
-        "history": history, "actions_key": key,
+        "history": timeline.entries if whole else [], "timeline": timeline,
+        "actions_key": key,
         "people": directory.people_names, "units": directory.unit_names,
         "phases": {p["key"]: p["title"] for p in plan["phases"]},
         "goals": {g["key"]: g["title"] for g in plan["goals"]},
-        "actions": actions, "can_edit": may(me, COMMANDS["edit"], card, roles),
+        "actions": actions, "can_edit": can_edit,
         "can_create": allowed(me, "create", leadership=roles),
         "commands": COMMANDS, "error_field": None, "error_message": None, "open_command": None,
         "submitted": {}, "conflict": None, "notice": None,  # not a status: typed values
@@ -61,6 +74,7 @@ def item_context(card: Card, **extra: Any) -> dict[str, Any]:
 
 def item_response(item_id: str, status: int = 200, **extra: Any) -> tuple[str, int]:
     """The item as the read models show it now, as a page or as the #item fragment."""
+    services().fresh()  # a refused command ran no sync (web.services.syncs_itself)
     card = load_card(item_id)
     return render("items/item.html", "items/_item.html", status, **item_context(card, **extra))
 
