@@ -10,6 +10,7 @@ full rule.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import os
@@ -69,6 +70,21 @@ def _plain(obj: object) -> bool:
     return False
 
 
+def _no_default(obj: object) -> object:
+    raise TypeError(f"{type(obj).__name__} is not JSON")
+
+
+# The standard library's C encoder as _ENCODER.encode builds it on every call, made once:
+# the Python layers around it cost more than encoding an audit record.
+_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_C_ENCODE = _MAKE_ENCODER and _MAKE_ENCODER(
+    None, _no_default, json.encoder.encode_basestring, None, ":", ",", True, False, False)
+
+
+def _encode(obj: object) -> str:
+    return "".join(_C_ENCODE(obj, 0)) if _C_ENCODE else _ENCODER.encode(obj)
+
+
 def canonical_json(obj: object) -> bytes:
     """Serialise obj by RFC 8785 (JCS): sorted keys, no spaces, ES6 numbers, UTF-8.
 
@@ -76,7 +92,7 @@ def canonical_json(obj: object) -> bytes:
     them byte for byte as JCS does; anything else through rfc8785."""
     if _plain(obj):
         try:
-            return _ENCODER.encode(obj).encode("utf-8")
+            return _encode(obj).encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: rfc8785 says what is wrong
             pass
     try:
@@ -87,11 +103,26 @@ def canonical_json(obj: object) -> bytes:
         raise ValueError(str(e)) from e
 
 
+def _body(record: Mapping[str, Any], prev_hash: str) -> dict[str, Any]:
+    """The record without its hash and with prev_hash: what its hash is the hash of."""
+    body = {**record, "prev_hash": prev_hash}
+    body.pop("hash", None)
+    return body
+
+
 def record_hash(record: Mapping[str, Any], prev_hash: str) -> str:
     """Return the SHA-256 hex of the record (without hash fields) chained to prev_hash."""
-    body = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
-    body["prev_hash"] = prev_hash
-    return hashlib.sha256(canonical_json(body)).hexdigest()
+    return hashlib.sha256(canonical_json(_body(record, prev_hash))).hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _splice(keys: tuple[Any, ...]) -> tuple[str, ...] | None:
+    """For a body with these keys (prev_hash among them): the keys after prev_hash, when
+    ``"hash"`` sorts just before ``"prev_hash"`` among them (no key sorts between the two);
+    else None."""
+    if any(type(k) is not str or "hash" < k < "prev_hash" for k in keys):
+        return None
+    return tuple(k for k in keys if k > "prev_hash")
 
 
 def chained_line(record: Mapping[str, Any], prev_hash: str) -> tuple[str, str]:
@@ -99,18 +130,16 @@ def chained_line(record: Mapping[str, Any], prev_hash: str) -> tuple[str, str]:
     record canonicalised once: the line is the hashed body with ``"hash"`` put in its sorted
     place, just before ``"prev_hash"``. Records whose keys would not allow that (a key sorting
     between the two, or an object or list after them) are written the long way."""
-    body = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
-    body["prev_hash"] = prev_hash
-    text = canonical_json(body).decode("utf-8")
-    own = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if not any("hash" < k < "prev_hash" or (k > "prev_hash" and isinstance(v, dict | list | tuple))
-               for k, v in body.items()):
-        first = not any(k < "hash" for k in body)
-        mark = '{"prev_hash":"' if first else ',"prev_hash":"'
-        at = 0 if first else text.rfind(mark)
-        if at >= 0 and text.startswith(mark, at):
-            return f'{text[:at + 1]}"hash":"{own}",{text[at + 1:]}', own
-    return canonical_json({**body, "hash": own}).decode("utf-8"), own
+    body = _body(record, prev_hash)
+    after = _splice(tuple(body))
+    if after is None or any(isinstance(body[k], dict | list | tuple) for k in after):
+        own = record_hash(record, prev_hash)
+        return canonical_json({**body, "hash": own}).decode("utf-8"), own
+    data = canonical_json(body)
+    own = hashlib.sha256(data).hexdigest()
+    text = data.decode("utf-8")
+    at = text.rfind(',"prev_hash":"') + 1 or 1  # (just after "{" when it is the first)
+    return f'{text[:at]}"hash":"{own}",{text[at:]}', own
 
 
 def chain_record(record: Mapping[str, Any], prev_hash: str) -> dict[str, Any]:
