@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from projections import tables as t
 from projections.auditpage import AuditPage, AuditSort, audit_page
+from projections.auditread import export_records
 from projections.cards import board as board_cards
 from projections.cards import board_count, cards_by_id, matching, row_light
 from projections.cards import card as one_card
@@ -285,6 +286,11 @@ class Queries:
             if len(rows) < AUDIT_BATCH:
                 return
             after = rows[-1]["seq"]
+
+    def iter_audit_records(self, **filters: Any) -> Iterator[Row]:
+        """Every matching audit row as the record the export chains, read in batches
+        straight from the driver (what export_record makes of iter_audit's rows)."""
+        return export_records(self.rm.engine, AUDIT_BATCH, **filters)
 
     def ledger(self, plan_key: str | None = None, person: str | None = None,
                as_of: datetime | AsOf | None = None) -> list[Row]:

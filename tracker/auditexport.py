@@ -1,8 +1,8 @@
 """Audit rows shaped as export records, streamed as chained JSON Lines, CSV or XLSX.
 
 Shared by the CLI (``tracker export audit``), the web audit pages and the JSON API: every
-caller passes a ``Queries``-like object (anything with ``iter_audit(**filters)``), so this
-module stays free of the read side's imports.
+caller passes a ``Queries``-like object (anything with ``iter_audit_records(**filters)``), so
+this module stays free of the read side's imports.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ class AuditSource(Protocol):
 
     def iter_audit(self, **filters: Any) -> Iterator[dict[str, Any]]: ...
 
+    def iter_audit_records(self, **filters: Any) -> Iterator[dict[str, Any]]: ...
+
 
 class HeadSource(AuditSource, Protocol):
     """A read side that also keeps the whole trail's chain head as events arrive."""
@@ -45,9 +47,14 @@ class HeadSource(AuditSource, Protocol):
     def chain_head(self, until: datetime | None = None) -> dict[str, Any]: ...
 
 
+def export_timestamp(at: datetime) -> str:
+    """An instant as the export writes it: ISO 8601, UTC written Z."""
+    return at.isoformat().replace("+00:00", "Z")
+
+
 def export_record(row: Mapping[str, Any]) -> dict[str, Any]:
     """One audit row (from the read models) as the record the export chains."""
-    return {"seq": row["seq"], "timestamp": row["at"].isoformat().replace("+00:00", "Z"),
+    return {"seq": row["seq"], "timestamp": export_timestamp(row["at"]),
             "actor": row["actor"], "aggregate_type": row["aggregate_type"],
             "aggregate_id": str(row["aggregate_id"]), "event_type": row["event_type"],
             "version": row["version"], "data": row["data"]}
@@ -56,8 +63,7 @@ def export_record(row: Mapping[str, Any]) -> dict[str, Any]:
 def audit_records(queries: AuditSource, **filters: Any) -> Iterator[dict[str, Any]]:
     """Every matching audit row in notification order, as export records (streamed)."""
     wanted = {k: v for k, v in filters.items() if v is not None and v != ""}
-    for row in queries.iter_audit(**wanted):
-        yield export_record(row)
+    yield from queries.iter_audit_records(**wanted)
 
 
 class _Lines(io.StringIO):
