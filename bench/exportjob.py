@@ -34,7 +34,7 @@ def export(url: str, until_seq: int, output: str) -> int:
     from projections.engine import ReadModels
     from tracker.application import TrackerApplication
     from tracker.auditchain import ChainWriter
-    from tracker.auditexport import audit_records
+    from tracker.auditexport import audit_members
     from tracker.storage import parse_database_url
 
     store = parse_database_url(url, create_table=False)
@@ -42,10 +42,10 @@ def export(url: str, until_seq: int, output: str) -> int:
     queries = make_queries(ReadModels(app, store))
     with open(output, "w", encoding="utf-8", newline="\n") as fp:
         writer = ChainWriter(fp)
-        for record in audit_records(queries):
-            if record["seq"] > until_seq:
+        for members in audit_members(queries):
+            if int(members["seq"]) > until_seq:
                 break
-            writer.write(record)
+            writer.write_members(members)
         return int(writer.close()["count"])
 
 

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 
 from projections import tables as t
 from projections.base import Projection
-from projections.events import Envelope, as_utc
+from projections.events import Envelope
 from projections.rows import append_row, complete, memo
-from tracker.auditchain import GENESIS, record_hash
-from tracker.auditexport import export_record
+from tracker.auditchain import GENESIS, members_hash, value_text
+from tracker.auditexport import export_members
 
 CHAIN = "audit chain"  # the memo key of the running (head, count) in a batch
 
@@ -54,13 +54,17 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
     known = memo(conn)
     if plan_key is not None:
         known[env.aggregate_id] = plan_key
-    row = {"seq": env.seq, "at": env.at, "actor": env.actor, "aggregate_id": env.aggregate_id,
-           "aggregate_type": env.aggregate_type, "plan_key": plan_key,
-           "event_type": env.event_type, "version": env.version, "data": env.data}
+    canonical = value_text(env.data)
     head, count = chain_before(conn)
-    head = record_hash(export_record({**row, "at": as_utc(env.at)}), head)
+    head = members_hash(export_members(
+        env.seq, env.at, env.actor, env.aggregate_type, env.aggregate_id,
+        env.event_type, env.version, canonical), head)
     known[CHAIN] = (head, count + 1)
-    append_row(conn, t.audit, {**row, "chain_hash": head, "chain_count": count + 1})
+    append_row(conn, t.audit, {
+        "seq": env.seq, "at": env.at, "actor": env.actor, "aggregate_id": env.aggregate_id,
+        "aggregate_type": env.aggregate_type, "plan_key": plan_key,
+        "event_type": env.event_type, "version": env.version, "data": env.data,
+        "canonical_data": canonical, "chain_hash": head, "chain_count": count + 1})
 
 
 FIRSTS = sa.select(t.audit.c.aggregate_id, t.audit.c.plan_key).where(

@@ -4,29 +4,31 @@
 build a row object and then a dict per record; an export of the whole trail spent a quarter
 of its time there. This reads the same rows with one prepared SQL string through the driver's
 cursor, a batch at a time (keyset paging: memory stays flat and no transaction is held
-between batches), converting only the two columns the driver gives raw (the time and, on
-SQLite, the JSON text) with those columns' own SQLAlchemy converters.
+between batches), converting only the columns the driver gives raw (the time and, on SQLite,
+the JSON text) with those columns' own SQLAlchemy converters. The JSON Lines export reads
+data's canonical text, kept beside it, and decodes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from projections import tables as t
 from projections.pastviews import naive_utc
-from tracker.auditexport import export_timestamp
+from tracker.auditexport import export_members, export_timestamp
 
 Converter = Callable[[Any], Any] | None
-COLUMNS = "seq, at, actor, aggregate_type, aggregate_id, event_type, version, data"
+ROW = ("seq", "at", "actor", "aggregate_type", "aggregate_id", "event_type", "version")
 EQUAL = (("plan", "plan_key"), ("item", "aggregate_id"), ("actor", "actor"),
          ("event_type", "event_type"))
 
 
-def _select(dialect: sa.Dialect, filters: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _select(dialect: sa.Dialect, columns: Sequence[str],
+            filters: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The batch query for the filters given and their parameters (a batch adds its ``after``
     and ``limit``), in the driver's own parameter style."""
 
@@ -44,24 +46,16 @@ def _select(dialect: sa.Dialect, filters: dict[str, Any]) -> tuple[str, dict[str
         if moment is not None:
             where.append(f"at {op} {mark(name)}")
             params[name] = bind(naive_utc(moment)) if bind else naive_utc(moment)
-    sql = (f"SELECT {COLUMNS} FROM {t.audit.name} WHERE {' AND '.join(where)} "
+    sql = (f"SELECT {', '.join(columns)} FROM {t.audit.name} WHERE {' AND '.join(where)} "
            f"ORDER BY seq LIMIT {mark('limit')}")
     return sql, params
 
 
-def export_records(engine: sa.Engine, batch: int, *, plan: str | None = None,
-                   item: object = None, actor: str | None = None,
-                   event_type: str | None = None, since: datetime | None = None,
-                   until: datetime | None = None,
-                   after_seq: int = 0) -> Iterator[dict[str, Any]]:
-    """Every matching audit row after a seq, in notification order, as the record the export
-    chains (what ``export_record`` makes of ``Queries.audit``'s rows, byte for byte)."""
-    dialect = engine.dialect
-    sql, params = _select(dialect, {"plan": plan, "item": item, "actor": actor,
-                                    "event_type": event_type, "since": since, "until": until})
-    to_time: Converter = t.audit.c.at.type.dialect_impl(dialect).result_processor(dialect, None)
-    to_data: Converter = t.audit.c.data.type.dialect_impl(dialect).result_processor(
-        dialect, None)
+def _rows(engine: sa.Engine, batch: int, columns: Sequence[str], after_seq: int = 0,
+          **filters: Any) -> Iterator[Sequence[Any]]:
+    """The matching rows after a seq (the first column), as the driver gives them, a batch
+    at a time."""
+    sql, params = _select(engine.dialect, columns, filters)
     after = after_seq
     while True:
         with engine.connect() as conn:
@@ -71,13 +65,36 @@ def export_records(engine: sa.Engine, batch: int, *, plan: str | None = None,
                 rows = cursor.fetchall()
             finally:
                 cursor.close()
-        for seq, at, actor_, aggregate_type, aggregate_id, event_type_, version, data in rows:
-            yield {"seq": seq,
-                   "timestamp": export_timestamp(
-                       (to_time(at) if to_time else at).replace(tzinfo=UTC)),
-                   "actor": actor_, "aggregate_type": aggregate_type,
-                   "aggregate_id": aggregate_id, "event_type": event_type_, "version": version,
-                   "data": to_data(data) if to_data else data}
+        yield rows
         if len(rows) < batch:
             return
         after = rows[-1][0]
+
+
+def _converter(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], Any]:
+    """The column's own result converter for the dialect (none: the value as given)."""
+    convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
+    return convert or (lambda value: value)
+
+
+def read_records(engine: sa.Engine, batch: int, **filters: Any) -> Iterator[dict[str, Any]]:
+    """Every matching audit row (filters as Queries.audit takes them) in notification order,
+    as the record the export chains: what ``export_record`` makes of ``Queries.audit``'s."""
+    to_time, to_data = (_converter(t.audit.c.at, engine.dialect),
+                        _converter(t.audit.c.data, engine.dialect))
+    for rows in _rows(engine, batch, (*ROW, "data"), **filters):
+        for seq, at, actor, aggregate_type, aggregate_id, event_type, version, data in rows:
+            yield {"seq": seq, "timestamp": export_timestamp(to_time(at)),
+                   "actor": actor, "aggregate_type": aggregate_type,
+                   "aggregate_id": aggregate_id, "event_type": event_type, "version": version,
+                   "data": to_data(data)}
+
+
+def read_members(engine: sa.Engine, batch: int, **filters: Any) -> Iterator[dict[str, str]]:
+    """The same records as read_records, each as its members' canonical texts (data's as
+    kept): what the JSON Lines export writes."""
+    to_time = _converter(t.audit.c.at, engine.dialect)
+    for rows in _rows(engine, batch, (*ROW, "canonical_data"), **filters):
+        for seq, at, actor, aggregate_type, aggregate_id, event_type, version, data in rows:
+            yield export_members(seq, to_time(at), actor, aggregate_type, aggregate_id,
+                                 event_type, version, data)

@@ -133,6 +133,9 @@ audit = sa.Table(
     sa.Column("event_type", sa.String(64), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("data", sa.JSON, nullable=False),
+    # data as RFC 8785 text, as the JSON Lines export writes it (so an export does not decode
+    # and canonicalise every record again); data itself stays as it was stored, 80.0 and all.
+    sa.Column("canonical_data", Text, nullable=False),
     # The export's chain as it stands after this record: its hash (the running chain head)
     # and how many records it holds, kept as events arrive so no page re-hashes history.
     sa.Column("chain_hash", sa.String(64), nullable=False),
@@ -141,6 +144,7 @@ audit = sa.Table(
     sa.Index("ix_rm_audit_plan", "plan_key", "seq"),
     sa.Index("ix_rm_audit_actor", "actor", "seq"),
 )
+AUDIT_ROW = tuple(c for c in audit.c if c.name != "canonical_data")  # what readers get of a row
 
 ledger_items = sa.Table(
     "rm_ledger_items", metadata,

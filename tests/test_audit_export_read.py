@@ -1,9 +1,11 @@
 """The export reads the audit trail straight from the driver: every record is the one the long
 way makes (SQLAlchemy rows through export_record), value for value and type for type, under
-every filter, and the exported bytes are the same."""
+every filter; the JSON Lines export, written from the canonical data the projection keeps
+without decoding it, is the long way's byte for byte."""
 
 from __future__ import annotations
 
+import random
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -13,11 +15,20 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from projections_fixtures import *  # noqa: F403
+from projections_fixtures import drive, load_demo
 
 import projections.queries
 from projections import Queries, ReadModels
 from projections import tables as t
-from tracker.auditexport import audit_records, export_record, stream_jsonl
+from tracker.application import TrackerApplication
+from tracker.auditchain import value_text
+from tracker.auditexport import (
+    audit_members,
+    audit_records,
+    export_record,
+    stream_jsonl,
+    stream_members_jsonl,
+)
 
 # What a database keeps of text: no lone surrogates (not UTF-8), no NUL (PostgreSQL text).
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
@@ -70,7 +81,8 @@ def test_the_driver_read_gives_the_records_the_long_way_gives(
             conn.execute(t.audit.insert(), [
                 {"seq": seq, "at": at, "actor": actor, "aggregate_type": kind,
                  "aggregate_id": aggregate_id, "plan_key": plan, "event_type": event_type,
-                 "version": version, "data": fields, "chain_hash": "0" * 64, "chain_count": seq}
+                 "version": version, "data": fields, "canonical_data": value_text(fields),
+                 "chain_hash": "0" * 64, "chain_count": seq}
                 for seq, (at, actor, kind, aggregate_id, plan, event_type, version, fields)
                 in enumerate(rows, 1)])
     filters = _filters(rows, data.draw)
@@ -79,7 +91,23 @@ def test_the_driver_read_gives_the_records_the_long_way_gives(
     slow = [export_record(row) for row in queries.iter_audit(**filters)]
 
     assert repr(fast) == repr(slow)  # (repr tells 80.0 from 80 and True from 1)
-    assert "".join(stream_jsonl(fast)) == "".join(stream_jsonl(slow))
+    long_way = "".join(stream_jsonl(slow))
+    assert "".join(stream_jsonl(fast)) == long_way
+    assert "".join(stream_members_jsonl(queries.iter_audit_members(**filters), batch=2)) == long_way
+
+
+def test_the_json_lines_export_of_a_real_trail_is_the_long_way_s(
+        app: TrackerApplication, read_models: ReadModels, queries: Queries, clock: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    load_demo(app)
+    drive(app, random.Random(7), 150, clock)
+    read_models.catch_up()
+    monkeypatch.setattr(projections.queries, "AUDIT_BATCH", 7)
+
+    lines = "".join(stream_members_jsonl(audit_members(queries)))
+
+    assert lines == "".join(stream_jsonl(export_record(row) for row in queries.iter_audit()))
+    assert lines.count("\n") == len(list(queries.iter_audit())) + 1
 
 
 def test_the_export_reads_no_row_through_sqlalchemy_results(
@@ -89,8 +117,9 @@ def test_the_export_reads_no_row_through_sqlalchemy_results(
             {"seq": n, "at": datetime(2012, 1, 1, 8, 0, n), "actor": "secretary",
              "aggregate_type": "WorkItem", "aggregate_id": str(uuid.UUID(int=n)),
              "plan_key": "ogy", "event_type": "Commented", "version": 1,
-             "data": {"text": f"第{n}条", "score": 80.0}, "chain_hash": "0" * 64,
-             "chain_count": n} for n in range(1, 8)])
+             "data": {"text": f"第{n}条", "score": 80.0},
+             "canonical_data": value_text({"text": f"第{n}条", "score": 80.0}),
+             "chain_hash": "0" * 64, "chain_count": n} for n in range(1, 8)])
 
     def no_result_rows(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the export read audit rows through SQLAlchemy's results")
@@ -100,7 +129,9 @@ def test_the_export_reads_no_row_through_sqlalchemy_results(
     monkeypatch.setattr(projections.queries, "AUDIT_BATCH", 3)
 
     records = list(audit_records(queries, plan="ogy"))
+    members = list(audit_members(queries, plan="ogy"))
 
     assert [r["seq"] for r in records] == list(range(1, 8))
     assert records[0]["timestamp"] == "2012-01-01T08:00:01Z"
-    assert records[0]["data"] == {"text": "第1条", "score": 80.0}
+    assert repr(records[0]["data"]) == repr({"text": "第1条", "score": 80.0})
+    assert [m["seq"] for m in members] == [str(n) for n in range(1, 8)]

@@ -9,18 +9,19 @@ full rule.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import hashlib
 import json
+import operator
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, TextIO, TypeGuard
 
 import rfc8785
-import xlsxwriter
 
 from tracker.auditsign import HeadSigner, is_public_key, signature_valid
 
@@ -31,6 +32,7 @@ _TRUNCATED = "…[truncated]"
 _HASH_RE = re.compile(r"[0-9a-f]{64}")
 _HASH_FIELDS = ("hash", "prev_hash")
 MAX_SAFE_INTEGER = 2**53 - 1
+string_text = json.encoder.encode_basestring  # a str's canonical JSON text (JCS's escapes)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, sort_keys=True,
                             separators=(",", ":"))
 HEAD_FIELDS = frozenset({"chain_head", "count"})
@@ -142,6 +144,57 @@ def chained_line(record: Mapping[str, Any], prev_hash: str) -> tuple[str, str]:
     return f'{text[:at]}"hash":"{own}",{text[at:]}', own
 
 
+def value_text(value: object) -> str:
+    """A value's canonical JSON text (RFC 8785), as it stands in a record's line (a string
+    may hold a lone surrogate: the line's UTF-8 encoding refuses it)."""
+    kind = type(value)
+    if kind is str:
+        return string_text(value)  # type: ignore[arg-type]
+    if kind is int and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:  # type: ignore[operator]
+        return int.__repr__(value)  # type: ignore[arg-type]
+    return canonical_json(value).decode("utf-8")
+
+
+@functools.lru_cache(maxsize=64)
+def _members_layout(keys: tuple[Any, ...]) -> tuple[Callable[[Mapping[str, str]], tuple[str, ...]],
+                                                    tuple[str, ...], int, int]:
+    """For a record with these keys: a getter of their texts in JCS order, their ``"key":``
+    prefixes and where prev_hash and then hash go among them. ASCII keys only (code-point
+    order is then the UTF-16 order JCS sorts by)."""
+    if not all(type(k) is str and k.isascii() and k not in _HASH_FIELDS for k in keys):
+        raise ValueError(f"record keys must be ASCII strings other than hash fields: {keys}")
+    names = sorted(keys)
+    getter = operator.itemgetter(*names) if len(names) > 1 else (
+        lambda members: tuple(members[k] for k in names))
+    return (getter, tuple(string_text(k) + ":" for k in names),  # type: ignore[return-value]
+            bisect.bisect(names, "prev_hash"), bisect.bisect(names, "hash"))
+
+
+def _members_body(members: Mapping[str, str], prev_hash: str) -> tuple[list[str], bytes, int]:
+    getter, prefixes, prev_at, hash_at = _members_layout(tuple(members))
+    parts = list(map(operator.add, prefixes, getter(members)))
+    parts.insert(prev_at, '"prev_hash":' + string_text(prev_hash))
+    try:
+        body = ("{" + ",".join(parts) + "}").encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ValueError(f"a record may not hold a lone surrogate: {e}") from e
+    return parts, body, hash_at
+
+
+def members_hash(members: Mapping[str, str], prev_hash: str) -> str:
+    """record_hash of a record given as its members' canonical texts (see value_text)."""
+    return hashlib.sha256(_members_body(members, prev_hash)[1]).hexdigest()
+
+
+def chained_members(members: Mapping[str, str], prev_hash: str) -> tuple[str, str]:
+    """chained_line of a record given as its members' canonical texts (see value_text): JCS
+    writes an object as its members in key order, so the record is not canonicalised again."""
+    parts, body, hash_at = _members_body(members, prev_hash)
+    own = hashlib.sha256(body).hexdigest()
+    parts.insert(hash_at, f'"hash":"{own}"')
+    return "{" + ",".join(parts) + "}", own
+
+
 def chain_record(record: Mapping[str, Any], prev_hash: str) -> dict[str, Any]:
     """The record as exported: its fields, prev_hash, and hash over both."""
     out = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
@@ -172,21 +225,39 @@ class ChainWriter:
         self._last_seq: int | None = None
         self._closed = False
 
-    def write(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        """Chain one record to the previous one, write it as a line and return it."""
+    def _next(self, record: Mapping[str, Any], seq: object) -> int:
+        """The record's seq, checked to follow the last one (and the chain still open)."""
         if self._closed:
             raise ValueError("the chain is already closed")
         if "chain_head" in record:
             raise ValueError("a record may not have a 'chain_head' field")
-        seq = record.get("seq")
         if not _is_int(seq) or (self._last_seq is not None and seq <= self._last_seq):
             raise ValueError(f"seq must be an integer greater than {self._last_seq}: {seq!r}")
+        return seq
+
+    def write(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Chain one record to the previous one, write it as a line and return it."""
+        seq = self._next(record, record.get("seq"))
         line, own = chained_line(record, self.head)
         self._fp.write(line + "\n")
         out = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
         out["prev_hash"], out["hash"] = self.head, own
         self.head, self.count, self._last_seq = own, self.count + 1, seq
         return out
+
+    def write_members(self, members: Mapping[str, str]) -> str:
+        """Chain one record given as its members' canonical texts (see value_text), write it
+        as a line and return its hash."""
+        text = members.get("seq")
+        try:
+            number: object = int(text)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            number = text
+        seq = self._next(members, number)
+        line, own = chained_members(members, self.head)
+        self._fp.write(line + "\n")
+        self.head, self.count, self._last_seq = own, self.count + 1, seq
+        return own
 
     def close(self) -> dict[str, Any]:
         """Write and return the final chain-head line; the file object stays open."""
@@ -370,6 +441,8 @@ def write_xlsx(
     sheet_name: str = "audit",
 ) -> int:
     """Write a header and rows to one XLSX sheet as neutralised text cells; return row count."""
+    import xlsxwriter  # (only here: it takes 20 ms to load, which no other export needs)
+
     target = os.fspath(path_or_fp) if isinstance(path_or_fp, os.PathLike) else path_or_fp
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True})
     try:
