@@ -28,10 +28,13 @@ def rss_mb() -> float:
 
 
 def export(url: str, until_seq: int, output: str) -> int:
+    """What ``tracker export audit`` does (records from the read side, chained as JSON Lines),
+    up to a seq; the read models are taken as they stand (the bench built them)."""
     from bench.readside import make_queries
     from projections.engine import ReadModels
     from tracker.application import TrackerApplication
     from tracker.auditchain import ChainWriter
+    from tracker.auditexport import audit_members
     from tracker.storage import parse_database_url
 
     store = parse_database_url(url, create_table=False)
@@ -39,15 +42,10 @@ def export(url: str, until_seq: int, output: str) -> int:
     queries = make_queries(ReadModels(app, store))
     with open(output, "w", encoding="utf-8", newline="\n") as fp:
         writer = ChainWriter(fp)
-        for row in queries.iter_audit():
-            if row["seq"] > until_seq:
+        for members in audit_members(queries):
+            if int(members["seq"]) > until_seq:
                 break
-            writer.write({"seq": row["seq"],
-                          "timestamp": row["at"].isoformat().replace("+00:00", "Z"),
-                          "actor": row["actor"], "aggregate_type": row["aggregate_type"],
-                          "aggregate_id": str(row["aggregate_id"]),
-                          "event_type": row["event_type"], "version": row["version"],
-                          "data": row["data"]})
+            writer.write_members(members)
         return int(writer.close()["count"])
 
 

@@ -5,7 +5,6 @@ hashes: the row's running chain head is worked out over that very text."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -15,7 +14,8 @@ from projections import tables as t
 from projections.base import Projection
 from projections.events import Envelope, decode
 from projections.rows import append_row, complete, memo
-from tracker.auditchain import GENESIS, audit_body, jcs
+from tracker.auditchain import GENESIS, jcs, members_hash
+from tracker.auditexport import export_members
 
 CHAIN = "audit chain"  # the memo key of the running (head, count) in a batch
 
@@ -60,11 +60,9 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
         known[env.aggregate_id] = plan_key
     data = jcs(env.data)
     head, count = chain_before(conn)
-    # The export record (tracker.auditexport.export_record) with its prev_hash, the data
-    # as the text stored below: what record_hash hashes, written once.
-    body = audit_body(env.seq, env.at.isoformat() + "Z", env.actor, env.aggregate_type,
-                      env.aggregate_id, env.event_type, env.version, data, head)
-    head = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    head = members_hash(export_members(
+        env.seq, env.at, env.actor, env.aggregate_type, env.aggregate_id,
+        env.event_type, env.version, data), head)
     known[CHAIN] = (head, count + 1)
     append_row(conn, t.audit, {
         "seq": env.seq, "at": env.at, "actor": env.actor, "aggregate_id": env.aggregate_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -137,7 +137,7 @@ def _answerable(conn: sa.Connection, item: str, before: set[str], after: set[str
             update_row(conn, t.board_people, {"current": True}, item_id=item, person=person)
 
 
-def diff(old: Row | None, new: Row) -> dict[str, list[Any]]:
+def diff(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, list[Any]]:
     """What changed, field by field, as [old, new] JSON values."""
     changes: dict[str, list[Any]] = {}
     for field in TRACKED:
@@ -163,7 +163,7 @@ def changes_of(conn: sa.Connection, item_id: str,
         query = _CHANGES["query"] = sa.select(v.version, *(v[f] for f in TRACKED)).where(
             v.id == sa.bindparam("id"), v.version >= sa.bindparam("low"),
             v.version <= sa.bindparam("high")).order_by(v.version)
-    found = {r["version"]: r for r in conn.execute(query, {
+    found: dict[int, Any] = {r["version"]: r for r in conn.execute(query, {
         "id": item_id, "low": wanted[0] - 1, "high": wanted[-1]}).mappings()}
     return {n: diff(found.get(n - 1), found[n]) for n in wanted if n in found}
 

@@ -181,7 +181,7 @@ class ReadModels:
         if found is None:
             names, tracking = self.names, t.tracking
             dialect = self.engine.dialect
-            mark = sa.literal_column("__value__")  # the parameter, marked in the driver's style
+            mark: Any = sa.literal_column("__value__")  # the parameter, in the driver's style
 
             statement: Any
             if kind == "stand":

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from projections import tables as t
 from projections.auditpage import AuditPage, AuditSort, audit_page
+from projections.auditread import read_members, read_records
 from projections.board_projection import changes_of
 from projections.cards import board as board_cards
 from projections.cards import board_count, cards_by_id, matching, row_light
@@ -291,7 +292,7 @@ class Queries:
                      since: datetime | None = None,
                      until: datetime | None = None) -> sa.Select[Any]:
         a = t.audit.c
-        query = sa.select(t.audit)
+        query = sa.select(*t.AUDIT_ROW)
         for column, value in (("plan_key", plan), ("actor", actor), ("event_type", event_type),
                               ("aggregate_id", None if item is None else str(item))):
             if value is not None:
@@ -338,6 +339,16 @@ class Queries:
             if len(rows) < AUDIT_BATCH:
                 return
             after = rows[-1]["seq"]
+
+    def iter_audit_records(self, **filters: Any) -> Iterator[Row]:
+        """Every matching audit row as the record the export chains, read in batches
+        straight from the driver (what export_record makes of iter_audit's rows)."""
+        return read_records(self.rm.engine, AUDIT_BATCH, **filters)
+
+    def iter_audit_members(self, **filters: Any) -> Iterator[dict[str, str]]:
+        """The records of iter_audit_records, each as its members' canonical texts, data's
+        as the audit projection keeps it: what the JSON Lines export writes."""
+        return read_members(self.rm.engine, AUDIT_BATCH, **filters)
 
     def ledger(self, plan_key: str | None = None, person: str | None = None,
                as_of: datetime | AsOf | None = None) -> list[Row]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tracker.auditchain import Jcs, canonical_json
+from tracker.auditchain import MAX_SAFE_INTEGER, Jcs, canonical_json
 
 metadata = sa.MetaData()
 # Indexes earlier versions made and this one replaced: dropped when the tables are opened.
@@ -127,7 +127,14 @@ class Canonical(sa.types.TypeDecorator[Any]):
         return canonical_json(value).decode("utf-8")
 
     def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
-        return None if value is None else json.loads(value)
+        return None if value is None else json.loads(value, parse_int=_number)
+
+
+def _number(text: str) -> int | float:
+    """A whole number in canonical text: past 2**53 it can only have been a float (a larger
+    integer is written as a string), and read as one it is written the same way again."""
+    value = int(text)
+    return value if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else float(text)
 
 
 # One row per event, in notification order: the audit trail and every item's timeline (what
@@ -152,6 +159,7 @@ audit = sa.Table(
     sa.Index("ix_rm_events_plan", "plan_key", "seq"),
     sa.Index("ix_rm_events_actor", "actor", "seq"),
 )
+AUDIT_ROW = tuple(audit.c)  # what readers get of a row
 
 ledger_items = sa.Table(
     "rm_ledger_items", metadata,

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from projections_fixtures import *  # noqa: F403
 from projections_fixtures import load_demo, snapshot_tables
 
-from projections import ReadModels
+from projections import Queries, ReadModels
 from tracker.application import TrackerApplication
+from tracker.auditexport import audit_members, check_stored_chain, stream_members_jsonl
 
 
 def test_board_tables_without_this_versions_columns_are_rebuilt_on_start(
@@ -26,6 +27,21 @@ def test_board_tables_without_this_versions_columns_are_rebuilt_on_start(
     assert read_models.positions()["board"] == 0
     read_models.catch_up()
     assert snapshot_tables(read_models) == live
+
+
+def test_an_audit_trail_kept_apart_from_the_timelines_is_replayed_and_exports_the_same_lines(
+        app: TrackerApplication, read_models: ReadModels, queries: Queries) -> None:
+    load_demo(app)
+    read_models.catch_up()
+    before = "".join(stream_members_jsonl(audit_members(queries)))
+    with read_models.engine.begin() as conn:  # as an older version left it (rm_audit)
+        conn.execute(sa.text("ALTER TABLE rm_events RENAME TO rm_audit"))
+    read_models.create_tables()
+    assert read_models.positions()["audit"] == 0
+    assert "rm_audit" not in sa.inspect(read_models.engine).get_table_names()
+    read_models.catch_up()
+    assert "".join(stream_members_jsonl(audit_members(queries))) == before
+    assert check_stored_chain(queries).ok
 
 
 def test_an_index_an_older_version_made_and_this_one_retired_is_dropped_on_start(

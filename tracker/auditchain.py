@@ -9,17 +9,19 @@ full rule.
 
 from __future__ import annotations
 
+import bisect
 import csv
+import functools
 import hashlib
 import json
+import operator
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, TextIO, TypeGuard
 
 import rfc8785
-import xlsxwriter
 
 from tracker.auditsign import HeadSigner, is_public_key, signature_valid
 
@@ -30,9 +32,9 @@ _TRUNCATED = "…[truncated]"
 _HASH_RE = re.compile(r"[0-9a-f]{64}")
 _HASH_FIELDS = ("hash", "prev_hash")
 MAX_SAFE_INTEGER = 2**53 - 1
+string_text = json.encoder.encode_basestring  # a str's canonical JSON text (JCS's escapes)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, sort_keys=True,
                             separators=(",", ":"))
-_STRING = json.encoder.encode_basestring  # a str as JSON (and JCS) writes it, quotes included
 HEAD_FIELDS = frozenset({"chain_head", "count"})
 SIGNED_HEAD_FIELDS = HEAD_FIELDS | {"public_key", "signature"}
 
@@ -70,6 +72,21 @@ def _plain(obj: object) -> bool:
     return False
 
 
+def _no_default(obj: object) -> object:
+    raise TypeError(f"{type(obj).__name__} is not JSON")
+
+
+# The standard library's C encoder as _ENCODER.encode builds it on every call, made once:
+# the Python layers around it cost more than encoding an audit record.
+_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_C_ENCODE = _MAKE_ENCODER and _MAKE_ENCODER(
+    None, _no_default, json.encoder.encode_basestring, None, ":", ",", True, False, False)
+
+
+def _encode(obj: object) -> str:
+    return "".join(_C_ENCODE(obj, 0)) if _C_ENCODE else _ENCODER.encode(obj)
+
+
 def canonical_json(obj: object) -> bytes:
     """Serialise obj by RFC 8785 (JCS): sorted keys, no spaces, ES6 numbers, UTF-8.
 
@@ -77,7 +94,7 @@ def canonical_json(obj: object) -> bytes:
     them byte for byte as JCS does; anything else through rfc8785."""
     if _plain(obj):
         try:
-            return _ENCODER.encode(obj).encode("utf-8")
+            return _encode(obj).encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: rfc8785 says what is wrong
             pass
     try:
@@ -100,54 +117,26 @@ def jcs(obj: object) -> Jcs:
     return Jcs(canonical_json(obj).decode("utf-8"))
 
 
-def canonical_with(obj: Mapping[str, Any], key: str, text: str) -> str:
-    """``canonical_json(obj)`` as text, with ``obj[key]`` given as its canonical text (``obj``
-    need not hold it): the members sorting before and after the key are encoded on their own
-    and the text put between them, so a stored canonical value is not decoded or encoded
-    again. Keys are compared as Python compares them (the same as JCS for the record's keys,
-    which are ASCII)."""
-    before = canonical_json({k: v for k, v in obj.items() if k < key}).decode("utf-8")
-    after = canonical_json({k: v for k, v in obj.items() if k > key}).decode("utf-8")
-    name = _ENCODER.encode(key)
-    return (f"{before[:-1]}{',' if len(before) > 2 else ''}{name}:{text}"
-            f"{',' if len(after) > 2 else ''}{after[1:]}")
-
-
-def audit_body(seq: int, timestamp: str, actor: str, aggregate_type: str, aggregate_id: str,
-               event_type: str, version: int, data: Jcs, prev_hash: str,
-               own_hash: str | None = None) -> str:
-    """An audit record's canonical text (its prev_hash in, and its hash too if given: the
-    export's line), written member by member in the keys' sorted order, the data as its
-    stored canonical text: what ``canonical_json`` makes of the record, without taking the
-    record apart again. Text the shortcut cannot write exactly (a number past 2**53, a lone
-    surrogate) is left to ``canonical_with``."""
-    if type(seq) is int and type(version) is int and -MAX_SAFE_INTEGER <= seq \
-            <= MAX_SAFE_INTEGER and -MAX_SAFE_INTEGER <= version <= MAX_SAFE_INTEGER:
-        own = "" if own_hash is None else f'"hash":{_STRING(own_hash)},'
-        text = (f'{{"actor":{_STRING(actor)},"aggregate_id":{_STRING(aggregate_id)},'
-                f'"aggregate_type":{_STRING(aggregate_type)},"data":{data},'
-                f'"event_type":{_STRING(event_type)},{own}"prev_hash":{_STRING(prev_hash)},'
-                f'"seq":{seq},"timestamp":{_STRING(timestamp)},"version":{version}}}')
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            pass
-        else:
-            return text
-    record: dict[str, Any] = {
-        "seq": seq, "timestamp": timestamp, "actor": actor, "aggregate_type": aggregate_type,
-        "aggregate_id": aggregate_id, "event_type": event_type, "version": version,
-        "prev_hash": prev_hash}
-    if own_hash is not None:
-        record["hash"] = own_hash
-    return canonical_with(record, "data", data)
+def _body(record: Mapping[str, Any], prev_hash: str) -> dict[str, Any]:
+    """The record without its hash and with prev_hash: what its hash is the hash of."""
+    body = {**record, "prev_hash": prev_hash}
+    body.pop("hash", None)
+    return body
 
 
 def record_hash(record: Mapping[str, Any], prev_hash: str) -> str:
     """Return the SHA-256 hex of the record (without hash fields) chained to prev_hash."""
-    body = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
-    body["prev_hash"] = prev_hash
-    return hashlib.sha256(canonical_json(body)).hexdigest()
+    return hashlib.sha256(canonical_json(_body(record, prev_hash))).hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _splice(keys: tuple[Any, ...]) -> tuple[str, ...] | None:
+    """For a body with these keys (prev_hash among them): the keys after prev_hash, when
+    ``"hash"`` sorts just before ``"prev_hash"`` among them (no key sorts between the two);
+    else None."""
+    if any(type(k) is not str or "hash" < k < "prev_hash" for k in keys):
+        return None
+    return tuple(k for k in keys if k > "prev_hash")
 
 
 def chained_line(record: Mapping[str, Any], prev_hash: str) -> tuple[str, str]:
@@ -155,18 +144,67 @@ def chained_line(record: Mapping[str, Any], prev_hash: str) -> tuple[str, str]:
     record canonicalised once: the line is the hashed body with ``"hash"`` put in its sorted
     place, just before ``"prev_hash"``. Records whose keys would not allow that (a key sorting
     between the two, or an object or list after them) are written the long way."""
-    body = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
-    body["prev_hash"] = prev_hash
-    text = canonical_json(body).decode("utf-8")
-    own = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if not any("hash" < k < "prev_hash" or (k > "prev_hash" and isinstance(v, dict | list | tuple))
-               for k, v in body.items()):
-        first = not any(k < "hash" for k in body)
-        mark = '{"prev_hash":"' if first else ',"prev_hash":"'
-        at = 0 if first else text.rfind(mark)
-        if at >= 0 and text.startswith(mark, at):
-            return f'{text[:at + 1]}"hash":"{own}",{text[at + 1:]}', own
-    return canonical_json({**body, "hash": own}).decode("utf-8"), own
+    body = _body(record, prev_hash)
+    after = _splice(tuple(body))
+    if after is None or any(isinstance(body[k], dict | list | tuple) for k in after):
+        own = record_hash(record, prev_hash)
+        return canonical_json({**body, "hash": own}).decode("utf-8"), own
+    data = canonical_json(body)
+    own = hashlib.sha256(data).hexdigest()
+    text = data.decode("utf-8")
+    at = text.rfind(',"prev_hash":"') + 1 or 1  # (just after "{" when it is the first)
+    return f'{text[:at]}"hash":"{own}",{text[at:]}', own
+
+
+def value_text(value: object) -> str:
+    """A value's canonical JSON text (RFC 8785), as it stands in a record's line (a string
+    may hold a lone surrogate: the line's UTF-8 encoding refuses it)."""
+    kind = type(value)
+    if kind is str:
+        return string_text(value)  # type: ignore[arg-type]
+    if kind is int and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:  # type: ignore[operator]
+        return int.__repr__(value)  # type: ignore[arg-type]
+    return canonical_json(value).decode("utf-8")
+
+
+@functools.lru_cache(maxsize=64)
+def _members_layout(keys: tuple[Any, ...]) -> tuple[Callable[[Mapping[str, str]], tuple[str, ...]],
+                                                    tuple[str, ...], int, int]:
+    """For a record with these keys: a getter of their texts in JCS order, their ``"key":``
+    prefixes and where prev_hash and then hash go among them. ASCII keys only (code-point
+    order is then the UTF-16 order JCS sorts by)."""
+    if not all(type(k) is str and k.isascii() and k not in _HASH_FIELDS for k in keys):
+        raise ValueError(f"record keys must be ASCII strings other than hash fields: {keys}")
+    names = sorted(keys)
+    getter = operator.itemgetter(*names) if len(names) > 1 else (
+        lambda members: tuple(members[k] for k in names))
+    return (getter, tuple(string_text(k) + ":" for k in names),  # type: ignore[return-value]
+            bisect.bisect(names, "prev_hash"), bisect.bisect(names, "hash"))
+
+
+def _members_body(members: Mapping[str, str], prev_hash: str) -> tuple[list[str], bytes, int]:
+    getter, prefixes, prev_at, hash_at = _members_layout(tuple(members))
+    parts = list(map(operator.add, prefixes, getter(members)))
+    parts.insert(prev_at, '"prev_hash":' + string_text(prev_hash))
+    try:
+        body = ("{" + ",".join(parts) + "}").encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ValueError(f"a record may not hold a lone surrogate: {e}") from e
+    return parts, body, hash_at
+
+
+def members_hash(members: Mapping[str, str], prev_hash: str) -> str:
+    """record_hash of a record given as its members' canonical texts (see value_text)."""
+    return hashlib.sha256(_members_body(members, prev_hash)[1]).hexdigest()
+
+
+def chained_members(members: Mapping[str, str], prev_hash: str) -> tuple[str, str]:
+    """chained_line of a record given as its members' canonical texts (see value_text): JCS
+    writes an object as its members in key order, so the record is not canonicalised again."""
+    parts, body, hash_at = _members_body(members, prev_hash)
+    own = hashlib.sha256(body).hexdigest()
+    parts.insert(hash_at, f'"hash":"{own}"')
+    return "{" + ",".join(parts) + "}", own
 
 
 def chain_record(record: Mapping[str, Any], prev_hash: str) -> dict[str, Any]:
@@ -199,21 +237,39 @@ class ChainWriter:
         self._last_seq: int | None = None
         self._closed = False
 
-    def write(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        """Chain one record to the previous one, write it as a line and return it."""
+    def _next(self, record: Mapping[str, Any], seq: object) -> int:
+        """The record's seq, checked to follow the last one (and the chain still open)."""
         if self._closed:
             raise ValueError("the chain is already closed")
         if "chain_head" in record:
             raise ValueError("a record may not have a 'chain_head' field")
-        seq = record.get("seq")
         if not _is_int(seq) or (self._last_seq is not None and seq <= self._last_seq):
             raise ValueError(f"seq must be an integer greater than {self._last_seq}: {seq!r}")
+        return seq
+
+    def write(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Chain one record to the previous one, write it as a line and return it."""
+        seq = self._next(record, record.get("seq"))
         line, own = chained_line(record, self.head)
         self._fp.write(line + "\n")
         out = {k: v for k, v in record.items() if k not in _HASH_FIELDS}
         out["prev_hash"], out["hash"] = self.head, own
         self.head, self.count, self._last_seq = own, self.count + 1, seq
         return out
+
+    def write_members(self, members: Mapping[str, str]) -> str:
+        """Chain one record given as its members' canonical texts (see value_text), write it
+        as a line and return its hash."""
+        text = members.get("seq")
+        try:
+            number: object = int(text)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            number = text
+        seq = self._next(members, number)
+        line, own = chained_members(members, self.head)
+        self._fp.write(line + "\n")
+        self.head, self.count, self._last_seq = own, self.count + 1, seq
+        return own
 
     def close(self) -> dict[str, Any]:
         """Write and return the final chain-head line; the file object stays open."""
@@ -397,6 +453,8 @@ def write_xlsx(
     sheet_name: str = "audit",
 ) -> int:
     """Write a header and rows to one XLSX sheet as neutralised text cells; return row count."""
+    import xlsxwriter  # (only here: it takes 20 ms to load, which no other export needs)
+
     target = os.fspath(path_or_fp) if isinstance(path_or_fp, os.PathLike) else path_or_fp
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True})
     try:

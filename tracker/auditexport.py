@@ -1,8 +1,8 @@
 """Audit rows shaped as export records, streamed as chained JSON Lines, CSV or XLSX.
 
 Shared by the CLI (``tracker export audit``), the web audit pages and the JSON API: every
-caller passes a ``Queries``-like object (anything with ``iter_audit(**filters)``), so this
-module stays free of the read side's imports.
+caller passes a ``Queries``-like object (anything with ``iter_audit_records(**filters)``), so
+this module stays free of the read side's imports.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from tracker.auditchain import (
     ChainWriter,
     chain_record,
     record_hash,
+    string_text,
+    value_text,
     write_csv,
     write_xlsx,
 )
@@ -38,6 +40,10 @@ class AuditSource(Protocol):
 
     def iter_audit(self, **filters: Any) -> Iterator[dict[str, Any]]: ...
 
+    def iter_audit_records(self, **filters: Any) -> Iterator[dict[str, Any]]: ...
+
+    def iter_audit_members(self, **filters: Any) -> Iterator[dict[str, str]]: ...
+
 
 class HeadSource(AuditSource, Protocol):
     """A read side that also keeps the whole trail's chain head as events arrive."""
@@ -45,19 +51,43 @@ class HeadSource(AuditSource, Protocol):
     def chain_head(self, until: datetime | None = None) -> dict[str, Any]: ...
 
 
+def export_timestamp(at: datetime) -> str:
+    """An instant as the export writes it: ISO 8601, UTC written Z (a naive one is UTC)."""
+    return at.isoformat() + "Z" if at.tzinfo is None else at.isoformat().replace("+00:00", "Z")
+
+
 def export_record(row: Mapping[str, Any]) -> dict[str, Any]:
     """One audit row (from the read models) as the record the export chains."""
-    return {"seq": row["seq"], "timestamp": row["at"].isoformat().replace("+00:00", "Z"),
+    return {"seq": row["seq"], "timestamp": export_timestamp(row["at"]),
             "actor": row["actor"], "aggregate_type": row["aggregate_type"],
             "aggregate_id": str(row["aggregate_id"]), "event_type": row["event_type"],
             "version": row["version"], "data": row["data"]}
 
 
+def export_members(seq: int, at: datetime, actor: str, aggregate_type: str,
+                   aggregate_id: str, event_type: str, version: int,
+                   canonical_data: str) -> dict[str, str]:
+    """An audit row's export record as its members' canonical texts (data's given as such):
+    what ChainWriter.write_members writes, the line write makes of export_record's record."""
+    return {"seq": value_text(seq), "timestamp": string_text(export_timestamp(at)),
+            "actor": string_text(actor), "aggregate_type": string_text(aggregate_type),
+            "aggregate_id": string_text(aggregate_id), "event_type": string_text(event_type),
+            "version": value_text(version), "data": canonical_data}
+
+
+def _given(filters: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in filters.items() if v is not None and v != ""}
+
+
 def audit_records(queries: AuditSource, **filters: Any) -> Iterator[dict[str, Any]]:
     """Every matching audit row in notification order, as export records (streamed)."""
-    wanted = {k: v for k, v in filters.items() if v is not None and v != ""}
-    for row in queries.iter_audit(**wanted):
-        yield export_record(row)
+    yield from queries.iter_audit_records(**_given(filters))
+
+
+def audit_members(queries: AuditSource, **filters: Any) -> Iterator[dict[str, str]]:
+    """Every matching audit row in notification order, as export_members (streamed): what
+    the JSON Lines export writes."""
+    yield from queries.iter_audit_members(**_given(filters))
 
 
 class _Lines(io.StringIO):
@@ -88,6 +118,19 @@ def stream_jsonl(records: Iterable[Mapping[str, Any]],
     for record in records:
         writer.write(record)
         yield buf.take()
+    writer.close()
+    yield buf.take()
+
+
+def stream_members_jsonl(records: Iterable[Mapping[str, str]], signer: HeadSigner | None = None,
+                         batch: int = 500) -> Iterator[str]:
+    """stream_jsonl of records given as export_members, a batch of lines at a time."""
+    buf = _Lines()
+    writer = ChainWriter(buf, signer=signer)
+    for n, members in enumerate(records, 1):
+        writer.write_members(members)
+        if n % batch == 0:
+            yield buf.take()
     writer.close()
     yield buf.take()
 
@@ -144,7 +187,7 @@ def signed_head(queries: HeadSource, signer: HeadSigner, **filters: Any) -> dict
     public key and the Ed25519 signature: what report footers and /api/audit/head show.
 
     The whole trail's head is the stored one; only a filter of it is hashed here."""
-    wanted = {k: v for k, v in filters.items() if v is not None and v != ""}
+    wanted = _given(filters)
     head = audit_head(queries, **wanted) if wanted else queries.chain_head()
     return {**signer.sign(head["chain_head"], head["count"]), "seq": head["seq"]}
 

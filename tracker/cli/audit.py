@@ -14,8 +14,13 @@ from tracker.auditchain import (
     write_csv,
     write_xlsx,
 )
-from tracker.auditexport import CHAINED_COLUMNS, chained, check_stored_chain
-from tracker.auditexport import audit_records as export_records
+from tracker.auditexport import (
+    CHAINED_COLUMNS,
+    audit_members,
+    audit_records,
+    chained,
+    check_stored_chain,
+)
 from tracker.auditsign import load_signer
 from tracker.cli import Context, fail, handles_errors, main, pass_ctx
 
@@ -89,13 +94,6 @@ def export() -> None:
     """Export the audit trail or reports to files."""
 
 
-def audit_records(ctx: Context, **filters: object):  # type: ignore[no-untyped-def]
-    """Audit rows in notification order, shaped as export records."""
-    from tracker.cli.wiring import queries
-
-    return export_records(queries(ctx), **filters)
-
-
 @export.command("audit")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]), default="jsonl",
               show_default=True)
@@ -112,23 +110,27 @@ def export_audit(ctx: Context, fmt: str, output: Path, plan: str | None, actor: 
     """Export the trail (or a filter of it); JSON Lines carries the hash chain."""
     from datetime import UTC
 
+    from tracker.cli.wiring import queries
+
     bounds = {k: v.replace(tzinfo=UTC) if v is not None else None  # type: ignore[attr-defined]
               for k, v in (("since", since), ("until", until))}
-    records = audit_records(ctx, plan=plan, actor=actor, event_type=event_type, **bounds)
+    source = queries(ctx)
+    filters = {"plan": plan, "actor": actor, "event_type": event_type, **bounds}
     try:
         if fmt == "jsonl":
             with output.open("w", encoding="utf-8", newline="\n") as fp:
                 writer = ChainWriter(fp, signer=load_signer(ctx.settings.instance))
-                for record in records:
-                    writer.write(record)
+                for members in audit_members(source, **filters):
+                    writer.write_members(members)
                 head = writer.close()
             click.echo(f"{head['count']} records, chain head {head['chain_head']}")
         elif fmt == "csv":
             with output.open("w", encoding="utf-8", newline="") as fp:
-                count = write_csv(fp, CHAINED_COLUMNS, chained(records))
+                count = write_csv(fp, CHAINED_COLUMNS, chained(audit_records(source, **filters)))
             click.echo(f"{count} records")
         else:
-            count = write_xlsx(str(output), CHAINED_COLUMNS, chained(records))
+            count = write_xlsx(str(output), CHAINED_COLUMNS,
+                               chained(audit_records(source, **filters)))
             click.echo(f"{count} records")
     except OSError as e:
         fail(f"Cannot write {output}: {e.strerror}")

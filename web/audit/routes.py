@@ -13,7 +13,14 @@ from werkzeug.exceptions import BadRequest
 
 from projections import tables as t
 from projections.auditpage import AuditSort
-from tracker.auditexport import audit_records, signed_head, stream_csv, stream_jsonl, stream_xlsx
+from tracker.auditexport import (
+    audit_members,
+    audit_records,
+    signed_head,
+    stream_csv,
+    stream_members_jsonl,
+    stream_xlsx,
+)
 from tracker.domain.base import person_id, plan_id, unit_id
 from tracker.domain.fields import parse_date
 from tracker.errors import ValidationError
@@ -29,10 +36,10 @@ from web.services import services
 PAGE = 50
 TEXT_FILTERS = ("plan", "item", "actor", "event_type")
 SORTS = ("seq", "time", "actor", "event")  # time is sequence: the trail's order is recorded order
-EXPORTS = {"jsonl": ("application/x-ndjson", stream_jsonl),
-           "csv": ("text/csv; charset=utf-8", stream_csv),
+EXPORTS = {"jsonl": ("application/x-ndjson", audit_members, stream_members_jsonl),
+           "csv": ("text/csv; charset=utf-8", audit_records, stream_csv),
            "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    stream_xlsx)}
+                    audit_records, stream_xlsx)}
 
 
 def _day(name: str, end: bool) -> datetime | None:
@@ -166,8 +173,8 @@ def export(fmt: str) -> Response:
     g.no_store = True
     if fmt not in EXPORTS:
         raise BadRequest("format must be jsonl, csv or xlsx")
-    mimetype, stream = EXPORTS[fmt]
-    records = audit_records(services().queries, **audit_filters())
+    mimetype, read, stream = EXPORTS[fmt]
+    records = read(services().queries, **audit_filters())
     body: Iterator[Any] = stream(records, signer=head_signer())  # type: ignore[operator]
     response = Response(stream_with_context(body), mimetype=mimetype)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
