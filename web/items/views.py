@@ -38,13 +38,14 @@ def item_context(card: Card, timeline: ItemHistory | None = None,
     roles = plan_roles(card["plan_key"])  # the plan's roles decide powers
     timeline = timeline or ItemHistory(card["id"])
     whole = parts is None
+    lists_children = parts is None or "children" in parts
     parent = None
     if card["parent"]:  # the page links to it by its title
         parent_id = str(item_id(card["plan_key"], card["parent"]))
         title = queries.item_title(parent_id)
         parent = None if title is None else {"id": parent_id, "title": title}
     children = queries.board(card["plan_key"], parent=card["key"], include_cancelled=True) \
-        if whole or "children" in parts else []  # type: ignore[operator]
+        if lists_children else []
     plan = plan_info(card["plan_key"]) or {"key": card["plan_key"], "title": "",
                                                    "goals": [], "phases": []}
     actions = available(me, card, roles)
