@@ -15,7 +15,7 @@ from projections.base import Projection
 from projections.events import Envelope, decode
 from projections.rows import append_row, complete, memo
 from tracker.auditchain import GENESIS, jcs, members_hash
-from tracker.auditexport import export_members
+from tracker.auditexport import export_members, export_record
 
 CHAIN = "audit chain"  # the memo key of the running (head, count) in a batch
 
@@ -103,9 +103,10 @@ def store_records(app: Any, batch: int = 1000) -> Iterator[dict[str, Any]]:
             return
         for notification in notifications:
             env = decode(app, notification, app.timezone)
-            yield {"seq": env.seq, "timestamp": env.at.isoformat() + "Z", "actor": env.actor,
-                   "aggregate_type": env.aggregate_type, "aggregate_id": env.aggregate_id,
-                   "event_type": env.event_type, "version": env.version, "data": env.data}
+            yield export_record({"seq": env.seq, "at": env.at, "actor": env.actor,
+                                 "aggregate_type": env.aggregate_type,
+                                 "aggregate_id": env.aggregate_id, "event_type": env.event_type,
+                                 "version": env.version, "data": env.data})
         position = notifications[-1].id
 
 

@@ -82,9 +82,9 @@ def audit_page(conn: sa.Connection, filters: Mapping[str, Any], sort: AuditSort,
     key = _key(sort)
     backwards = before is not None  # a page before the cursor is read in reverse, then turned
     cursor_seq = before if backwards else after
-    query = _filtered(sa.select(*t.AUDIT_ROW), filters)
+    query = _filtered(sa.select(t.audit), filters)
     if cursor_seq is not None:
-        found = conn.execute(sa.select(*t.AUDIT_ROW).where(a.seq == cursor_seq)).mappings().first()
+        found = conn.execute(sa.select(t.audit).where(a.seq == cursor_seq)).mappings().first()
         # a position no row has (past the end, say) still orders by its sequence number
         cursor = dict(found) if found else {"seq": cursor_seq, "actor": "", "event_type": ""}
         query = query.where(_beyond(key, cursor, sort, forward=not backwards))

@@ -6,7 +6,7 @@ of its time there. This reads the same rows with one prepared SQL string through
 cursor, a batch at a time (keyset paging: memory stays flat and no transaction is held
 between batches), converting only the columns the driver gives raw (the time and, on SQLite,
 the JSON text) with those columns' own SQLAlchemy converters. The JSON Lines export reads
-data's canonical text, kept beside it, and decodes nothing.
+data as stored, its canonical text, and decodes nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from projections import tables as t
 from projections.pastviews import naive_utc
+from projections.rows import result_converter
 from tracker.auditexport import export_members, export_timestamp
 
 Converter = Callable[[Any], Any] | None
@@ -73,8 +74,7 @@ def _rows(engine: sa.Engine, batch: int, columns: Sequence[str], after_seq: int 
 
 def _converter(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], Any]:
     """The column's own result converter for the dialect (none: the value as given)."""
-    convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
-    return convert or (lambda value: value)
+    return result_converter(column, dialect) or (lambda value: value)
 
 
 def read_records(engine: sa.Engine, batch: int, **filters: Any) -> Iterator[dict[str, Any]]:

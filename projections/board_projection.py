@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -152,23 +153,24 @@ def changes_of(conn: sa.Connection, item_id: str,
     """What each of these of an item's events changed on its card (field -> [old, new] JSON
     values), by the event's version: the card's version it made against the one before it,
     both kept by the versions projection (one indexed query; nothing of it is stored)."""
-    from projections.versions import board_versions
-
     wanted = sorted(set(versions))
     if not wanted:
         return {}
-    query = _CHANGES.get("query")
-    if query is None:  # built once (the versions' table is defined beside their projection)
-        v = board_versions.c
-        query = _CHANGES["query"] = sa.select(v.version, *(v[f] for f in TRACKED)).where(
-            v.id == sa.bindparam("id"), v.version >= sa.bindparam("low"),
-            v.version <= sa.bindparam("high")).order_by(v.version)
-    found: dict[int, Any] = {r["version"]: r for r in conn.execute(query, {
+    found: dict[int, Any] = {r["version"]: r for r in conn.execute(_changes_statement(), {
         "id": item_id, "low": wanted[0] - 1, "high": wanted[-1]}).mappings()}
     return {n: diff(found.get(n - 1), found[n]) for n in wanted if n in found}
 
 
-_CHANGES: dict[str, Any] = {}
+@cache
+def _changes_statement() -> sa.Select[Any]:
+    """changes_of's query, built once (the versions' table is defined beside their projection,
+    which imports this module)."""
+    from projections.versions import board_versions
+
+    v = board_versions.c
+    return sa.select(v.version, *(v[f] for f in TRACKED)).where(
+        v.id == sa.bindparam("id"), v.version >= sa.bindparam("low"),
+        v.version <= sa.bindparam("high")).order_by(v.version)
 
 
 def handle(conn: sa.Connection, env: Envelope) -> None:

@@ -292,7 +292,7 @@ class Queries:
                      since: datetime | None = None,
                      until: datetime | None = None) -> sa.Select[Any]:
         a = t.audit.c
-        query = sa.select(*t.AUDIT_ROW)
+        query = sa.select(t.audit)
         for column, value in (("plan_key", plan), ("actor", actor), ("event_type", event_type),
                               ("aggregate_id", None if item is None else str(item))):
             if value is not None:

@@ -373,12 +373,18 @@ def _reader(conn: sa.Connection, table: sa.Table) -> Reader:
                f"WHERE {quote(_pk(table)[0])} = {mark}")
         converters = []
         for n, name in enumerate(names):
-            column_type = table.c[name].type.dialect_impl(dialect)
-            convert = column_type.result_processor(dialect, None)
+            convert = result_converter(table.c[name], dialect)
             if convert is not None:
                 converters.append((n, convert))
         found = _readers[key] = (sql, names, tuple(converters))
     return found
+
+
+def result_converter(column: sa.ColumnElement[Any],
+                     dialect: sa.Dialect) -> Callable[[Any], Any] | None:
+    """What SQLAlchemy applies to the driver's value of the column for this dialect (None:
+    the value as the driver gives it): for rows read straight from the driver."""
+    return column.type.dialect_impl(dialect).result_processor(dialect, None)  # type: ignore[no-any-return]
 
 
 def _read_one(conn: sa.Connection, table: sa.Table, value: Any) -> list[dict[str, Any]]:

@@ -138,8 +138,9 @@ def _number(text: str) -> int | float:
 
 
 # One row per event, in notification order: the audit trail and every item's timeline (what
-# changed is worked out from the item's events when shown: queries.history). The event's
-# data is stored once, in canonical form; the chain columns keep the export's running head.
+# an event changed on its card is read from the card's versions when shown: queries.history).
+# The event's data is stored once, in canonical form; the chain columns keep the export's
+# running head.
 audit = sa.Table(
     "rm_events", metadata,
     sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
@@ -159,7 +160,6 @@ audit = sa.Table(
     sa.Index("ix_rm_events_plan", "plan_key", "seq"),
     sa.Index("ix_rm_events_actor", "actor", "seq"),
 )
-AUDIT_ROW = tuple(audit.c)  # what readers get of a row
 
 ledger_items = sa.Table(
     "rm_ledger_items", metadata,
