@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.base import Projection
 from projections.events import Envelope, decode
-from projections.rows import append_row, complete, memo
+from projections.rows import append_row, complete, memo, run
 from tracker.auditchain import GENESIS, jcs, members_hash
 from tracker.auditexport import export_members, export_record
 
@@ -47,8 +47,9 @@ def chain_before(conn: sa.Connection) -> tuple[str, int]:
     """The chain head and count before the next event: carried through a batch, else read."""
     known = memo(conn)
     if CHAIN not in known:
-        last = conn.execute(LAST).first()
-        known[CHAIN] = (str(last[0]), int(last[1])) if last is not None else (GENESIS, 0)
+        last = run(conn, LAST)
+        known[CHAIN] = ((str(last[0]["chain_hash"]), int(last[0]["chain_count"])) if last
+                        else (GENESIS, 0))
     return known[CHAIN]  # type: ignore[no-any-return]
 
 
@@ -73,6 +74,8 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
 
 FIRSTS = sa.select(t.audit.c.aggregate_id, t.audit.c.plan_key).where(
     t.audit.c.aggregate_id.in_(sa.bindparam("ids", expanding=True)), t.audit.c.version == 1)
+FIRST = sa.select(t.audit.c.plan_key).where(t.audit.c.aggregate_id == sa.bindparam("id"),
+                                            t.audit.c.version == 1)
 CHUNK = 500
 
 
@@ -84,6 +87,10 @@ def prefetch(conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
     ids = [i for i in dict.fromkeys(e.aggregate_id for e in envelopes
                                     if e.aggregate_type in ("Plan", "WorkItem"))
            if i not in known]
+    if len(ids) == 1:  # a command's batch: one statement, compiled once, on the driver
+        first = run(conn, FIRST, {"id": ids[0]})
+        known[ids[0]] = first[0]["plan_key"] if first else None
+        return
     for start in range(0, len(ids), CHUNK):
         part = ids[start:start + CHUNK]
         found = dict(conn.execute(FIRSTS, {"ids": part}).tuples().all())

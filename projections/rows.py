@@ -409,6 +409,79 @@ def _read_one(conn: sa.Connection, table: sa.Table, value: Any) -> list[dict[str
     return rows
 
 
+class Compiled:
+    """A statement (no expanding parameters) compiled once for a dialect, to run on the
+    driver: its SQL, its parameters in the driver's order with their bind processors and
+    the defaults written into it, and its result columns with their converters."""
+
+    def __init__(self, statement: Any, dialect: sa.Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.defaults = {name: bind.effective_value for name, bind in compiled.binds.items()
+                         if not bind.required}
+        processors = compiled._bind_processors  # noqa: SLF001 — what SQLAlchemy itself applies
+        names = compiled.positiontup if compiled.positional else list(compiled.binds)
+        self.positional = bool(compiled.positional)
+        self.params = tuple((n, processors.get(n)) for n in names or ())
+        columns = list(statement.selected_columns) if hasattr(statement, "selected_columns") \
+            and not isinstance(statement, sa.Update) else []
+        self.names = tuple(c.key for c in columns)
+        self.converters = tuple((n, convert) for n, c in enumerate(columns)
+                                if (convert := result_converter(c, dialect)) is not None)
+
+    def bind(self, values: dict[str, Any]) -> Any:
+        """The driver's parameters for these values (the rest as written in the statement)."""
+        params = []
+        for name, process in self.params:
+            value = values[name] if name in values else self.defaults[name]
+            params.append(process(value) if process is not None else value)
+        return tuple(params) if self.positional else dict(zip(
+            (n for n, _ in self.params), params, strict=True))
+
+    def rows(self, found: Iterable[Any]) -> list[dict[str, Any]]:
+        out = []
+        for values in found:
+            row = dict(zip(self.names, values, strict=True))
+            for n, convert in self.converters:
+                name = self.names[n]
+                row[name] = convert(row[name])
+            out.append(row)
+        return out
+
+
+_compiled: dict[tuple[str, Any], Compiled] = {}
+
+
+def compiled(conn: sa.Connection, statement: Any) -> Compiled:
+    """The statement compiled for the connection's dialect, once per process."""
+    key = (conn.dialect.name, statement)
+    found = _compiled.get(key)
+    if found is None:
+        found = _compiled[key] = Compiled(statement, conn.dialect)
+    return found
+
+
+def run(conn: sa.Connection, statement: Any, values: dict[str, Any] | None = None,
+        many: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Run a module-level statement on the transaction's driver connection (compiled once:
+    SQLAlchemy's per-execution work costs more than a command's small queries): the rows a
+    SELECT gives, as dicts; ``many``: one execution per dict of values."""
+    prepared = compiled(conn, statement)
+    found: list[Any] = []
+
+    def execute(cursor: Any) -> None:
+        if many is not None:
+            if many:
+                cursor.executemany(prepared.sql, [prepared.bind(v) for v in many])
+            return
+        cursor.execute(prepared.sql, prepared.bind(values or {}))
+        if prepared.names:
+            found.extend(cursor.fetchall())
+
+    driver(conn, prepared.sql, execute)
+    return prepared.rows(found)
+
+
 def seed(conn: sa.Connection, table: sa.Table, rows: Iterable[dict[str, Any]]) -> None:
     """Keep rows read by a query of the handler's own in the transaction's cache (other rows
     with the same first key column are still read when asked for)."""

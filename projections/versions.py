@@ -20,7 +20,7 @@ from projections import tables as t
 from projections.base import Projection
 from projections.board_projection import apply_item
 from projections.events import Envelope
-from projections.rows import complete, get_row, insert_row, memo, release, seed, update_row
+from projections.rows import complete, get_row, insert_row, memo, release, run, seed, update_row
 from tracker.domain.item import WorkItem
 
 Row = dict[str, Any]
@@ -119,21 +119,22 @@ def _close_stored(conn: sa.Connection, rows: list[Row], envelopes: Sequence[Enve
                         "eff_to": eff, "eff_from": row["eff_from"]})
         closed.add((row["id"], row["version"]))
     if updates:
-        v = board_versions.c
-        conn.execute(board_versions.update().where(
-            v.id == sa.bindparam("k_id"), v.version == sa.bindparam("k_version")).values(
-            seq_to=sa.bindparam("seq_to"), eff_to=sa.bindparam("eff_to"),
-            eff_from=sa.bindparam("eff_from")), updates)
+        run(conn, _CLOSE_STORED, many=updates)
 
 
+_CLOSE_STORED = board_versions.update().where(
+    board_versions.c.id == sa.bindparam("k_id"),
+    board_versions.c.version == sa.bindparam("k_version")).values(
+    seq_to=sa.bindparam("seq_to"), eff_to=sa.bindparam("eff_to"),
+    eff_from=sa.bindparam("eff_from"))
 _CURRENT_ONE = sa.select(board_versions).where(board_versions.c.id == sa.bindparam("id"),
                                                board_versions.c.seq_to == OPEN_SEQ)
 
 
 def _current_rows(conn: sa.Connection, ids: list[str]) -> list[Row]:
     v = board_versions.c
-    if len(ids) == 1:  # a command's batch: one statement, compiled once
-        return [dict(r) for r in conn.execute(_CURRENT_ONE, {"id": ids[0]}).mappings()]
+    if len(ids) == 1:  # a command's batch: one statement, compiled once, on the driver
+        return run(conn, _CURRENT_ONE, {"id": ids[0]})
     out: list[Row] = []
     for start in range(0, len(ids), CHUNK):
         query = sa.select(board_versions).where(v.id.in_(ids[start:start + CHUNK]),
