@@ -208,6 +208,9 @@ def _row_maker(columns: list[sa.Column[Any]],
         value = f"row[{column.name!r}]"
         if processor is None:
             parts.append(value)
+        elif processor is _sqlite_date:  # inline: the replay writes ten dates a version
+            scope[f"p{n}"], scope["date"] = processor, date
+            parts.append(f"(v{n}.isoformat() if type(v{n} := {value}) is date else p{n}(v{n}))")
         elif isinstance(column.type, sa.JSON):
             scope[f"p{n}"] = _once(processor)
             parts.append(f"p{n}({value}, seen)")

@@ -35,9 +35,15 @@ def ref(name: str) -> Schema:
 
 
 def field_schema(field: Field) -> Schema:
-    """A command field's schema (an optional one may also be null: null means absent)."""
+    """A command field's schema. An optional one may also be null, and an optional date,
+    number, yes/no or list an empty string: both mean absent (tracker.domain.fields.parse_args
+    reads "" so, as an empty form field posts it)."""
     schema = dict(FIELD_TYPES[field.type])
-    return schema if field.required else nullable(schema)
+    if field.required:
+        return schema
+    if schema["type"] != "string" or "format" in schema:
+        return {"anyOf": [schema, {"type": "string", "maxLength": 0}, {"type": "null"}]}
+    return nullable(schema)
 
 
 def command_body(command: Rule | Form, with_version: bool = True) -> Schema:
