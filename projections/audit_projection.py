@@ -30,8 +30,8 @@ def plan_key_of(conn: sa.Connection, env: Envelope) -> str | None:
         return None
     known = memo(conn)
     if env.aggregate_id not in known:  # (a replay from empty knows every first event)
-        known[env.aggregate_id] = None if complete(conn) else conn.execute(
-            FIRST, {"id": env.aggregate_id}).scalar()
+        first = [] if complete(conn) else run(conn, FIRST, {"id": env.aggregate_id})
+        known[env.aggregate_id] = first[0]["plan_key"] if first else None
     return known[env.aggregate_id]
 
 
@@ -74,8 +74,6 @@ def handle(conn: sa.Connection, env: Envelope) -> None:
 
 FIRSTS = sa.select(t.audit.c.aggregate_id, t.audit.c.plan_key).where(
     t.audit.c.aggregate_id.in_(sa.bindparam("ids", expanding=True)), t.audit.c.version == 1)
-FIRST = sa.select(t.audit.c.plan_key).where(t.audit.c.aggregate_id == sa.bindparam("id"),
-                                            t.audit.c.version == 1)
 CHUNK = 500
 
 

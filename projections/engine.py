@@ -162,10 +162,10 @@ class ReadModels:
         names = self.names
         with locked_together(self.engine, names, self.store.schema) as conn:
             if self._stand_before(conn, names, envelopes[0].seq):
-                for projection in PROJECTIONS:
-                    with buffered(conn) as buffer:
+                with buffered(conn) as buffer:  # one cache for all (their tables are apart)
+                    for projection in PROJECTIONS:
                         projection.handle_batch(conn, envelopes)
-                        flush(conn, buffer)
+                    flush(conn, buffer, pipelined=True)
                 advance = self._saved_statement("advance")
                 driver(conn, advance, lambda cursor: cursor.execute(
                     advance, (envelopes[-1].seq,)))

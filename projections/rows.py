@@ -106,18 +106,30 @@ def buffered(conn: sa.Connection) -> Iterator[Buffer]:
         _open.pop(id(conn), None)
 
 
-def flush(conn: sa.Connection, buffer: Buffer) -> None:
-    """Write the new and changed rows, one prepared statement per table and kind."""
-    _write(conn, buffer, buffer.new, buffer.dirty)
+def flush(conn: sa.Connection, buffer: Buffer, pipelined: bool = False) -> None:
+    """Write the new and changed rows, one prepared statement per table and kind.
+
+    ``pipelined`` (a command's few rows): on PostgreSQL every statement goes in one round
+    trip (psycopg's pipeline mode; executemany only, COPY has no place in a pipeline)."""
+    if pipelined and conn.dialect.name == "postgresql":
+        dbapi = conn.dialect.loaded_dbapi
+        try:
+            with conn.connection.driver_connection.pipeline():  # type: ignore[union-attr]
+                _write(conn, buffer, buffer.new, buffer.dirty, copy=False)
+        except dbapi.Error as e:  # a statement's error comes when the pipeline syncs
+            raise sa.exc.DBAPIError.instance("pipelined writes", None, e, dbapi.Error) from e
+    else:
+        _write(conn, buffer, buffer.new, buffer.dirty)
     buffer.new.clear()
     buffer.dirty.clear()
 
 
-def _write(conn: sa.Connection, buffer: Buffer, new: Iterable[Key], dirty: Iterable[Key]) -> None:
+def _write(conn: sa.Connection, buffer: Buffer, new: Iterable[Key], dirty: Iterable[Key],
+           copy: bool = True) -> None:
     seen: dict[int, Any] = {}  # JSON values already encoded in this write (see _row_maker)
     for name, appended in buffer.appended.items():
         if appended:
-            write_rows(conn, buffer.tables[name], appended, seen)
+            write_rows(conn, buffer.tables[name], appended, seen, copy)
     buffer.appended.clear()
     buffer.appended_count = 0
     for kind, keys in (("insert", new), ("update", dirty)):
@@ -126,7 +138,7 @@ def _write(conn: sa.Connection, buffer: Buffer, new: Iterable[Key], dirty: Itera
             by_table.setdefault(key[0], []).append(buffer.rows[key])
         for name, rows in by_table.items():
             if kind == "insert":
-                write_rows(conn, buffer.tables[name], rows, seen)
+                write_rows(conn, buffer.tables[name], rows, seen, copy)
             else:
                 _update_rows(conn, buffer.tables[name], rows, seen)
 
@@ -274,12 +286,12 @@ def driver(conn: sa.Connection, sql: str, run: Callable[[Any], None]) -> None:
 
 
 def write_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
-               seen: dict[int, Any] | None = None) -> None:
+               seen: dict[int, Any] | None = None, copy: bool = True) -> None:
     """Insert rows (dicts holding every column) through the driver: executemany of tuples,
-    or COPY on PostgreSQL for more than a few."""
+    or COPY on PostgreSQL for more than a few (unless not ``copy``)."""
     if not rows:
         return
-    if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
+    if copy and conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
         prepared = _prepare(conn, table, "copy")
         values = _tuples(prepared, rows, seen)
 
