@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import zlib
 from collections.abc import Iterator, Sequence
@@ -11,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from projections.rows import get_row, insert_row, update_row, upsert_row
+from projections.rows import driver, get_row, insert_row, update_row, upsert_row
 from tracker.storage import Store, sql_engine
 
 IMMEDIATE = "tracker_immediate"
@@ -63,6 +64,14 @@ def _process_lock(key: str) -> threading.Lock:
         return _process_locks.setdefault(key, threading.Lock())
 
 
+@functools.cache
+def _lock_statement(names: tuple[str, ...], schema: str | None) -> str:
+    """One round trip taking the projections' advisory locks in key order (PostgreSQL
+    evaluates a select list from left to right); the keys are whole numbers written in."""
+    keys = sorted({lock_key(name, schema) for name in names})
+    return "SELECT " + ", ".join(f"pg_advisory_xact_lock({int(key)})" for key in keys)
+
+
 @contextmanager
 def locked_transaction(engine: sa.Engine, name: str | Sequence[str],
                        schema: str | None) -> Iterator[sa.Connection]:
@@ -83,10 +92,8 @@ def locked_together(engine: sa.Engine, names: Sequence[str],
     keep this process's threads from spinning on it."""
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
-            keys = sorted({lock_key(name, schema) for name in names})
-            # One round trip; PostgreSQL evaluates a select list from left to right.
-            calls = ", ".join(f"pg_advisory_xact_lock(:k{n})" for n in range(len(keys)))
-            conn.execute(sa.text(f"SELECT {calls}"), {f"k{n}": key for n, key in enumerate(keys)})
+            sql = _lock_statement(tuple(names), schema)
+            driver(conn, sql, lambda cursor: cursor.execute(sql))
             yield conn
         return
     with ExitStack() as stack:
