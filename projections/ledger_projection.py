@@ -11,7 +11,16 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.base import Projection, ProjectionError
 from projections.events import Envelope, to_date
-from projections.rows import append_row, get_row, insert_row, preload, update_row
+from projections.rows import (
+    append_row,
+    complete,
+    get_row,
+    insert_row,
+    preload,
+    run,
+    seed,
+    update_row,
+)
 from tracker.domain.item import WorkItem, evolve
 from tracker.domain.lifecycle import EVENTS
 from tracker.domain.state import ItemState
@@ -139,8 +148,28 @@ def prefetch(conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
     """The ledger rows and cadence segments of the batch's items."""
     ids = list(dict.fromkeys(e.aggregate_id for e in envelopes if e.aggregate_type == "WorkItem"))
     preload(conn, t.ledger_items, ids)
-    preload(conn, t.ledger_cadence, ids)
     preload(conn, t.ledger_tenures, ids)
+    if not complete(conn):  # only the open segments change (closed ones are read if asked)
+        seed(conn, t.ledger_cadence, _open_segments(conn, ids))
+
+
+_OPEN_SEGMENT = sa.select(t.ledger_cadence).where(
+    t.ledger_cadence.c.item_id == sa.bindparam("id"), t.ledger_cadence.c.hi.is_(None))
+CHUNK = 500
+
+
+def _open_segments(conn: sa.Connection, ids: list[str]) -> list[Row]:
+    """The items' open reporting segments (one at most each): an item reported on often has
+    many closed ones, which nothing changes again."""
+    if len(ids) == 1:  # a command's batch: one statement, compiled once, on the driver
+        return run(conn, _OPEN_SEGMENT, {"id": ids[0]})
+    c = t.ledger_cadence.c
+    out: list[Row] = []
+    for start in range(0, len(ids), CHUNK):
+        query = sa.select(t.ledger_cadence).where(c.item_id.in_(ids[start:start + CHUNK]),
+                                                  c.hi.is_(None))
+        out.extend(dict(r) for r in conn.execute(query).mappings())
+    return out
 
 
 PROJECTION = Projection("ledger", (t.ledger_items, t.ledger_events, t.ledger_cadence,

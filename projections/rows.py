@@ -347,35 +347,23 @@ def preload(conn: sa.Connection, table: sa.Table, values: Iterable[Any]) -> None
     if not wanted:
         return
     buffer.tables[table.name] = table
-    statement = _cached(("preload", table.name), lambda: sa.select(table).where(
-        table.c[pk[0]].in_(sa.bindparam("values", expanding=True))))
     for start in range(0, len(wanted), CHUNK):
         part = wanted[start:start + CHUNK]
-        for row in _rows_with_first_key(conn, table, statement, part):
+        for row in _read_many(conn, table, part):
             ident = (table.name, tuple(row[k] for k in pk))
             if ident not in buffer.rows:  # a row this batch already holds is newer
                 buffer.rows[ident] = dict(row)
         covered.update(part)
 
 
-def _rows_with_first_key(conn: sa.Connection, table: sa.Table, statement: Any,
-                         values: list[Any]) -> Any:
-    """The rows whose first primary-key column is one of values. One value (a command's
-    batch: one item) is asked with `=`, a statement compiled once; an expanding IN is
-    rendered again for every execution."""
-    if len(values) != 1:
-        return conn.execute(statement, {"values": values}).mappings()
-    return _read_one(conn, table, values[0])
-
-
-Reader = tuple[str, tuple[str, ...], tuple[tuple[int, Callable[[Any], Any]], ...]]
+Reader = tuple[str, str, tuple[str, ...], tuple[tuple[int, Callable[[Any], Any]], ...]]
 _readers: dict[tuple[str, str], Reader] = {}
 
 
 def _reader(conn: sa.Connection, table: sa.Table) -> Reader:
-    """The driver's SQL reading a table's rows by their first primary-key column, the
-    columns in order, and the columns whose driver values need converting (by the column's
-    own SQLAlchemy result processor for this dialect)."""
+    """The driver's SQL reading a table's rows up to its condition on the first primary-key
+    column, the parameter mark, the columns in order, and the columns whose driver values
+    need converting (by the column's own SQLAlchemy result processor for this dialect)."""
     dialect = conn.dialect
     key = (dialect.name, table.name)
     found = _readers.get(key)
@@ -385,13 +373,13 @@ def _reader(conn: sa.Connection, table: sa.Table) -> Reader:
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         sql = (f"SELECT {', '.join(quote(n) for n in names)} FROM "
                f"{dialect.identifier_preparer.format_table(table)} "
-               f"WHERE {quote(_pk(table)[0])} = {mark}")
+               f"WHERE {quote(_pk(table)[0])}")
         converters = []
         for n, name in enumerate(names):
             convert = result_converter(table.c[name], dialect)
             if convert is not None:
                 converters.append((n, convert))
-        found = _readers[key] = (sql, names, tuple(converters))
+        found = _readers[key] = (sql, mark, names, tuple(converters))
     return found
 
 
@@ -402,21 +390,22 @@ def result_converter(column: sa.ColumnElement[Any],
     return column.type.dialect_impl(dialect).result_processor(dialect, None)  # type: ignore[no-any-return]
 
 
-def _read_one(conn: sa.Connection, table: sa.Table, value: Any) -> list[dict[str, Any]]:
-    """The rows whose first primary-key column is value, read through the driver (a
-    command's batch asks this of several tables: SQLAlchemy's statement and result handling
-    cost more than the query)."""
-    sql, names, converters = _reader(conn, table)
+def _read_many(conn: sa.Connection, table: sa.Table, values: list[Any]) -> list[dict[str, Any]]:
+    """The rows whose first primary-key column is one of values (at most CHUNK), read
+    through the driver."""
+    prefix, mark, names, converters = _reader(conn, table)
+    sql = (f"{prefix} = {mark}" if len(values) == 1
+           else f"{prefix} IN ({', '.join(mark for _ in values)})")
     found: list[Any] = []
 
     def run(cursor: Any) -> None:
-        cursor.execute(sql, (value,))
+        cursor.execute(sql, tuple(values))
         found.extend(cursor.fetchall())
 
     driver(conn, sql, run)
     rows = []
-    for values in found:
-        row = dict(zip(names, values, strict=True))
+    for values_ in found:
+        row = dict(zip(names, values_, strict=True))
         for n, convert in converters:
             name = names[n]
             row[name] = convert(row[name])
