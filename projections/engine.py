@@ -220,16 +220,38 @@ class ReadModels:
         (``progress`` is told how many events each batch held)."""
         selected = self._select(names)
         while True:
-            start = min(self.positions([p.name for p in selected]).values())
+            positions = self.positions([p.name for p in selected])
+            start = min(positions.values())
             batch = self.app.recorder.select_notifications(
                 start, batch_size or self.batch_size, inclusive_of_start=False)
             if not batch:
                 return start
             envelopes = [decode(self.app, n, self.app.timezone) for n in batch]
-            for projection in selected:
-                self.apply(projection, envelopes)
+            level = len(set(positions.values())) == 1
+            if not (level and self._apply_together(selected, envelopes, start)):
+                for projection in selected:
+                    self.apply(projection, envelopes)
             if progress is not None:
                 progress(len(batch))
+
+    def _apply_together(self, selected: Sequence[Projection], envelopes: Sequence[Envelope],
+                        start: int) -> bool:
+        """Apply a batch to projections that all stand at ``start``, in one transaction with
+        one row cache (as apply_saved does): one lock, one write per table, one commit. False
+        (nothing done) when, under their locks, some stands elsewhere: then each goes alone."""
+        wanted = [p.name for p in selected]
+        with locked_together(self.engine, wanted, self.store.schema) as conn:
+            found = dict(conn.execute(sa.select(t.tracking.c.name, t.tracking.c.position)
+                                      .where(t.tracking.c.name.in_(wanted))).tuples().all())
+            if len(found) != len(wanted) or set(found.values()) != {start}:
+                return False
+            with buffered(conn) as buffer:
+                for projection in selected:
+                    projection.handle_batch(conn, envelopes)
+                flush(conn, buffer)
+            conn.execute(t.tracking.update().where(t.tracking.c.name.in_(wanted)).values(
+                position=envelopes[-1].seq))
+            return True
 
     def apply(self, projection: Projection, envelopes: Sequence[Envelope]) -> int:
         """Apply the events past the projection's position in one transaction; how many."""
