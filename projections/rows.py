@@ -295,12 +295,12 @@ def write_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
         prepared = _prepare(conn, table, "copy")
         values = _tuples(prepared, rows, seen)
 
-        def copy(cursor: Any) -> None:
+        def copy_in(cursor: Any) -> None:
             with cursor.copy(prepared[0]) as target:
                 for value in values:
                     target.write_row(value)
 
-        driver(conn, prepared[0], copy)
+        driver(conn, prepared[0], copy_in)
         return
     prepared = _prepare(conn, table, "insert")
     values = _tuples(prepared, rows, seen)
@@ -403,9 +403,15 @@ def _read_many(conn: sa.Connection, table: sa.Table, values: list[Any]) -> list[
         found.extend(cursor.fetchall())
 
     driver(conn, sql, run)
+    return _as_rows(names, converters, found)
+
+
+def _as_rows(names: tuple[str, ...], converters: tuple[tuple[int, Callable[[Any], Any]], ...],
+             found: Iterable[Any]) -> list[dict[str, Any]]:
+    """The driver's tuples as row dicts, the values SQLAlchemy converts converted."""
     rows = []
-    for values_ in found:
-        row = dict(zip(names, values_, strict=True))
+    for values in found:
+        row = dict(zip(names, values, strict=True))
         for n, convert in converters:
             name = names[n]
             row[name] = convert(row[name])
@@ -443,14 +449,7 @@ class Compiled:
             (n for n, _ in self.params), params, strict=True))
 
     def rows(self, found: Iterable[Any]) -> list[dict[str, Any]]:
-        out = []
-        for values in found:
-            row = dict(zip(self.names, values, strict=True))
-            for n, convert in self.converters:
-                name = self.names[n]
-                row[name] = convert(row[name])
-            out.append(row)
-        return out
+        return _as_rows(self.names, self.converters, found)
 
 
 _compiled: dict[tuple[str, Any], Compiled] = {}
