@@ -30,9 +30,14 @@ def plan_key_of(conn: sa.Connection, env: Envelope) -> str | None:
         return None
     known = memo(conn)
     if env.aggregate_id not in known:  # (a replay from empty knows every first event)
-        first = [] if complete(conn) else run(conn, FIRST, {"id": env.aggregate_id})
-        known[env.aggregate_id] = first[0]["plan_key"] if first else None
+        known[env.aggregate_id] = None if complete(conn) else _first_plan(conn, env.aggregate_id)
     return known[env.aggregate_id]
+
+
+def _first_plan(conn: sa.Connection, aggregate_id: str) -> str | None:
+    """The plan an aggregate's first audit row names (one statement, compiled once)."""
+    first = run(conn, FIRST, {"id": aggregate_id})
+    return first[0]["plan_key"] if first else None
 
 
 FIRST = sa.select(t.audit.c.plan_key).where(
@@ -85,9 +90,8 @@ def prefetch(conn: sa.Connection, envelopes: Sequence[Envelope]) -> None:
     ids = [i for i in dict.fromkeys(e.aggregate_id for e in envelopes
                                     if e.aggregate_type in ("Plan", "WorkItem"))
            if i not in known]
-    if len(ids) == 1:  # a command's batch: one statement, compiled once, on the driver
-        first = run(conn, FIRST, {"id": ids[0]})
-        known[ids[0]] = first[0]["plan_key"] if first else None
+    if len(ids) == 1:  # a command's batch
+        known[ids[0]] = _first_plan(conn, ids[0])
         return
     for start in range(0, len(ids), CHUNK):
         part = ids[start:start + CHUNK]

@@ -162,10 +162,7 @@ class ReadModels:
         names = self.names
         with locked_together(self.engine, names, self.store.schema) as conn:
             if self._stand_before(conn, names, envelopes[0].seq):
-                with buffered(conn) as buffer:  # one cache for all (their tables are apart)
-                    for projection in PROJECTIONS:
-                        projection.handle_batch(conn, envelopes)
-                    flush(conn, buffer, pipelined=True)
+                _handle_together(conn, PROJECTIONS, envelopes, pipelined=True)
                 advance = self._saved_statement("advance")
                 driver(conn, advance, lambda cursor: cursor.execute(
                     advance, (envelopes[-1].seq,)))
@@ -245,10 +242,7 @@ class ReadModels:
                                       .where(t.tracking.c.name.in_(wanted))).tuples().all())
             if len(found) != len(wanted) or set(found.values()) != {start}:
                 return False
-            with buffered(conn) as buffer:
-                for projection in selected:
-                    projection.handle_batch(conn, envelopes)
-                flush(conn, buffer)
+            _handle_together(conn, selected, envelopes)
             conn.execute(t.tracking.update().where(t.tracking.c.name.in_(wanted)).values(
                 position=envelopes[-1].seq))
             return True
@@ -374,3 +368,13 @@ class ReadModels:
         from projections.runner import run_forever
 
         run_forever(self, stop)
+
+
+def _handle_together(conn: sa.Connection, projections: Sequence[Projection],
+                     envelopes: Sequence[Envelope], pipelined: bool = False) -> None:
+    """A batch through several projections with one row cache (their tables are apart) and
+    one write at the end (``pipelined``: see rows.flush)."""
+    with buffered(conn) as buffer:
+        for projection in projections:
+            projection.handle_batch(conn, envelopes)
+        flush(conn, buffer, pipelined=pipelined)

@@ -56,6 +56,12 @@ class Field:
     type: str  # text | date | int | bool | list | person | unit
     required: bool = False
 
+    @property
+    def blank_is_absent(self) -> bool:
+        """Whether an empty string means the field was not given (what an empty form field
+        posts); a text may be empty on purpose."""
+        return self.type != "text"
+
 
 def parse_date(text: str | None, field: str) -> date | None:
     """An ISO date (YYYY-MM-DD) from a query string, a form or an option; None when empty."""
@@ -143,7 +149,7 @@ def parse_args(fields: tuple[Field, ...], values: dict[str, Any]) -> dict[str, A
     args: dict[str, Any] = {}
     for field in fields:
         value = values.get(field.name)
-        if value is None or (value == "" and field.type not in ("text",)):
+        if value is None or (value == "" and field.blank_is_absent):
             if field.required:
                 raise ValidationError(N_("%(field)s is required."), field=field.name)
             continue

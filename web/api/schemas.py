@@ -35,13 +35,13 @@ def ref(name: str) -> Schema:
 
 
 def field_schema(field: Field) -> Schema:
-    """A command field's schema. An optional one may also be null, and an optional date,
-    number, yes/no or list an empty string: both mean absent (tracker.domain.fields.parse_args
-    reads "" so, as an empty form field posts it)."""
+    """A command field's schema. An optional one may also be null, and an empty string where
+    the domain reads that as absent (Field.blank_is_absent): both mean not given."""
     schema = dict(FIELD_TYPES[field.type])
     if field.required:
         return schema
-    if schema["type"] != "string" or "format" in schema:
+    admits_blank = schema["type"] == "string" and "format" not in schema
+    if field.blank_is_absent and not admits_blank:
         return {"anyOf": [schema, {"type": "string", "maxLength": 0}, {"type": "null"}]}
     return nullable(schema)
 
